@@ -1,0 +1,42 @@
+"""visualizer: image convolution, computed step by step and shown at every step.
+
+>>> import visualizer as vz
+>>> conv = vz.Convolution([[1, 2, 3], [4, 5, 6], [7, 8, 9]], vz.KERNELS["identity"], padding="same")
+>>> conv.output_shape
+(3, 3)
+>>> first = next(conv.steps())
+>>> first.origin, int(first.value)
+((0, 0), 1)
+"""
+
+from importlib import import_module
+from typing import Any
+
+from .convolution import Convolution, Step, conv_steps, convolve
+from .geometry import output_shape
+from .kernels import KERNELS, kernel, sobel_magnitude
+
+__version__ = "0.1.0"
+
+# Renderers, the widget and the presenter pull in matplotlib/Pillow/ipywidgets:
+# they load on first use so that `import visualizer` stays fast and headless.
+_LAZY = {}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'visualizer' has no attribute {name!r}")
+
+
+__all__ = [
+    "Convolution",
+    "Step",
+    "KERNELS",
+    "conv_steps",
+    "convolve",
+    "kernel",
+    "output_shape",
+    "sobel_magnitude",
+    *_LAZY,
+]

@@ -1,0 +1,493 @@
+"""The convolution itself: one validated description, its steps and its result.
+
+A :class:`Convolution` checks its parameters once, pads the input once, and then
+offers two views of the same arithmetic: :meth:`Convolution.steps` (one
+:class:`Step` per output element, for showing) and :meth:`Convolution.result`
+(the whole output at once, for photos). Both read the same vectorised sums, so
+a step's ``value`` is exactly the matching element of the raw output.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from . import geometry
+from .geometry import PaddingSpec, Pads, Pair
+
+# PyTorch's names first; NumPy's names are accepted as aliases.
+PAD_MODES = {"zeros": "constant", "replicate": "edge", "reflect": "reflect", "circular": "wrap"}
+PAD_MODE_ALIASES = {"constant": "zeros", "edge": "replicate", "wrap": "circular"}
+
+ClipSpec = None | str | tuple
+
+# Output rows per band in the shift-add loop: a band of about 256 KB stays in cache.
+_BAND_BYTES = 1 << 18
+
+
+class Step:
+    """One window position: what the kernel covers, the products and their sum.
+
+    Attributes
+    ----------
+    index : int
+        Position in row-major order, 0, 1, 2, …
+    out_index : tuple of int
+        ``(i, j)`` of the output element this step computes.
+    origin : tuple of int
+        ``(row, col)`` of the window's top-left tap in padded coordinates.
+    value : number or ndarray
+        The products summed (one sum per channel for colour images).
+    clipped_value : number or ndarray
+        ``value`` after clamping; equal to ``value`` when nothing was clipped.
+
+    ``window``, ``kernel`` and ``products`` are arrays of the kernel's shape
+    (``(M, N, C)`` for colour images), made on demand.
+    """
+
+    __slots__ = ("index", "out_index", "origin", "value", "clipped_value", "_conv")
+
+    def __init__(self, conv: Convolution, index: int, out_index: Pair, origin: Pair, value, clipped_value):
+        self.index = index
+        self.out_index = out_index
+        self.origin = origin
+        self.value = value
+        self.clipped_value = clipped_value
+        self._conv = conv
+
+    @property
+    def window(self) -> np.ndarray:
+        """The padded input values under the kernel taps (only the dilated taps)."""
+        return self._conv._windows[self.out_index]
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """The kernel as it is applied (flipped already for a true convolution)."""
+        return self._conv._applied_kernel
+
+    @property
+    def products(self) -> np.ndarray:
+        """``window * kernel``, element-wise."""
+        return self.window * self.kernel
+
+    @property
+    def is_clipped(self) -> bool:
+        """True when clamping changed this step's value."""
+        return bool(np.any(self.value != self.clipped_value))
+
+    def __repr__(self) -> str:
+        return (
+            f"Step(index={self.index}, out_index={self.out_index}, origin={self.origin}, "
+            f"value={_plain(self.value)!r}, clipped_value={_plain(self.clipped_value)!r})"
+        )
+
+
+def _plain(value):
+    return value.tolist() if isinstance(value, np.ndarray | np.generic) else value
+
+
+class Convolution:
+    """A 2-D convolution (cross-correlation, as in CNN libraries), step by step.
+
+    Parameters
+    ----------
+    image : array_like
+        ``(H, W)`` grey or ``(H, W, C)`` colour image, integer or float.
+    kernel : array_like
+        ``(M, N)`` kernel, applied to every channel, or an ``(M, N, C)`` stack
+        with one kernel per channel.
+    stride : int or (int, int)
+        How far the window moves between steps; each ≥ 1.
+    padding : str, int or tuple
+        "valid" (none), "same" (TensorFlow/Keras: output ``ceil(H/stride)``,
+        extra pad at the bottom/right), "full" (``d(M−1)`` on every side), an
+        int, a ``(rows, cols)`` pair, or ``((top, bottom), (left, right))``.
+    pad_mode : str
+        How padding is filled: "zeros" (or ``pad_value``), "replicate" (copy
+        the edge outward), "reflect" or "circular". NumPy's names "constant",
+        "edge" and "wrap" are accepted too.
+    dilation : int or (int, int)
+        Spacing between kernel taps; each ≥ 1.
+    clip : None, "auto" or (low, high)
+        Clamping of the sums: None keeps the raw sums; "auto" clips integer
+        images to their dtype's range (uint8 in, uint8 out, 0…255) and leaves
+        floats alone; ``(low, high)`` clips to that range, e.g. ``(0, 1)``.
+    pad_value : float
+        Fill value for ``pad_mode="zeros"``.
+    flip_kernel : bool
+        Flip the kernel first: a true (mathematical) convolution.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> conv = Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))
+    >>> conv.output_shape
+    (2, 2)
+    >>> [int(step.value) for step in conv.steps()]
+    [45, 54, 81, 90]
+    >>> conv.result()
+    array([[45, 54],
+           [81, 90]])
+    """
+
+    def __init__(
+        self,
+        image: Any,
+        kernel: Any,
+        stride: int | Pair = 1,
+        padding: PaddingSpec = "valid",
+        pad_mode: str = "zeros",
+        dilation: int | Pair = 1,
+        clip: ClipSpec = None,
+        *,
+        pad_value: float = 0,
+        flip_kernel: bool = False,
+    ):
+        image = _as_array(image, "image")
+        self.kernel = _read_only(_as_array(kernel, "kernel").copy())
+        _check_channels(image, self.kernel)
+        self.stride = geometry.as_pair(stride, "stride")
+        self.dilation = geometry.as_pair(dilation, "dilation")
+        self.padding = padding
+        self.pad_mode = _pad_mode(pad_mode)
+        self.pad_value = _finite_number(pad_value, "pad_value")
+        if not isinstance(flip_kernel, bool | np.bool_):
+            raise TypeError(f"flip_kernel must be True or False, got {flip_kernel!r}")
+        self.flip_kernel = bool(flip_kernel)
+        self.pads: Pads = geometry.resolve_pads(image.shape, self.kernel.shape, self.stride, padding, self.dilation)
+        self.output_shape: Pair = geometry.output_shape(
+            image.shape, self.kernel.shape, self.stride, _pads_spec(self.pads), self.dilation
+        )
+        self.clip = clip
+        self.clip_range = _clip_range(clip, image.dtype)
+        self.dtype = _work_dtype(image.dtype, self.kernel.dtype, self.pad_value)
+        # The padded array is the one copy of the input we keep; `image` is a view
+        # into it, so the Convolution is a snapshot the caller cannot change.
+        self.padded = _read_only(self._pad(image))
+        top, _, left, _ = self.pads
+        self.image = self.padded[top : top + image.shape[0], left : left + image.shape[1]]
+        self._applied_kernel = _read_only(
+            (self.kernel[::-1, ::-1] if self.flip_kernel else self.kernel).astype(self.dtype)
+        )
+        self._cache: tuple[np.ndarray, np.ndarray] | None = None
+
+    # -- description -------------------------------------------------------
+
+    @property
+    def channels(self) -> int | None:
+        """Number of colour channels, or None for a grey image."""
+        return self.image.shape[2] if self.image.ndim == 3 else None
+
+    @property
+    def num_steps(self) -> int:
+        """How many steps (window positions) there are: one per output element."""
+        return self.output_shape[0] * self.output_shape[1]
+
+    def __len__(self) -> int:
+        return self.num_steps
+
+    def replace(self, **changes: Any) -> Convolution:
+        """A new Convolution with some parameters changed.
+
+        >>> import numpy as np
+        >>> Convolution(np.zeros((5, 5)), np.ones((3, 3))).replace(stride=2).output_shape
+        (2, 2)
+        """
+        params = dict(
+            image=self.image,
+            kernel=self.kernel,
+            stride=self.stride,
+            padding=self.padding,
+            pad_mode=self.pad_mode,
+            dilation=self.dilation,
+            clip=self.clip,
+            pad_value=self.pad_value,
+            flip_kernel=self.flip_kernel,
+        )
+        unknown = set(changes) - set(params)
+        if unknown:
+            raise TypeError(f"replace() got unknown parameters {sorted(unknown)}; allowed: {sorted(params)}")
+        params.update(changes)
+        return Convolution(**params)
+
+    def formula(self) -> tuple[str, str]:
+        """The output-size formula for rows and columns, with the numbers substituted.
+
+        >>> import numpy as np
+        >>> Convolution(np.zeros((4, 5)), np.ones((3, 3)), stride=2).formula()
+        ('rows = ⌊(4 + 0 − 3) / 2⌋ + 1 = 1', 'cols = ⌊(5 + 0 − 3) / 2⌋ + 1 = 2')
+        """
+        top, bottom, left, right = self.pads
+        (h, w), (m, n) = self.image.shape[:2], self.kernel.shape[:2]
+        return (
+            geometry.formula(h, m, self.stride[0], top + bottom, self.dilation[0], "rows"),
+            geometry.formula(w, n, self.stride[1], left + right, self.dilation[1], "cols"),
+        )
+
+    def describe(self) -> str:
+        """One line naming every parameter.
+
+        >>> import numpy as np
+        >>> Convolution(np.zeros((5, 5)), np.ones((3, 3)), padding="same").describe()
+        'input 5×5, kernel 3×3, stride 1, padding same (1, 1, 1, 1) zeros, dilation 1 → output 5×5'
+        """
+
+        def pair(p: Pair) -> str:
+            return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
+
+        padding = self.padding if isinstance(self.padding, str) else "explicit"
+        mode = self.pad_mode if self.pad_value == 0 or self.pad_mode != "zeros" else f"value {self.pad_value:g}"
+        kernel = "×".join(map(str, self.kernel.shape))
+        text = (
+            f"input {'×'.join(map(str, self.image.shape))}, kernel {kernel}, stride {pair(self.stride)}, "
+            f"padding {padding} {self.pads} {mode}, dilation {pair(self.dilation)} → output "
+            f"{self.output_shape[0]}×{self.output_shape[1]}"
+        )
+        return text + (", flipped kernel" if self.flip_kernel else "")
+
+    def is_padding(self, row: int, col: int) -> bool:
+        """True when padded coordinate ``(row, col)`` lies outside the real input."""
+        top, _, left, _ = self.pads
+        h, w = self.image.shape[:2]
+        return not (top <= row < top + h and left <= col < left + w)
+
+    # -- arithmetic --------------------------------------------------------
+
+    def steps(self) -> Iterator[Step]:
+        """Yield one :class:`Step` per output element, in row-major order."""
+        raw, clipped = self._sums()
+        sr, sc = self.stride
+        rows, cols = self.output_shape
+        index = 0
+        for i in range(rows):
+            raw_row, clipped_row = raw[i], clipped[i]
+            for j in range(cols):
+                yield Step(self, index, (i, j), (i * sr, j * sc), raw_row[j], clipped_row[j])
+                index += 1
+
+    def step(self, index: int) -> Step:
+        """The step at ``index`` (negative counts from the end), without iterating."""
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError(f"index must be an int, got {index!r}")
+        n = self.num_steps
+        if not -n <= index < n:
+            raise IndexError(f"step index must be in -{n}…{n - 1}, got {index}")
+        index %= n
+        i, j = divmod(index, self.output_shape[1])
+        raw, clipped = self._sums()
+        return Step(self, index, (i, j), (i * self.stride[0], j * self.stride[1]), raw[i, j], clipped[i, j])
+
+    def result(self) -> np.ndarray:
+        """The whole output at once (clamped as ``clip`` says); a fresh array."""
+        return self._cache[1].copy() if self._cache else self._compute()[1]
+
+    def raw_result(self) -> np.ndarray:
+        """The whole output before clamping; a fresh array."""
+        return self._cache[0].copy() if self._cache else self._compute()[0]
+
+    def _sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Raw and clamped outputs, computed once and kept read-only for the steps."""
+        if self._cache is None:
+            raw, clipped = self._compute()
+            self._cache = (_read_only(raw), clipped if clipped is raw else _read_only(clipped))
+        return self._cache
+
+    def _compute(self) -> tuple[np.ndarray, np.ndarray]:
+        raw = _correlate(self.padded, self._applied_kernel, self.stride, self.dilation, self.output_shape)
+        if self.clip_range is None:
+            return raw, raw
+        clipped = np.clip(raw, *self.clip_range)
+        return raw, clipped.astype(self.image.dtype) if self.clip == "auto" else clipped
+
+    @property
+    def _windows(self) -> np.ndarray:
+        """View of every window: ``(rows, cols, M, N[, C])``, only the dilated taps."""
+        (m, n), (dr, dc) = self.kernel.shape[:2], self.dilation
+        span = (dr * (m - 1) + 1, dc * (n - 1) + 1)
+        win = sliding_window_view(self.padded, span, axis=(0, 1))[:: self.stride[0], :: self.stride[1]]
+        win = win[..., ::dr, ::dc]
+        if self.padded.ndim == 3:  # move channels last, after the window axes
+            win = np.moveaxis(win, 2, -1)
+        return win[: self.output_shape[0], : self.output_shape[1]]
+
+    def _pad(self, image: np.ndarray) -> np.ndarray:
+        top, bottom, left, right = self.pads
+        widths = [(top, bottom), (left, right)] + [(0, 0)] * (image.ndim - 2)
+        mode = PAD_MODES[self.pad_mode]
+        if mode != "constant":
+            return np.pad(image, widths, mode=mode)
+        # keep the input's dtype (uint8 stays uint8 on screen) unless the fill value does not fit it
+        dtype = image.dtype if np.can_cast(np.min_scalar_type(self.pad_value), image.dtype) else self.dtype
+        return np.pad(image.astype(dtype, copy=False), widths, mode=mode, constant_values=self.pad_value)
+
+    def __repr__(self) -> str:
+        return f"<Convolution {self.describe()}>"
+
+
+# -- the fast path -----------------------------------------------------------
+
+
+def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair) -> np.ndarray:
+    """Cross-correlate, channel plane by channel plane."""
+    if padded.ndim == 2:
+        return _correlate_plane(padded, kernel, stride, dilation, out_shape)
+    out = np.empty(out_shape + (padded.shape[2],), dtype=kernel.dtype)
+    planes = np.ascontiguousarray(np.moveaxis(padded, 2, 0))  # contiguous planes are far faster
+    for c, plane in enumerate(planes):
+        k = kernel[..., c] if kernel.ndim == 3 else kernel
+        out[..., c] = _correlate_plane(plane, k, stride, dilation, out_shape)
+    return out
+
+
+def _correlate_plane(
+    plane: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair
+) -> np.ndarray:
+    (sr, sc), (dr, dc), (rows, cols) = stride, dilation, out_shape
+    m, n = kernel.shape
+    if dr > 1 or dc > 1:
+        # sparse taps make the shift-add's slices cache-unfriendly; the einsum over a
+        # window view is faster here and copies nothing
+        win = sliding_window_view(plane, (dr * (m - 1) + 1, dc * (n - 1) + 1))
+        win = win[: (rows - 1) * sr + 1 : sr, : (cols - 1) * sc + 1 : sc, ::dr, ::dc]
+        return np.einsum("ijkl,kl->ij", win, kernel).astype(kernel.dtype, copy=False)
+    out = np.empty((rows, cols), dtype=kernel.dtype)
+    band = max(1, _BAND_BYTES // max(1, cols * out.itemsize))
+    tmp = np.empty((min(band, rows), cols), dtype=kernel.dtype)
+    for a in range(0, rows, band):
+        b = min(a + band, rows)
+        acc, t = out[a:b], tmp[: b - a]
+        for u in range(m):
+            r0 = u + a * sr
+            for v in range(n):
+                src = plane[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
+                # the first tap initialises the band: no zero-fill pass
+                np.multiply(src, kernel[u, v], out=t if u or v else acc)
+                if u or v:
+                    acc += t
+    return out
+
+
+# -- validation ---------------------------------------------------------------
+
+
+def _as_array(value: Any, name: str) -> np.ndarray:
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a 2-D or 3-D numeric array, got {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name} must be a rectangular numeric array: {error}") from None
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(
+            f"{name} must hold integers or floats, got dtype {array.dtype}"
+            + (" (use .astype(np.uint8) for a binary image)" if array.dtype == bool else "")
+        )
+    if array.ndim not in (2, 3):
+        raise ValueError(f"{name} must be 2-D (rows, cols) or 3-D (rows, cols, channels), got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise ValueError(f"{name} must hold only finite numbers, found NaN or infinity")
+    return array
+
+
+def _check_channels(image: np.ndarray, kernel: np.ndarray) -> None:
+    if kernel.ndim == 3:
+        if image.ndim == 2:
+            raise ValueError(
+                f"kernel of shape {kernel.shape} is a per-channel stack, but image is grey {image.shape}; "
+                "use an (M, N) kernel or an (H, W, C) image"
+            )
+        if kernel.shape[2] != image.shape[2]:
+            raise ValueError(
+                f"kernel has {kernel.shape[2]} channels but image has {image.shape[2]}: "
+                "an (M, N, C) kernel stack needs one kernel per image channel"
+            )
+
+
+def _pad_mode(pad_mode: Any) -> str:
+    if not isinstance(pad_mode, str):
+        raise TypeError(f"pad_mode must be a string, one of {', '.join(PAD_MODES)}; got {pad_mode!r}")
+    name = PAD_MODE_ALIASES.get(pad_mode.lower(), pad_mode.lower())
+    if name not in PAD_MODES:
+        allowed = ", ".join(list(PAD_MODES) + [f"{k} (= {v})" for k, v in PAD_MODE_ALIASES.items()])
+        raise ValueError(f"pad_mode must be one of {allowed}; got {pad_mode!r}")
+    return name
+
+
+def _finite_number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite number, got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return value
+
+
+def _clip_range(clip: ClipSpec, dtype: np.dtype) -> tuple[Any, Any] | None:
+    if clip is None:
+        return None
+    if isinstance(clip, str):
+        if clip != "auto":
+            raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
+        if dtype.kind in "ui":
+            info = np.iinfo(dtype)
+            return (int(info.min), int(info.max))
+        return None
+    if not isinstance(clip, (tuple, list)) or len(clip) != 2:
+        raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
+    low, high = (_finite_number(v, "clip") for v in clip)
+    if not low < high:
+        raise ValueError(f"clip must be a (low, high) pair with low < high; got {clip!r}")
+    return (low, high)
+
+
+def _work_dtype(image: np.dtype, kernel: np.dtype, pad_value: float) -> np.dtype:
+    """The dtype the sums are computed in.
+
+    A float image keeps its precision (a float64 kernel must not silently turn a
+    float32 photo into float64); integers sum exactly in int64; an integer image
+    with a float kernel or a fractional pad value needs float64.
+    """
+    if image.kind == "f":
+        return np.dtype(np.float32) if image.itemsize <= 4 else image
+    if kernel.kind == "f" or pad_value % 1:
+        return np.dtype(np.float64)
+    return np.dtype(np.int64)
+
+
+def _pads_spec(pads: Pads) -> tuple[Pair, Pair]:
+    top, bottom, left, right = pads
+    return ((top, bottom), (left, right))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+# -- functional shortcuts ----------------------------------------------------
+
+
+def convolve(image: Any, kernel: Any, **params: Any) -> np.ndarray:
+    """The whole output at once: ``Convolution(image, kernel, **params).result()``.
+
+    >>> import numpy as np
+    >>> convolve(np.eye(3), np.ones((2, 2)))
+    array([[2., 1.],
+           [1., 2.]])
+    """
+    return Convolution(image, kernel, **params).result()
+
+
+def conv_steps(image: Any, kernel: Any, **params: Any) -> Iterator[Step]:
+    """The steps one by one: ``Convolution(image, kernel, **params).steps()``.
+
+    >>> import numpy as np
+    >>> [int(s.value) for s in conv_steps(np.arange(5).reshape(1, 5), [[1, 1]], stride=2)]
+    [1, 5]
+    """
+    return Convolution(image, kernel, **params).steps()

@@ -1,0 +1,75 @@
+"""Words and numbers for a step: the arithmetic line, number formatting.
+
+Shared by the terminal, the frame renderer, the widget and the presenter, so
+a learner reads the same sentence everywhere.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .convolution import Step
+
+
+def format_number(value: object) -> str:
+    """A short, exact-looking form of a pixel or weight.
+
+    Whole numbers print without a decimal point; other values keep three
+    significant figures (two decimals past 10, none past 100).
+
+    Examples
+    --------
+    >>> [format_number(v) for v in (3, 255.0, -0.5, 1 / 9, 12.345, 1234.5)]
+    ['3', '255', '-0.5', '0.111', '12.3', '1234']
+    """
+    x = float(value)  # type: ignore[arg-type]
+    if x.is_integer():
+        return str(int(x))
+    if abs(x) >= 100:
+        return f"{x:.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+def arithmetic(step: Step, channel: int | None = None, max_terms: int | None = None) -> str:
+    """The step's sum written out: ``w×x + w×x + … = sum`` and ``→ clipped`` when clamped.
+
+    ``channel`` picks one channel of a colour step; ``max_terms`` elides the
+    middle of long sums with "…".
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from visualizer import Convolution
+    >>> step = next(Convolution(np.array([[100, 200], [50, 25]], np.uint8), [[1, 1], [1, 0]], clip="auto").steps())
+    >>> arithmetic(step)
+    '1×100 + 1×200 + 1×50 + 0×25 = 350 → 255'
+    >>> arithmetic(step, max_terms=2)
+    '1×100 + … + 0×25 = 350 → 255'
+    """
+    window, kernel = step.window, step.kernel
+    value, clipped = step.value, step.clipped_value
+    if window.ndim == 3:
+        if channel is None:
+            raise ValueError("channel is required for a colour step: 0 … channels−1")
+        window = window[..., channel]
+        kernel = kernel[..., channel] if kernel.ndim == 3 else kernel
+        value, clipped = value[channel], clipped[channel]
+    terms = [_term(k, x) for k, x in zip(kernel.ravel(), window.ravel(), strict=True)]
+    if max_terms is not None and len(terms) > max_terms:
+        head = max(1, max_terms // 2)
+        terms = terms[:head] + [" + …"] + terms[len(terms) - (max_terms - head) :]
+    line = "".join(terms)
+    line = ("−" if line.startswith(" − ") else "") + line[3:]
+    line += f" = {format_number(value)}"
+    if np.any(value != clipped):
+        line += f" → {format_number(clipped)}"
+    return line
+
+
+def _term(weight: object, pixel: object) -> str:
+    """`` + 2×3``, `` − 2×3`` or `` + 2×(−3)``: signs read as in handwriting."""
+    w, x = format_number(weight), format_number(pixel)
+    x = f"(−{x[1:]})" if x.startswith("-") else x
+    return f" − {w[1:]}×{x}" if w.startswith("-") else f" + {w}×{x}"
