@@ -20,7 +20,13 @@ __version__ = "0.1.0"
 
 # Renderers, the widget and the presenter pull in matplotlib/Pillow/ipywidgets:
 # they load on first use so that `import visualizer` stays fast and headless.
-_LAZY = {}
+_LAZY = {
+    "render_frame": ".render.frame",
+    "save_animation": ".render.export",
+    "Stepper": ".widget",
+    "interact": ".widget",
+    "present": ".present",
+}
 
 
 def __getattr__(name: str) -> Any:

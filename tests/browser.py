@@ -1,0 +1,53 @@
+"""Headless Chromium for the browser tests (Debian's ``chromium``, driven by Playwright).
+
+Outside CI a missing Chromium skips the test with a reason; in CI (``CI`` set)
+it fails, because CI installs Chromium and must run these tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+# Without the networking flags Chromium keeps trying hosts this offline machine cannot reach.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    """Path of Chromium, or skip (fail in CI) when it is not installed."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must install it")
+        pytest.skip(message)
+    return path
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """A headless Chromium ``Browser`` (Playwright gives it a fresh, empty profile)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = chromium_path()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
