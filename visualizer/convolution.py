@@ -296,12 +296,28 @@ class Convolution:
             self._cache = (_read_only(raw), clipped if clipped is raw else _read_only(clipped))
         return self._cache
 
+    def clamp(self, sums: np.ndarray) -> np.ndarray:
+        """Apply this convolution's ``clip`` to ``sums`` (returned as is when ``clip`` is None).
+
+        With ``clip="auto"`` on an integer image the sums are rounded to the nearest
+        integer and cast to the image's dtype: a box blur of a flat 8-bit image of 5s
+        sums to 4.999999999999999, which must come back as 5, not 4.
+
+        >>> import numpy as np
+        >>> conv = Convolution(np.full((3, 3), 5, np.uint8), np.full((3, 3), 1 / 9), clip="auto")
+        >>> conv.clamp(np.array([4.999999999999999, 300.0, -2.0]))
+        array([  5, 255,   0], dtype=uint8)
+        """
+        if self.clip_range is None:
+            return sums
+        clipped = np.clip(sums, *self.clip_range)
+        if self.clip != "auto":
+            return clipped
+        return (np.rint(clipped) if clipped.dtype.kind == "f" else clipped).astype(self.image.dtype)
+
     def _compute(self) -> tuple[np.ndarray, np.ndarray]:
         raw = _correlate(self.padded, self._applied_kernel, self.stride, self.dilation, self.output_shape)
-        if self.clip_range is None:
-            return raw, raw
-        clipped = np.clip(raw, *self.clip_range)
-        return raw, clipped.astype(self.image.dtype) if self.clip == "auto" else clipped
+        return raw, self.clamp(raw)
 
     @property
     def _windows(self) -> np.ndarray:

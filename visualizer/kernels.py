@@ -108,9 +108,4 @@ def sobel_magnitude(image: Any, **params: Any) -> np.ndarray:
     clip = params.pop("clip", None)
     gx = Convolution(image, KERNELS["sobel_x"], **params)
     gy = gx.replace(kernel=KERNELS["sobel_y"])
-    magnitude = np.hypot(gx.raw_result(), gy.raw_result())
-    clip_range = gx.replace(clip=clip).clip_range
-    if clip_range is None:
-        return magnitude
-    magnitude = np.clip(magnitude, *clip_range)
-    return np.rint(magnitude).astype(gx.image.dtype) if clip == "auto" else magnitude
+    return gx.replace(clip=clip).clamp(np.hypot(gx.raw_result(), gy.raw_result()))
