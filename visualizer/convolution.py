@@ -10,6 +10,8 @@ a step's ``value`` is exactly the matching element of the raw output.
 from __future__ import annotations
 
 import numbers
+import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +29,9 @@ ClipSpec = None | str | tuple
 
 # Output rows per band in the shift-add loop: a band of about 256 KB stays in cache.
 _BAND_BYTES = 1 << 18
+# Threads for the shift-add, and the multiply-adds that make a second thread worth starting.
+_WORKERS = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+_WORK_PER_THREAD = 1 << 21
 
 
 class Step:
@@ -71,8 +76,10 @@ class Step:
 
     @property
     def products(self) -> np.ndarray:
-        """``window * kernel``, element-wise."""
-        return self.window * self.kernel
+        """``window * kernel``, element-wise; shape of ``window`` (an (M, N) kernel meets every channel)."""
+        window, kernel = self.window, self.kernel
+        # an (M, N) kernel must line up with the window's rows and columns, not its channel axis
+        return window * (kernel[..., np.newaxis] if window.ndim > kernel.ndim else kernel)
 
     @property
     def is_clipped(self) -> bool:
@@ -348,43 +355,76 @@ class Convolution:
 
 
 def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair) -> np.ndarray:
-    """Cross-correlate, channel plane by channel plane."""
-    if padded.ndim == 2:
-        return _correlate_plane(padded, kernel, stride, dilation, out_shape)
-    out = np.empty(out_shape + (padded.shape[2],), dtype=kernel.dtype)
-    planes = np.ascontiguousarray(np.moveaxis(padded, 2, 0))  # contiguous planes are far faster
-    for c, plane in enumerate(planes):
-        k = kernel[..., c] if kernel.ndim == 3 else kernel
-        out[..., c] = _correlate_plane(plane, k, stride, dilation, out_shape)
+    """Cross-correlate every channel plane: shift-add in bands of output rows, or einsum when dilated."""
+    channels = padded.shape[2] if padded.ndim == 3 else None
+    if dilation != (1, 1):
+        return _correlate_dilated(padded, kernel, stride, dilation, out_shape)
+    out = np.empty(out_shape if channels is None else out_shape + (channels,), dtype=kernel.dtype)
+    rows, cols = out_shape
+    band = max(1, _BAND_BYTES // max(1, cols * out.itemsize))
+    bands = [(c, a, min(a + band, rows)) for c in range(channels or 1) for a in range(0, rows, band)]
+    workers = min(_WORKERS, len(bands), max(1, out.size * kernel.shape[0] * kernel.shape[1] // _WORK_PER_THREAD))
+    shares = [bands[len(bands) * w // workers : len(bands) * (w + 1) // workers] for w in range(workers)]
+    # NumPy's ufuncs release the GIL, so a second thread runs its bands on the second core
+    threads = [threading.Thread(target=_shift_add, args=(padded, kernel, stride, out, share)) for share in shares[1:]]
+    for thread in threads:
+        thread.start()
+    _shift_add(padded, kernel, stride, out, shares[0])
+    for thread in threads:
+        thread.join()
     return out
 
 
-def _correlate_plane(
-    plane: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair
+def _shift_add(padded: np.ndarray, kernel: np.ndarray, stride: Pair, out: np.ndarray, bands: list) -> None:
+    """Add ``kernel[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap."""
+    (sr, sc), (m, n) = stride, kernel.shape[:2]
+    rows, cols = out.shape[:2]
+    band = max(b - a for _, a, b in bands)
+    tmp = np.empty((band, cols), dtype=out.dtype)
+    # colour: the band's input rows of one channel are gathered into a contiguous plane (far
+    # faster slices than the interleaved channels) and the sums go to a scratch band first
+    plane = np.empty(((band - 1) * sr + m, padded.shape[1]), dtype=padded.dtype) if out.ndim == 3 else None
+    acc_scratch = np.empty_like(tmp) if out.ndim == 3 else None
+    for c, a, b in bands:
+        r0, r1 = a * sr, (b - 1) * sr + m
+        if plane is None:
+            src, dest, acc = padded[r0:r1], out[a:b], out[a:b]
+        else:
+            src, dest, acc = plane[: r1 - r0], out[a:b, :, c], acc_scratch[: b - a]
+            np.copyto(src, padded[r0:r1, :, c])
+        k = kernel if kernel.ndim == 2 else kernel[..., c]
+        t = tmp[: b - a]
+        taps = [(u, v) for u in range(m) for v in range(n)]
+        for i, (u, v) in enumerate(taps):
+            shifted = src[u : u + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
+            # the first tap initialises the sums (no zero-fill pass); the last writes the output
+            target = dest if i == len(taps) - 1 else acc
+            if i == 0:
+                np.multiply(shifted, k[u, v], out=target)
+            else:
+                np.multiply(shifted, k[u, v], out=t)
+                np.add(acc, t, out=target)
+
+
+def _correlate_dilated(
+    padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair
 ) -> np.ndarray:
+    """Cross-correlate with spaced taps, channel plane by channel plane."""
+    if padded.ndim == 3:
+        out = np.empty(out_shape + (padded.shape[2],), dtype=kernel.dtype)
+        planes = np.ascontiguousarray(np.moveaxis(padded, 2, 0))  # contiguous planes are far faster
+        for c, plane in enumerate(planes):
+            out[..., c] = _correlate_dilated(
+                plane, kernel if kernel.ndim == 2 else kernel[..., c], stride, dilation, out_shape
+            )
+        return out
+    # sparse taps make the shift-add's slices cache-unfriendly; the einsum over a
+    # window view is faster here and copies nothing
     (sr, sc), (dr, dc), (rows, cols) = stride, dilation, out_shape
     m, n = kernel.shape
-    if dr > 1 or dc > 1:
-        # sparse taps make the shift-add's slices cache-unfriendly; the einsum over a
-        # window view is faster here and copies nothing
-        win = sliding_window_view(plane, (dr * (m - 1) + 1, dc * (n - 1) + 1))
-        win = win[: (rows - 1) * sr + 1 : sr, : (cols - 1) * sc + 1 : sc, ::dr, ::dc]
-        return np.einsum("ijkl,kl->ij", win, kernel).astype(kernel.dtype, copy=False)
-    out = np.empty((rows, cols), dtype=kernel.dtype)
-    band = max(1, _BAND_BYTES // max(1, cols * out.itemsize))
-    tmp = np.empty((min(band, rows), cols), dtype=kernel.dtype)
-    for a in range(0, rows, band):
-        b = min(a + band, rows)
-        acc, t = out[a:b], tmp[: b - a]
-        for u in range(m):
-            r0 = u + a * sr
-            for v in range(n):
-                src = plane[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
-                # the first tap initialises the band: no zero-fill pass
-                np.multiply(src, kernel[u, v], out=t if u or v else acc)
-                if u or v:
-                    acc += t
-    return out
+    win = sliding_window_view(padded, (dr * (m - 1) + 1, dc * (n - 1) + 1))
+    win = win[: (rows - 1) * sr + 1 : sr, : (cols - 1) * sc + 1 : sc, ::dr, ::dc]
+    return np.einsum("ijkl,kl->ij", win, kernel).astype(kernel.dtype, copy=False)
 
 
 # -- validation ---------------------------------------------------------------
