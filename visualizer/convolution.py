@@ -171,7 +171,11 @@ class Convolution:
         )
         self.clip = clip
         self.clip_range = _clip_range(clip, image.dtype)
-        self.dtype = _work_dtype(image.dtype, self.kernel.dtype, self.pad_value)
+        # the fill value only enters the sums when the padding is filled with it
+        fill = self.pad_value if self.pad_mode == "zeros" else 0
+        self.dtype = _work_dtype(image, self.kernel, fill)
+        if not np.can_cast(image.dtype, self.dtype):  # uint64 values checked to fit int64 above
+            image = image.astype(self.dtype)
         # The padded array is the one copy of the input we keep; `image` is a view
         # into it, so the Convolution is a snapshot the caller cannot change.
         self.padded = _read_only(self._pad(image))
@@ -501,17 +505,24 @@ def _clip_range(clip: ClipSpec, dtype: np.dtype) -> tuple[Any, Any] | None:
     return (low, high)
 
 
-def _work_dtype(image: np.dtype, kernel: np.dtype, pad_value: float) -> np.dtype:
+def _work_dtype(image: np.ndarray, kernel: np.ndarray, pad_value: float) -> np.dtype:
     """The dtype the sums are computed in.
 
     A float image keeps its precision (a float64 kernel must not silently turn a
     float32 photo into float64); integers sum exactly in int64; an integer image
     with a float kernel or a fractional pad value needs float64.
     """
-    if image.kind == "f":
-        return np.dtype(np.float32) if image.itemsize <= 4 else image
-    if kernel.kind == "f" or pad_value % 1:
+    if image.dtype.kind == "f":
+        return np.dtype(np.float32) if image.dtype.itemsize <= 4 else image.dtype
+    if kernel.dtype.kind == "f" or pad_value % 1:
         return np.dtype(np.float64)
+    # no sum may leave int64's range, or the answer would silently wrap around
+    largest = max(abs(int(image.min())), abs(int(image.max())), abs(int(pad_value)))
+    if largest * sum(abs(int(k)) for k in kernel.ravel()) > np.iinfo(np.int64).max:
+        raise ValueError(
+            "image and kernel values are too large to sum exactly in 64-bit integers; "
+            "pass the image as floats (image.astype(float)) or use smaller values"
+        )
     return np.dtype(np.int64)
 
 
