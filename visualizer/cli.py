@@ -182,6 +182,22 @@ def _clip(text: str | None) -> Any:
     return (low, high)
 
 
+def add_style_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options that say how frames look and play: ``--theme``, ``--no-numbers``, ``--fps``, ``--quiet``."""
+    from .render.style import THEMES  # Pillow's fonts load only when a drawing command is built
+
+    group = parser.add_argument_group("style")
+    group.add_argument("--theme", default="default", choices=list(THEMES), help="colours and type size")
+    group.add_argument(
+        "--no-numbers",
+        dest="numbers",
+        action="store_false",
+        help="leave the values out: conv_arithmetic's plain look",
+    )
+    group.add_argument("--fps", default=2.0, type=float, help="frames per second, up to 50 (default 2)")
+    group.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
@@ -228,10 +244,46 @@ def _grid(array: np.ndarray) -> str:
     return "\n".join("  ".join(c.rjust(width) for c in row) for row in cells)
 
 
+def _animate_arguments(parser: argparse.ArgumentParser) -> None:
+    add_conv_arguments(parser)
+    add_style_arguments(parser)
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="convolution.gif",
+        metavar="PATH",
+        help="FILE.gif, FILE.mp4 (needs ffmpeg), FILE.html, FILE.png (contact sheet), "
+        "or a folder for numbered PNG frames (default convolution.gif)",
+    )
+
+
+def _cmd_animate(args: argparse.Namespace) -> None:
+    from .render.export import save_animation
+
+    conv = conv_from_args(args)
+    path = save_animation(
+        conv, args.output, fps=args.fps, progress=False if args.quiet else None, theme=args.theme, numbers=args.numbers
+    )
+    print(f"wrote {path} ({conv.num_steps} steps: {conv.describe()})")
+
+
+def _gallery_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", nargs="?", default="animations", help="where to write (default animations)")
+
+
+def _cmd_gallery(args: argparse.Namespace) -> None:
+    from .gallery import render_gallery
+
+    paths = render_gallery(args.folder)
+    print(f"wrote {len(paths) - 1} animations and {paths[-1]}")
+
+
 # name -> (help, add extra arguments, run)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], Any]]] = {
     "steps": ("print a convolution step by step in the terminal", add_conv_arguments, _cmd_steps),
     "info": ("print the output shape, the pads and the output-size formula", add_conv_arguments, _cmd_info),
+    "animate": ("draw every step into a GIF, MP4, HTML page, PNG sheet or frames", _animate_arguments, _cmd_animate),
+    "gallery": ("write the gallery of named animations and its README.md table", _gallery_arguments, _cmd_gallery),
 }
 
 

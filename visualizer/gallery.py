@@ -1,0 +1,219 @@
+"""The gallery: one declarative list of named animations, and one function that renders them all.
+
+``convviz gallery animations/`` (or :func:`render_gallery`) writes one GIF per
+entry of :data:`GALLERY` and an ``animations/README.md`` table describing them.
+The list holds conv_arithmetic's eight direct convolutions, each in its plain
+style and with numbers, and the lesson's own examples.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .convolution import ClipSpec, Convolution
+from .geometry import PaddingSpec
+from .kernels import KERNELS
+
+VALUES = ("random", "ramp", "photo")
+"""Where an entry's input values come from: random digits 0…9, a ramp 0, 1, 2, …, or a crop of the sample photo."""
+
+
+@dataclass(frozen=True)
+class Animation:
+    """One gallery entry: a named convolution and how it is drawn.
+
+    Parameters
+    ----------
+    name : str
+        File name without ``.gif``.
+    input : tuple of int
+        ``(rows, cols)`` or ``(rows, cols, channels)``.
+    kernel : int, str or tuple of str
+        ``k`` for a k×k kernel of random weights 0…2, a name from ``KERNELS``,
+        or one name per channel for an ``(M, N, C)`` stack.
+    values : str
+        One of :data:`VALUES`; "photo" gives ``uint8`` pixels.
+    numbers : bool
+        Values written in the cells (False: conv_arithmetic's plain look).
+    about : str
+        One sentence for the README.
+
+    Examples
+    --------
+    >>> Animation("demo", (4, 4), 3).convolution().output_shape
+    (2, 2)
+    """
+
+    name: str
+    input: tuple[int, ...]
+    kernel: int | str | tuple[str, ...]
+    padding: PaddingSpec = 0
+    stride: int = 1
+    dilation: int = 1
+    pad_mode: str = "zeros"
+    clip: ClipSpec = None
+    values: str = "random"
+    numbers: bool = True
+    about: str = ""
+
+    def convolution(self) -> Convolution:
+        """The :class:`Convolution` this entry shows (the same values every time)."""
+        rng = np.random.default_rng(0)
+        if self.values == "photo":
+            from .images import photo_crop  # Pillow and the sample photo only for photo entries
+
+            image = photo_crop(self.input[:2], grey=len(self.input) == 2)
+        elif self.values == "ramp":
+            image = np.arange(int(np.prod(self.input))).reshape(self.input)
+        elif self.values == "random":
+            image = rng.integers(0, 10, size=self.input)
+        else:
+            raise ValueError(f"values must be one of {', '.join(VALUES)}; got {self.values!r}")
+        if isinstance(self.kernel, int):
+            kernel = rng.integers(0, 3, size=(self.kernel, self.kernel))
+        elif isinstance(self.kernel, str):
+            kernel = KERNELS[self.kernel]
+        else:
+            kernel = np.stack([KERNELS[name] for name in self.kernel], axis=-1)
+        return Convolution(
+            image,
+            kernel,
+            stride=self.stride,
+            padding=self.padding,
+            pad_mode=self.pad_mode,
+            dilation=self.dilation,
+            clip=self.clip,
+        )
+
+
+# conv_arithmetic's direct convolutions: name, input size, kernel size, padding, stride, dilation
+_CONV_ARITHMETIC = (
+    ("no_padding_no_strides", 4, 3, 0, 1, 1),
+    ("arbitrary_padding_no_strides", 5, 4, 2, 1, 1),
+    ("same_padding_no_strides", 5, 3, 1, 1, 1),
+    ("full_padding_no_strides", 5, 3, 2, 1, 1),
+    ("no_padding_strides", 5, 3, 0, 2, 1),
+    ("padding_strides", 5, 3, 1, 2, 1),
+    ("padding_strides_odd", 6, 3, 1, 2, 1),
+    ("dilation", 7, 3, 0, 1, 2),
+)
+
+GALLERY: tuple[Animation, ...] = (
+    *(
+        Animation(
+            name + ("_numbers" if numbers else ""),
+            (size, size),
+            kernel,
+            padding=padding,
+            stride=stride,
+            dilation=dilation,
+            numbers=numbers,
+            about=f"conv_arithmetic's {name}" + (", with the numbers" if numbers else ", plain"),
+        )
+        for name, size, kernel, padding, stride, dilation in _CONV_ARITHMETIC
+        for numbers in (False, True)
+    ),
+    Animation("lesson_valid_4x4", (4, 4), 3, padding="valid", about="the lesson's 4×4 input, valid padding, stride 1"),
+    Animation("lesson_stride_2_4x5", (4, 5), 3, stride=2, about="stride 2 on a 4×5 input: the bottom row is skipped"),
+    Animation("lesson_same_5x5", (5, 5), 3, padding="same", about="same padding keeps the 5×5 size"),
+    Animation(
+        "lesson_replicate_padding",
+        (5, 5),
+        3,
+        padding="same",
+        pad_mode="replicate",
+        values="ramp",
+        about="the edge values copied outward into the padding",
+    ),
+    Animation(
+        "lesson_clamping_uint8",
+        (4, 5),
+        "odd",
+        clip="auto",
+        values="photo",
+        about="8-bit pixels and the lesson's odd kernel: every sum passes 255 and is clamped",
+    ),
+    Animation(
+        "lesson_colour_3x3x3",
+        (5, 5, 3),
+        ("gaussian_blur", "sharpen", "sobel_x"),
+        clip="auto",
+        values="photo",
+        about="a colour image: blur red, sharpen green, find edges in blue, one 3×3×3 kernel stack",
+    ),
+)
+"""Every animation in ``animations/``, in README order."""
+
+
+def render_gallery(
+    folder: str | os.PathLike, *, entries: tuple[Animation, ...] = GALLERY, progress: bool | None = None
+) -> list[Path]:
+    """Write one GIF per entry into ``folder`` (created if missing) and a README.md table; return the paths.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     paths = render_gallery(root, entries=GALLERY[:1], progress=False)
+    ...     [path.name for path in paths]
+    ['no_padding_no_strides.gif', 'README.md']
+    """
+    from .render.export import atomic_write, save_animation  # Pillow only when rendering
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    rows = []
+    for entry in entries:
+        conv = entry.convolution()
+        paths.append(save_animation(conv, folder / f"{entry.name}.gif", numbers=entry.numbers, progress=progress))
+        rows.append(_table_row(entry, conv))
+    readme = folder / "README.md"
+    with atomic_write(readme) as temp:
+        temp.write_text(_README.format(rows="\n".join(rows)), encoding="utf-8")
+    return [*paths, readme]
+
+
+def _table_row(entry: Animation, conv: Convolution) -> str:
+    def size(shape: tuple[int, ...]) -> str:
+        return "×".join(map(str, shape))
+
+    kernel = size(conv.kernel.shape)
+    if isinstance(entry.kernel, str):
+        kernel += f" {entry.kernel}"
+    elif isinstance(entry.kernel, tuple):
+        kernel += f" stack ({', '.join(entry.kernel)})"
+    image = size(conv.image.shape) + (f" {conv.image.dtype} photo" if entry.values == "photo" else f" {entry.values}")
+    padding = f"{entry.padding} {conv.pads}" if isinstance(entry.padding, str) else str(entry.padding)
+    padding += f" {conv.pad_mode}" if any(conv.pads) else ""
+    clip = f", clip {entry.clip}" if entry.clip else ""
+    cells = [
+        f"[{entry.name}.gif]({entry.name}.gif)",
+        image,
+        kernel,
+        padding,
+        str(entry.stride),
+        str(entry.dilation),
+        f"{size(conv.output_shape)} ({conv.num_steps} frames)",
+        entry.about + clip,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+_README = """# Animations
+
+Every GIF here comes from one command, `convviz gallery animations/`, and one list, `GALLERY` in
+`visualizer/gallery.py`. One frame per step (output element), row-major, looping. The input is blue, the
+kernel's footprint and the current output cell are shaded, padding is a dashed grid; the `_numbers`
+versions write the values, the kernel weights and the arithmetic of each step.
+
+Padding `same (top, bottom, left, right)` lists the pads the rule chose.
+
+| file | input | kernel | padding | stride | dilation | output | what it shows |
+|---|---|---|---|---|---|---|---|
+{rows}
+"""

@@ -1,0 +1,327 @@
+"""Write a convolution's frames to disk: GIF, MP4, HTML player, PNG contact sheet or numbered PNGs.
+
+:func:`save_animation` picks the format from the path's suffix and draws every
+frame with the one :class:`~visualizer.render.frame.FrameRenderer`. Every
+writer goes through :func:`atomic_write`, so an export that fails part-way
+leaves no partial file and never damages what was already at the target.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from numbers import Integral, Real
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from tqdm import tqdm
+
+from ..convolution import Convolution, Step
+from ..text import format_number
+from .frame import FrameRenderer
+from .style import Theme, contrast, font, get_theme, rgb
+
+FORMATS = {
+    ".gif": "a looping GIF",
+    ".mp4": "an H.264 video (needs ffmpeg)",
+    ".html": "a self-contained player page",
+    ".png": "a contact sheet of all frames",
+}
+"""Suffix -> what :func:`save_animation` writes; a path without a suffix (or a folder) gets numbered PNGs."""
+
+# GIF delays count hundredths of a second, and browsers slow delays under 2 of them down to 10.
+MAX_FPS = 50
+
+# The contact sheet mirrors the output grid (step (i, j) at row i, column j) up to this many columns.
+_SHEET_MAX_COLUMNS = 8
+
+_FRAME_NAME = re.compile(r"frame_\d+\.png")
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike, *, folder: bool = False) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; it replaces ``path`` only when the block succeeds.
+
+    On any failure the temporary file (or folder) is removed and whatever was at
+    ``path`` stays as it was. With ``folder=True`` the block fills a temporary
+    folder; on success it becomes ``path``, or, when ``path`` is an existing
+    folder, its entries are moved into it (other files there are kept).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     target = Path(root) / "notes.txt"
+    ...     with atomic_write(target) as temp:
+    ...         _ = temp.write_text("all or nothing")
+    ...     target.read_text(), sorted(p.name for p in Path(root).iterdir())
+    ('all or nothing', ['notes.txt'])
+    """
+    target = Path(path)
+    # the real suffix stays last, so writers that go by the name pick the right format
+    temp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+    if folder:
+        temp.mkdir()
+    else:
+        # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, as for a plain open()
+        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        yield temp
+        if folder and target.is_dir():
+            for entry in sorted(temp.iterdir()):
+                os.replace(entry, target / entry.name)
+            temp.rmdir()
+        else:
+            os.replace(temp, target)
+    except BaseException:
+        if folder:
+            shutil.rmtree(temp, ignore_errors=True)
+        else:
+            temp.unlink(missing_ok=True)
+        raise
+
+
+def save_animation(
+    conv: Convolution,
+    path: str | os.PathLike,
+    *,
+    fps: float = 2,
+    hold: int = 2,
+    progress: bool | None = None,
+    theme: str = "default",
+    numbers: bool = True,
+) -> Path:
+    """Draw every step of ``conv`` and write them to ``path``; the format follows the suffix.
+
+    Parameters
+    ----------
+    conv : Convolution
+        The convolution to show, one frame per step (row-major).
+    path : str or path-like
+        ``.gif`` (looping), ``.mp4`` (H.264 through ffmpeg, which must be on
+        PATH), ``.html`` (a self-contained player), ``.png`` (a contact sheet
+        of all frames, for print), or a path without a suffix / an existing
+        folder (numbered PNG frames ``frame_000.png`` …).
+    fps : float
+        Frames per second, 0 < fps ≤ 50.
+    hold : int
+        Extra frame times the last frame stays on screen before the GIF loops
+        (and extra frames at the end of an MP4); ≥ 0.
+    progress : bool or None
+        Show a progress bar on stderr; None shows it only when stderr is a terminal.
+    theme, numbers
+        Passed to the frame renderer: the colour theme, and whether values are written in the cells.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> conv = Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     gif = save_animation(conv, Path(root) / "conv.gif")
+    ...     Image.open(gif).n_frames
+    4
+    """
+    if not isinstance(conv, Convolution):
+        raise TypeError(f"conv must be a Convolution, got {type(conv).__name__}")
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
+    target = Path(path)
+    kind = _kind(target)
+    fps = _check_fps(fps)
+    if isinstance(hold, bool) or not isinstance(hold, Integral) or hold < 0:
+        raise ValueError(f"hold must be a whole number ≥ 0 (extra frame times at the end), got {hold!r}")
+    if progress not in (None, True, False):
+        raise TypeError(f"progress must be True, False or None (only on a terminal), got {progress!r}")
+    ffmpeg = _ffmpeg() if kind == ".mp4" else None
+    _check_folder(target)
+    renderer = FrameRenderer(conv, theme=theme, numbers=numbers)
+    show = sys.stderr.isatty() if progress is None else progress
+    frames = _frames(renderer, show, target.name or str(target))
+    with atomic_write(target, folder=kind == "folder") as temp:
+        if kind == ".gif":
+            _write_gif(temp, frames, len(renderer), fps, int(hold))
+        elif kind == ".mp4":
+            _write_mp4(temp, frames, fps, int(hold), ffmpeg)
+        elif kind == ".html":
+            _write_html(temp, frames, conv, fps)
+        elif kind == ".png":
+            _write_sheet(temp, frames, conv, get_theme(theme))
+        else:
+            names = _write_folder(temp, frames, len(renderer))
+    if kind == "folder":
+        _remove_stale_frames(target, names)
+    return target
+
+
+# -- checks -----------------------------------------------------------------------
+
+
+def _kind(target: Path) -> str:
+    if target.is_dir():
+        return "folder"
+    suffix = target.suffix.lower()
+    if suffix in FORMATS:
+        return suffix
+    if not suffix:
+        if target.exists():
+            raise FileExistsError(f"{target} exists and is not a folder; numbered PNG frames need a folder")
+        return "folder"
+    allowed = ", ".join(FORMATS)
+    raise ValueError(f"path must end in {allowed}, or name a folder for numbered PNG frames; got {str(target)!r}")
+
+
+def _check_fps(fps: object) -> float:
+    if isinstance(fps, bool) or not isinstance(fps, Real) or not 0 < fps <= MAX_FPS:
+        raise ValueError(f"fps must be a number in (0, {MAX_FPS}] frames per second, got {fps!r}")
+    return float(fps)
+
+
+def _check_folder(target: Path) -> None:
+    folder = target.parent
+    if not folder.is_dir():
+        error = NotADirectoryError if folder.exists() else FileNotFoundError
+        raise error(f"cannot write {target}: {folder} is not an existing folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(f"cannot write {target}: the folder {folder} is not writable")
+
+
+def _ffmpeg() -> str:
+    program = shutil.which("ffmpeg")
+    if program is None:
+        raise FileNotFoundError(
+            "MP4 export needs the program 'ffmpeg' on PATH (e.g. apt-get install ffmpeg); "
+            "or save as .gif, .html, .png or a folder"
+        )
+    return program
+
+
+# -- frames -----------------------------------------------------------------------
+
+
+def _frames(renderer: FrameRenderer, show: bool, label: str) -> Iterator[Image.Image]:
+    with tqdm(total=len(renderer), desc=label, unit="frame", disable=not show, leave=False, file=sys.stderr) as bar:
+        for index in range(len(renderer)):
+            yield renderer.frame(index)
+            bar.update()
+
+
+def caption(step: Step, num_steps: int) -> str:
+    """A one-line caption for a step: where it is and what it computes.
+
+    >>> import numpy as np
+    >>> conv = Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))
+    >>> caption(conv.step(1), conv.num_steps)
+    'step 2 of 4: out[0, 1] = 54'
+    """
+    value = step.clipped_value
+    text = f"({', '.join(format_number(v) for v in value)})" if getattr(value, "ndim", 0) else format_number(value)
+    return f"step {step.index + 1} of {num_steps}: out[{step.out_index[0]}, {step.out_index[1]}] = {text}"
+
+
+# -- writers -----------------------------------------------------------------------
+
+
+def _write_gif(temp: Path, frames: Iterator[Image.Image], count: int, fps: float, hold: int) -> None:
+    # Frames arrive on the renderer's one fixed palette, so Pillow writes them without quantising.
+    # Identical frames would be merged by Pillow anyway, so the hold is a longer last delay.
+    delay = 1000 / fps
+    durations = [delay] * (count - 1) + [delay * (1 + hold)]
+    first = next(frames)
+    first.save(temp, format="GIF", save_all=True, append_images=frames, duration=durations, loop=0, optimize=False)
+
+
+def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int, ffmpeg: str) -> None:
+    first = next(frames)
+    # yuv420p halves the colour resolution, so H.264 needs even sides: pad with the frame's own background
+    width, height = first.size[0] + first.size[0] % 2, first.size[1] + first.size[1] % 2
+    background = first.convert("RGB").getpixel((first.size[0] - 1, first.size[1] - 1))
+    command = [ffmpeg, "-y", "-loglevel", "error", "-nostdin", "-f", "rawvideo", "-pix_fmt", "rgb24"]
+    command += ["-s", f"{width}x{height}", "-framerate", f"{fps:g}", "-i", "-"]
+    command += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+    # bitexact and no metadata: no encoder version or date in the file, so the same call gives the same bytes
+    command += ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1", "-f", "mp4", str(temp)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        try:
+            raw = b""
+            for frame in _chain(first, frames):
+                canvas = Image.new("RGB", (width, height), background)
+                canvas.paste(frame.convert("RGB"))
+                raw = canvas.tobytes()
+                process.stdin.write(raw)
+            for _ in range(hold):
+                process.stdin.write(raw)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early: its own message below says why
+        message = process.stderr.read().decode(errors="replace").strip()
+        if process.wait() != 0:
+            raise OSError(f"ffmpeg could not write the MP4: {message.splitlines()[-1] if message else 'no message'}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def _write_html(temp: Path, frames: Iterator[Image.Image], conv: Convolution, fps: float) -> None:
+    from .html import html_player  # the player page is only needed for .html
+
+    captions = [caption(step, conv.num_steps) for step in conv.steps()]
+    text = html_player(list(frames), fps=fps, title=conv.describe(), captions=captions)
+    temp.write_text(text, encoding="utf-8")
+
+
+def _write_sheet(temp: Path, frames: Iterator[Image.Image], conv: Convolution, theme: Theme) -> None:
+    rows, cols = conv.output_shape
+    count = conv.num_steps
+    columns = cols if cols <= _SHEET_MAX_COLUMNS else math.ceil(math.sqrt(count))
+    first = next(frames)
+    background = rgb(theme.background)
+    ink = max((rgb(theme.ink), rgb(theme.paper_ink)), key=lambda colour: contrast(colour, background))
+    label_font = font(theme.text_size)
+    gap = label_font.size // 2
+    label = label_font.size + gap
+    tile_w, tile_h = first.size[0] + gap, first.size[1] + label + gap
+    sheet = Image.new("RGB", (columns * tile_w + gap, math.ceil(count / columns) * tile_h + gap), background)
+    draw = ImageDraw.Draw(sheet)
+    for index, (frame, step) in enumerate(zip(_chain(first, frames), conv.steps(), strict=True)):
+        x, y = gap + (index % columns) * tile_w, gap + (index // columns) * tile_h
+        draw.text((x, y), f"step {index + 1}: out[{step.out_index[0]}, {step.out_index[1]}]", fill=ink, font=label_font)
+        sheet.paste(frame.convert("RGB"), (x, y + label))
+    sheet.save(temp, format="PNG")
+
+
+def _write_folder(temp: Path, frames: Iterator[Image.Image], count: int) -> set[str]:
+    digits = max(3, len(str(count - 1)))
+    names = set()
+    for index, frame in enumerate(frames):
+        name = f"frame_{index:0{digits}d}.png"
+        frame.save(temp / name, format="PNG")
+        names.add(name)
+    return names
+
+
+def _remove_stale_frames(folder: Path, keep: set[str]) -> None:
+    # frames left by an earlier, longer export would play on after this one's last frame
+    for entry in folder.iterdir():
+        if _FRAME_NAME.fullmatch(entry.name) and entry.name not in keep:
+            entry.unlink()
+
+
+def _chain(first: Image.Image, rest: Iterator[Image.Image]) -> Iterator[Image.Image]:
+    yield first
+    yield from rest
