@@ -24,9 +24,6 @@ unsupported mode) raises ValueError naming the file and the problem.
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -281,22 +278,11 @@ def save_image(
         )
     pixels = to_uint8((array.astype(np.float64) - low) / (high - low)) if (low, high) != (0, 255) else array
     picture = Image.fromarray(pixels.astype(np.uint8, copy=False))
+    from .render.export import atomic_write  # the exporter's machinery loads only when something is saved
+
     with atomic_write(target) as temporary:
         picture.save(temporary, format=kind, **({"quality": quality} if kind == "JPEG" else {}))
     return target
-
-
-@contextmanager
-def atomic_write(path: Path) -> Iterator[Path]:
-    # a temporary file beside the target, renamed over it only when writing succeeded
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(handle)
-    try:
-        yield Path(name)
-        os.replace(name, path)
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
 
 
 # -- conversion ---------------------------------------------------------------

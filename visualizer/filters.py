@@ -1,0 +1,308 @@
+"""The lesson's filters on photos: named kernels, per-channel stacks, Sobel, clamping.
+
+Filtering is the engine's :class:`~visualizer.Convolution` with ``padding="same"``
+(the photo keeps its size); this module adds what a photo needs around it:
+kernels by name, one kernel per colour channel, the Sobel magnitude, the clamp
+with a count of what it clipped, and a labelled contact sheet like the lesson's
+figure.
+
+Photos default to ``pad_mode="replicate"``: zero padding surrounds the photo
+with black, which the blur then smears into a dark frame (:func:`border_sheet`
+shows both side by side).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from .convolution import Convolution
+from .images import to_uint8
+from .kernels import KERNELS, sobel_magnitude
+from .render.style import font
+
+SOBEL = "sobel"
+"""The filter name for the Sobel edge magnitude ``hypot(Gx, Gy)`` (not one kernel but two)."""
+
+FILTER_NAMES = (*KERNELS, SOBEL)
+"""Every name :func:`filter_image` takes: the named kernels and ``"sobel"``."""
+
+LESSON_FILTERS = (
+    ("original", None),
+    ("Gaussian blur", "gaussian_blur"),
+    ("sharpen", "sharpen"),
+    ("emboss", "emboss"),
+    ("outline", "outline"),
+    ("Sobel", SOBEL),
+)
+"""The lesson's figure: (label, filter name) per panel; None is the photo itself."""
+
+LESSON_CHANNELS = ("gaussian_blur", "sharpen", "outline")
+"""The lesson's per-channel example: blur red, sharpen green, edges on blue."""
+
+_INK = (0, 43, 54)  # the house's grid colour #002B36, for labels
+_PAPER = (255, 255, 255)
+
+
+@dataclass(frozen=True)
+class Filtered:
+    """A filtered image and what clamping did to it.
+
+    Attributes
+    ----------
+    image : ndarray
+        The result, clamped to ``clip_range`` (``uint8`` for a ``uint8`` photo
+        with ``clip="auto"``, rounded to the nearest integer).
+    below, above : int
+        How many values (one per pixel and channel) were raised to the low end
+        or lowered to the high end.
+    clip_range : (low, high) or None
+        The clamp applied; None when the raw sums were kept.
+    """
+
+    image: np.ndarray
+    below: int
+    above: int
+    clip_range: tuple[float, float] | None
+
+    @property
+    def clipped(self) -> int:
+        """How many values the clamp changed."""
+        return self.below + self.above
+
+    def report(self) -> str:
+        """One line for the learner: how much was clipped, and at which end.
+
+        >>> photo = np.full((4, 4), 200, np.uint8)
+        >>> filter_image(photo, "odd").report()
+        'clipped 16 of 16 values (100.0 %): 0 below 0, 16 above 255'
+        """
+        if self.clip_range is None:
+            return "not clipped (raw sums kept)"
+        low, high = (_number(v) for v in self.clip_range)
+        share = 100 * self.clipped / self.image.size
+        return (
+            f"clipped {self.clipped:,} of {self.image.size:,} values ({share:.1f} %): "
+            f"{self.below:,} below {low}, {self.above:,} above {high}"
+        )
+
+
+def resolve_kernel(kernel: Any) -> np.ndarray | str:
+    """A kernel from a name, an array, or a sequence of one per channel.
+
+    Returns ``"sobel"`` for the Sobel magnitude, else an ``(M, N)`` array or an
+    ``(M, N, C)`` stack.
+
+    >>> resolve_kernel("sharpen")[1]
+    array([-1,  5, -1])
+    >>> resolve_kernel(LESSON_CHANNELS).shape
+    (3, 3, 3)
+    """
+    if isinstance(kernel, str):
+        if kernel == SOBEL:
+            return SOBEL
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {', '.join(FILTER_NAMES)} or an array; got {kernel!r}")
+        return np.asarray(KERNELS[kernel])
+    if isinstance(kernel, (list, tuple)) and kernel and all(isinstance(k, (str, np.ndarray)) for k in kernel):
+        return kernel_stack(kernel)
+    return np.asarray(kernel)
+
+
+def kernel_stack(kernels: Sequence[Any]) -> np.ndarray:
+    """Stack one 2-D kernel per channel into an ``(M, N, C)`` array (names or arrays).
+
+    >>> stack = kernel_stack(["identity", "sobel_x", "sobel_y"])
+    >>> stack.shape, stack[1, 2].tolist()
+    ((3, 3, 3), [0, 2, 0])
+    """
+    planes = []
+    for k in kernels:
+        if isinstance(k, str) and k == SOBEL:
+            raise ValueError(
+                "the Sobel magnitude combines two kernels and cannot be one channel of a stack; "
+                "use sobel_x, sobel_y or outline"
+            )
+        plane = resolve_kernel(k)
+        if plane.ndim != 2:
+            raise ValueError(f"each kernel of a stack must be 2-D (rows, cols); got shape {plane.shape}")
+        planes.append(plane)
+    shapes = {p.shape for p in planes}
+    if len(shapes) != 1:
+        raise ValueError(f"the kernels of a stack must all have one shape; got {sorted(shapes)}")
+    return np.stack(planes, axis=-1)
+
+
+def filter_image(
+    image: Any,
+    kernel: Any,
+    *,
+    padding: Any = "same",
+    pad_mode: str = "replicate",
+    clip: Any = "auto",
+    pad_value: float = 0,
+) -> Filtered:
+    """Filter a photo with a kernel, clamp the result, and count what was clipped.
+
+    Parameters
+    ----------
+    image : array_like
+        ``(H, W)`` grey or ``(H, W, C)`` colour, ``uint8`` or float.
+    kernel : str, array_like or sequence
+        A name from :data:`FILTER_NAMES` (``"sobel"`` is the edge magnitude),
+        an ``(M, N)`` kernel for every channel, an ``(M, N, C)`` stack, or a
+        sequence of names/arrays, one per channel.
+    padding, pad_mode, pad_value
+        As for :class:`~visualizer.Convolution`; "same" keeps the photo's size,
+        "replicate" keeps its border from darkening.
+    clip : "auto", (low, high) or None
+        "auto": a ``uint8`` photo gives ``uint8`` clipped to 0…255 (rounded);
+        floats are kept as they are. ``(0, 1)`` or ``(-1, 1)`` for float photos.
+
+    Examples
+    --------
+    >>> photo = np.array([[10, 10, 200, 200]] * 3, np.uint8)
+    >>> result = filter_image(photo, "sharpen")
+    >>> result.image
+    array([[ 10,   0, 255, 200],
+           [ 10,   0, 255, 200],
+           [ 10,   0, 255, 200]], dtype=uint8)
+    >>> result.below, result.above
+    (3, 3)
+    """
+    kernel = resolve_kernel(kernel)
+    params = dict(padding=padding, pad_mode=pad_mode, pad_value=pad_value)
+    conv = Convolution(image, KERNELS["sobel_x"] if isinstance(kernel, str) else kernel, clip=clip, **params)
+    sums = sobel_magnitude(image, **params) if isinstance(kernel, str) else conv.raw_result()
+    if conv.clip_range is None:
+        return Filtered(sums, 0, 0, None)
+    if clip == "auto" and sums.dtype.kind == "f" and conv.image.dtype.kind in "ui":
+        # round first, as the clamp does: a box blur's 255.00000000000003 is 255, not a clipped pixel
+        np.rint(sums, out=sums)
+    low, high = conv.clip_range
+    below, above = int(np.count_nonzero(sums < low)), int(np.count_nonzero(sums > high))
+    return Filtered(conv.clamp(sums), below, above, conv.clip_range)
+
+
+# -- contact sheets -------------------------------------------------------------
+
+
+def filter_sheet(
+    image: Any, filters: Sequence[tuple[str, Any]] = LESSON_FILTERS, *, columns: int = 3, **params: Any
+) -> Image.Image:
+    """The lesson's figure: the photo and its filtered versions, labelled, in a grid.
+
+    Parameters
+    ----------
+    image : array_like
+        The photo (``uint8``, grey or colour).
+    filters : sequence of (label, kernel)
+        One panel each; a kernel of None shows the photo unfiltered.
+    columns : int
+        Panels per row.
+    **params
+        Passed to :func:`filter_image` (``pad_mode``, ``clip``…).
+
+    >>> sheet = filter_sheet(np.full((20, 30), 128, np.uint8))
+    >>> sheet.size == sheet_size(6, (30, 20), columns=3)
+    True
+    """
+    panels = [
+        (label, image if kernel is None else filter_image(image, kernel, **params).image) for label, kernel in filters
+    ]
+    return contact_sheet(panels, columns=columns)
+
+
+def border_sheet(
+    image: Any, kernel: Any = "box_blur", pad_modes: Sequence[str] = ("zeros", "replicate"), *, corner: int = 25
+) -> Image.Image:
+    """Zero padding darkens the border, replicate does not: each result and its corner, enlarged.
+
+    One column per pad mode: the whole filtered photo above, and below it the
+    photo's brightest ``corner``×``corner`` corner enlarged to the photo's
+    width (a dark frame shows best against a light background).
+
+    >>> photo = np.full((30, 40), 200, np.uint8)
+    >>> border_sheet(photo, corner=10).size == sheet_size(4, (40, 40), columns=2)
+    True
+    """
+    image = np.asarray(image)
+    height, width = image.shape[:2]
+    corner = min(corner, height, width)
+    zoom = max(1, width // corner)
+    rows = {"top": slice(0, corner), "bottom": slice(height - corner, height)}
+    cols = {"left": slice(0, corner), "right": slice(width - corner, width)}
+    where = max(((r, c) for r in rows for c in cols), key=lambda rc: float(image[rows[rc[0]], cols[rc[1]]].mean()))
+    whole, enlarged = [], []
+    for mode in pad_modes:
+        result = filter_image(image, kernel, pad_mode=mode).image
+        patch = Image.fromarray(to_uint8(result[rows[where[0]], cols[where[1]]]))
+        patch = patch.resize((corner * zoom, corner * zoom), Image.Resampling.NEAREST)
+        whole.append((f"pad_mode {mode}", result))
+        enlarged.append((f"{mode}, corner ×{zoom}", np.asarray(patch)))
+    return contact_sheet(whole + enlarged, columns=len(pad_modes))
+
+
+def sheet_size(count: int, panel_size: tuple[int, int], *, columns: int = 3) -> tuple[int, int]:
+    """``(width, height)`` of a contact sheet of ``count`` panels of ``panel_size`` (width, height).
+
+    >>> sheet_size(6, (200, 234))
+    (648, 552)
+    """
+    return _layout(count, panel_size, columns)[0]
+
+
+def panel_boxes(count: int, panel_size: tuple[int, int], *, columns: int = 3) -> list[tuple[int, int, int, int]]:
+    """Where each panel's pixels lie on the sheet: ``(left, top, right, bottom)`` boxes, row-major.
+
+    >>> panel_boxes(2, (10, 5), columns=2)
+    [(12, 12, 22, 17), (34, 12, 44, 17)]
+    """
+    return _layout(count, panel_size, columns)[1]
+
+
+def contact_sheet(panels: Sequence[tuple[str, Any]], *, columns: int = 3) -> Image.Image:
+    """Panels (label, image) in a grid on white, each label under its image.
+
+    Cells are the size of the largest panel; a smaller panel sits in its
+    cell's top-left corner with its label right under it.
+    """
+    if not panels:
+        raise ValueError("panels must hold at least one (label, image) pair")
+    pictures = [Image.fromarray(to_uint8(np.asarray(array))).convert("RGB") for _, array in panels]
+    panel_size = (max(p.width for p in pictures), max(p.height for p in pictures))
+    size, boxes = _layout(len(panels), panel_size, columns)
+    sheet = Image.new("RGB", size, _PAPER)
+    draw = ImageDraw.Draw(sheet)
+    label_font = font(_LABEL_SIZE)
+    for (label, _), picture, (left, top, _, _) in zip(panels, pictures, boxes, strict=True):
+        sheet.paste(picture, (left, top))
+        draw.text((left, top + picture.height + 3), label, fill=_INK, font=label_font)
+    return sheet
+
+
+_GAP = 12
+_LABEL_SIZE = 16
+_LABEL_HEIGHT = _LABEL_SIZE + 8  # the label's strip under its panel
+
+
+def _layout(count: int, panel_size: tuple[int, int], columns: int) -> tuple[tuple[int, int], list]:
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns must be a positive int, got {columns!r}")
+    columns = min(columns, count)
+    rows = -(-count // columns)
+    width, height = panel_size
+    step_x, step_y = width + _GAP, height + _LABEL_HEIGHT + _GAP
+    boxes = []
+    for index in range(count):
+        left, top = _GAP + (index % columns) * step_x, _GAP + (index // columns) * step_y
+        boxes.append((left, top, left + width, top + height))
+    return (_GAP + columns * step_x, _GAP + rows * step_y), boxes
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
