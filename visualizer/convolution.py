@@ -174,13 +174,14 @@ class Convolution:
         # the fill value only enters the sums when the padding is filled with it
         fill = self.pad_value if self.pad_mode == "zeros" else 0
         self.dtype = _work_dtype(image, self.kernel, fill)
-        if not np.can_cast(image.dtype, self.dtype):  # uint64 values checked to fit int64 above
-            image = image.astype(self.dtype)
         # The padded array is the one copy of the input we keep; `image` is a view
-        # into it, so the Convolution is a snapshot the caller cannot change.
+        # into it, so the Convolution is a snapshot the caller cannot change. When the
+        # padded array needs a wider dtype, `image` keeps the caller's own ("auto"
+        # clipping and replace() depend on it).
         self.padded = _read_only(self._pad(image))
         top, _, left, _ = self.pads
-        self.image = self.padded[top : top + image.shape[0], left : left + image.shape[1]]
+        view = self.padded[top : top + image.shape[0], left : left + image.shape[1]]
+        self.image = view if view.dtype == image.dtype else _read_only(image.copy())
         self._applied_kernel = _read_only(
             (self.kernel[::-1, ::-1] if self.flip_kernel else self.kernel).astype(self.dtype)
         )
@@ -345,11 +346,13 @@ class Convolution:
         top, bottom, left, right = self.pads
         widths = [(top, bottom), (left, right)] + [(0, 0)] * (image.ndim - 2)
         mode = PAD_MODES[self.pad_mode]
-        if mode != "constant":
-            return np.pad(image, widths, mode=mode)
-        # keep the input's dtype (uint8 stays uint8 on screen) unless the fill value does not fit it
-        dtype = image.dtype if np.can_cast(np.min_scalar_type(self.pad_value), image.dtype) else self.dtype
-        return np.pad(image.astype(dtype, copy=False), widths, mode=mode, constant_values=self.pad_value)
+        fill = {"constant_values": self.pad_value} if mode == "constant" else {}
+        # keep the input's dtype (uint8 stays uint8 on screen) unless the fill value does not
+        # fit it or the sums cannot take it as it is (uint64 values summed in int64)
+        keep = np.can_cast(image.dtype, self.dtype) and (
+            not fill or np.can_cast(np.min_scalar_type(self.pad_value), image.dtype)
+        )
+        return np.pad(image if keep else image.astype(self.dtype), widths, mode=mode, **fill)
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
@@ -369,26 +372,39 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     bands = [(c, a, min(a + band, rows)) for c in range(channels or 1) for a in range(0, rows, band)]
     workers = min(_WORKERS, len(bands), max(1, out.size * kernel.shape[0] * kernel.shape[1] // _WORK_PER_THREAD))
     shares = [bands[len(bands) * w // workers : len(bands) * (w + 1) // workers] for w in range(workers)]
+    # scratch is made here, in the calling thread: its heap hands back memory freed by the last
+    # call, while a new thread's arena would map fresh pages, and first touches are slow here
+    work = [
+        (padded, kernel, stride, out, share, _scratch(padded, out, share, stride, kernel.shape[0])) for share in shares
+    ]
     # NumPy's ufuncs release the GIL, so a second thread runs its bands on the second core
-    threads = [threading.Thread(target=_shift_add, args=(padded, kernel, stride, out, share)) for share in shares[1:]]
+    threads = [threading.Thread(target=_shift_add, args=args) for args in work[1:]]
     for thread in threads:
         thread.start()
-    _shift_add(padded, kernel, stride, out, shares[0])
+    _shift_add(*work[0])
     for thread in threads:
         thread.join()
     return out
 
 
-def _shift_add(padded: np.ndarray, kernel: np.ndarray, stride: Pair, out: np.ndarray, bands: list) -> None:
+def _scratch(padded: np.ndarray, out: np.ndarray, bands: list, stride: Pair, m: int) -> tuple:
+    """Buffers for one thread's bands: products, and for colour a channel's input rows and its sums."""
+    band, cols = max(b - a for _, a, b in bands), out.shape[1]
+    tmp = np.empty((band, cols), dtype=out.dtype)
+    if out.ndim == 2:
+        return tmp, None, None
+    return tmp, np.empty(((band - 1) * stride[0] + m, padded.shape[1]), dtype=padded.dtype), np.empty_like(tmp)
+
+
+def _shift_add(
+    padded: np.ndarray, kernel: np.ndarray, stride: Pair, out: np.ndarray, bands: list, scratch: tuple
+) -> None:
     """Add ``kernel[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap."""
     (sr, sc), (m, n) = stride, kernel.shape[:2]
-    rows, cols = out.shape[:2]
-    band = max(b - a for _, a, b in bands)
-    tmp = np.empty((band, cols), dtype=out.dtype)
+    cols = out.shape[1]
     # colour: the band's input rows of one channel are gathered into a contiguous plane (far
     # faster slices than the interleaved channels) and the sums go to a scratch band first
-    plane = np.empty(((band - 1) * sr + m, padded.shape[1]), dtype=padded.dtype) if out.ndim == 3 else None
-    acc_scratch = np.empty_like(tmp) if out.ndim == 3 else None
+    tmp, plane, acc_scratch = scratch
     for c, a, b in bands:
         r0, r1 = a * sr, (b - 1) * sr + m
         if plane is None:
