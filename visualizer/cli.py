@@ -83,9 +83,27 @@ def _values(spec: str, shape: tuple[int, ...], rng: np.random.Generator, low: in
         return rng.integers(low, high + 1, size=shape)
     if spec == "ramp":
         return np.arange(int(np.prod(shape))).reshape(shape)
+    if spec == "photo":
+        return _photo_crop(shape, name)
+    return _numbers(spec, name)
+
+
+def _numbers(spec: str, name: str) -> np.ndarray:
+    # rows typed inline ("1,0,-1;2,0,-2;1,0,-1") or a file of numbers
     if ";" in spec or re.fullmatch(r"[-+\d.,eE ]+", spec):
         return _inline(spec, name)
     return load_array(spec, name)
+
+
+def _photo_crop(shape: tuple[int, ...], name: str) -> np.ndarray:
+    from .images import photo_crop  # Pillow loads only when a photo is asked for
+
+    if len(shape) == 3 and shape[2] != 3:
+        raise UsageError(f"{name} photo gives grey (ROWSxCOLS) or RGB (ROWSxCOLSx3) values; got {shape[2]} channels")
+    try:
+        return photo_crop(shape[:2], grey=len(shape) == 2)
+    except ValueError as error:
+        raise UsageError(f"{name} photo: {_first_line(error)}") from None
 
 
 def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +126,8 @@ def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
         "--values",
         default="random",
         metavar="SOURCE",
-        help="input values: random (0…9), ramp (0, 1, 2, …), FILE.npy or FILE.csv (default random)",
+        help="input values: random (0…9), ramp (0, 1, 2, …), photo (a crop of the sample photo), "
+        "FILE.npy or FILE.csv (default random)",
     )
     group.add_argument(
         "--kernel-values",
@@ -278,12 +297,120 @@ def _cmd_gallery(args: argparse.Namespace) -> None:
     print(f"wrote {len(paths) - 1} animations and {paths[-1]}")
 
 
+def _photo_arguments(parser: argparse.ArgumentParser, output: str) -> None:
+    parser.add_argument("photo", nargs="?", help="an image file Pillow reads (default: the sample photo)")
+    parser.add_argument(
+        "-o", "--output", default=output, metavar="PATH", help=f"FILE.png or FILE.jpg (default {output})"
+    )
+    parser.add_argument(
+        "--size",
+        default="200",
+        metavar="WIDTH",
+        help="resize to WIDTH pixels wide, keeping the aspect ratio, or 'full' (default 200: the lesson's size, "
+        "where a 3x3 kernel shows)",
+    )
+    parser.add_argument("--grey", action="store_true", help="filter the grey (luma) version of the photo")
+    modes = ", ".join(list(PAD_MODES) + list(PAD_MODE_ALIASES))
+    parser.add_argument(
+        "--pad-mode", default="replicate", metavar="MODE", help=f"{modes} (default replicate; zeros darkens the border)"
+    )
+
+
+def _read_photo(args: argparse.Namespace, dtype: str = "uint8") -> np.ndarray:
+    from .images import load_image, sample_photo
+
+    if args.size == "full":
+        width = None
+    elif re.fullmatch(r"\d+", args.size.strip()) and int(args.size) > 0:
+        width = int(args.size)
+    else:
+        raise UsageError(f"--size must be a width in pixels such as 200, or full; got {args.size!r}")
+    source = {"grey": args.grey, "width": width, "dtype": dtype}
+    return load_image(args.photo, **source) if args.photo else sample_photo(**source)
+
+
+def _filter_arguments(parser: argparse.ArgumentParser) -> None:
+    from .filters import FILTER_NAMES
+
+    _photo_arguments(parser, "filtered.png")
+    # "--kernel" is a shape in the other commands; for filter the weights bring their own
+    # shape, so it is a second spelling of --kernel-values, and a shape is refused by name
+    parser.add_argument(
+        "--kernel-values",
+        "--kernel",
+        dest="kernel_values",
+        metavar="KERNEL",
+        help=f"a name ({', '.join(FILTER_NAMES)}; sobel is the edge magnitude), FILE.npy, FILE.csv "
+        "or rows like '1,0,-1;2,0,-2;1,0,-1'",
+    )
+    parser.add_argument(
+        "--channels", metavar="K1,K2,K3", help="one kernel per colour channel (names or files): blur,sharpen,outline"
+    )
+    parser.add_argument(
+        "--clip",
+        default="auto",
+        metavar="RANGE",
+        help="auto (8-bit in, 8-bit out: 0…255), or LOW,HIGH such as 0,1 or -1,1 (HIGH ≤ 1 reads the photo "
+        "as floats 0…1); LOW is saved black and HIGH white (default auto)",
+    )
+
+
+def _filter_kernel(spec: str, name: str) -> Any:
+    from .filters import FILTER_NAMES
+
+    if spec in FILTER_NAMES:
+        return spec
+    if re.fullmatch(r"\d+x\d+(x\d+)?", spec.strip().lower()):
+        raise UsageError(
+            f"{name} takes weights (a name, a file or rows like '1,0,-1;2,0,-2;1,0,-1'), not a size; got {spec!r}"
+        )
+    return _numbers(spec, name)
+
+
+def _cmd_filter(args: argparse.Namespace) -> None:
+    from .filters import filter_image
+    from .images import save_image
+
+    if (args.kernel_values is None) == (args.channels is None):
+        raise UsageError("filter needs one of --kernel NAME (or --kernel-values) and --channels K1,K2,K3")
+    if args.channels is None:
+        kernel, what = _filter_kernel(args.kernel_values, "--kernel"), args.kernel_values
+    else:
+        kernel = [_filter_kernel(k.strip(), "--channels") for k in args.channels.split(",")]
+        what = f"channels {args.channels}"
+    clip = _clip(args.clip)
+    photo = _read_photo(args, "float32" if clip != "auto" and clip[1] <= 1 else "uint8")
+    result = filter_image(photo, kernel, pad_mode=args.pad_mode, clip=clip)
+    path = save_image(result.image, args.output, value_range=None if clip == "auto" else clip)
+    height, width = result.image.shape[:2]
+    print(f"wrote {path} ({width}×{height}, {what}, pad_mode {args.pad_mode})")
+    print(result.report())
+
+
+def _filters_arguments(parser: argparse.ArgumentParser) -> None:
+    _photo_arguments(parser, "filters.png")
+
+
+def _cmd_filters(args: argparse.Namespace) -> None:
+    from .filters import apply_filters, contact_sheet
+    from .images import save_image
+
+    results = apply_filters(_read_photo(args), pad_mode=args.pad_mode)
+    sheet = contact_sheet([(label, result.image) for label, result in results])
+    path = save_image(np.asarray(sheet), args.output)
+    print(f"wrote {path} ({sheet.width}×{sheet.height}, {len(results)} panels, pad_mode {args.pad_mode})")
+    for label, result in results[1:]:
+        print(f"{label}: {result.report()}")
+
+
 # name -> (help, add extra arguments, run)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], Any]]] = {
     "steps": ("print a convolution step by step in the terminal", add_conv_arguments, _cmd_steps),
     "info": ("print the output shape, the pads and the output-size formula", add_conv_arguments, _cmd_info),
     "animate": ("draw every step into a GIF, MP4, HTML page, PNG sheet or frames", _animate_arguments, _cmd_animate),
     "gallery": ("write the gallery of named animations and its README.md table", _gallery_arguments, _cmd_gallery),
+    "filter": ("filter a photo with a named or custom kernel, and report the clipping", _filter_arguments, _cmd_filter),
+    "filters": ("the lesson's figure: a photo and five filters on a labelled sheet", _filters_arguments, _cmd_filters),
 }
 
 
