@@ -191,6 +191,23 @@ def filter_image(
 # -- contact sheets -------------------------------------------------------------
 
 
+def apply_filters(
+    image: Any, filters: Sequence[tuple[str, Any]] = LESSON_FILTERS, **params: Any
+) -> list[tuple[str, Filtered]]:
+    """Each (label, kernel) applied to ``image``: ``(label, Filtered)`` pairs; a kernel of None keeps the photo.
+
+    ``params`` go to :func:`filter_image` (``pad_mode``, ``clip``…).
+
+    >>> [(label, result.clipped) for label, result in apply_filters(np.full((5, 5), 250, np.uint8))][:3]
+    [('original', 0), ('Gaussian blur', 0), ('sharpen', 0)]
+    """
+    photo = np.asarray(image)
+    return [
+        (label, Filtered(photo, 0, 0, None) if kernel is None else filter_image(photo, kernel, **params))
+        for label, kernel in filters
+    ]
+
+
 def filter_sheet(
     image: Any, filters: Sequence[tuple[str, Any]] = LESSON_FILTERS, *, columns: int = 3, **params: Any
 ) -> Image.Image:
@@ -211,9 +228,7 @@ def filter_sheet(
     >>> sheet.size == sheet_size(6, (30, 20), columns=3)
     True
     """
-    panels = [
-        (label, image if kernel is None else filter_image(image, kernel, **params).image) for label, kernel in filters
-    ]
+    panels = [(label, result.image) for label, result in apply_filters(image, filters, **params)]
     return contact_sheet(panels, columns=columns)
 
 

@@ -113,12 +113,12 @@ def sample_path() -> Path | None:
     return None
 
 
-def sample_photo(width: int = SAMPLE_WIDTH, grey: bool = False) -> np.ndarray:
-    """The default photo as ``uint8``, ``width`` pixels wide; works offline.
+def sample_photo(width: int | None = SAMPLE_WIDTH, grey: bool = False, *, dtype: Any = "uint8") -> np.ndarray:
+    """The default photo, ``width`` pixels wide (None: full size); works offline.
 
     A portrait of Grace Hopper from matplotlib's sample data (512×600, public
     domain, U.S. Navy photo), or, if that file is missing, a landscape drawn
-    by code with the same proportions.
+    by code with the same proportions. ``dtype`` is as for :func:`load_image`.
 
     Examples
     --------
@@ -130,10 +130,10 @@ def sample_photo(width: int = SAMPLE_WIDTH, grey: bool = False) -> np.ndarray:
     path = sample_path()
     if path is not None:
         try:
-            return load_image(path, grey=grey, width=width)
+            return load_image(path, grey=grey, width=width, dtype=dtype)
         except ValueError:
             pass  # a damaged copy: the drawn picture still teaches the lesson
-    return _to_array(drawn_photo(), "drawn photo", grey=grey, width=width, dtype=np.uint8)
+    return _to_array(drawn_photo(), "drawn photo", grey=grey, width=width, dtype=_dtype(dtype))
 
 
 def drawn_photo(size: tuple[int, int] = (512, 600)) -> Image.Image:
@@ -276,8 +276,11 @@ def save_image(
         raise ValueError(
             f"image values {array.min()}…{array.max()} lie outside value_range {low}…{high}; clip them first"
         )
-    pixels = to_uint8((array.astype(np.float64) - low) / (high - low)) if (low, high) != (0, 255) else array
-    picture = Image.fromarray(pixels.astype(np.uint8, copy=False))
+    if array.dtype == np.uint8 and (low, high) == (0, 255):
+        pixels = array
+    else:  # low becomes black and high white, rounded to the nearest level
+        pixels = to_uint8((array.astype(np.float64) - low) / (high - low))
+    picture = Image.fromarray(pixels)
     from .render.export import atomic_write  # the exporter's machinery loads only when something is saved
 
     with atomic_write(target) as temporary:
