@@ -157,6 +157,8 @@ def output_shape(
     (3, 3)
     """
     for name, shape in (("input_shape", input_shape), ("kernel_shape", kernel_shape)):
+        if not isinstance(shape, (tuple, list)):
+            raise TypeError(f"{name} must be a tuple (rows, cols[, channels]), got {shape!r}")
         if len(shape) < 2 or any(
             isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in shape[:2]
         ):
