@@ -368,16 +368,18 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
         return _correlate_dilated(padded, kernel, stride, dilation, out_shape)
     out = np.empty(out_shape if channels is None else out_shape + (channels,), dtype=kernel.dtype)
     rows, cols = out_shape
-    band = max(1, _BAND_BYTES // max(1, cols * out.itemsize))
+    band = min(rows, max(1, _BAND_BYTES // max(1, cols * out.itemsize)))
     bands = [(c, a, min(a + band, rows)) for c in range(channels or 1) for a in range(0, rows, band)]
     workers = min(_WORKERS, len(bands), max(1, out.size * kernel.shape[0] * kernel.shape[1] // _WORK_PER_THREAD))
-    shares = [bands[len(bands) * w // workers : len(bands) * (w + 1) // workers] for w in range(workers)]
-    # scratch is made here, in the calling thread: its heap hands back memory freed by the last
-    # call, while a new thread's arena would map fresh pages, and first touches are slow here
+    # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
+    # (list iterators hand out each item once under the GIL); scratch is made here, in the calling
+    # thread, whose heap reuses the memory freed by the last call: first touches are slow here
+    queue = iter(bands)
     work = [
-        (padded, kernel, stride, out, share, _scratch(padded, out, share, stride, kernel.shape[0])) for share in shares
+        (padded, kernel, stride, out, queue, _scratch(padded, out, band, stride, kernel.shape[0]))
+        for _ in range(workers)
     ]
-    # NumPy's ufuncs release the GIL, so a second thread runs its bands on the second core
+    # NumPy's ufuncs release the GIL, so another thread runs bands on another core meanwhile
     threads = [threading.Thread(target=_shift_add, args=args) for args in work[1:]]
     for thread in threads:
         thread.start()
@@ -387,17 +389,16 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     return out
 
 
-def _scratch(padded: np.ndarray, out: np.ndarray, bands: list, stride: Pair, m: int) -> tuple:
-    """Buffers for one thread's bands: products, and for colour a channel's input rows and its sums."""
-    band, cols = max(b - a for _, a, b in bands), out.shape[1]
-    tmp = np.empty((band, cols), dtype=out.dtype)
+def _scratch(padded: np.ndarray, out: np.ndarray, band: int, stride: Pair, m: int) -> tuple:
+    """Buffers for one thread: products, and for colour a channel's input rows and its sums."""
+    tmp = np.empty((band, out.shape[1]), dtype=out.dtype)
     if out.ndim == 2:
         return tmp, None, None
     return tmp, np.empty(((band - 1) * stride[0] + m, padded.shape[1]), dtype=padded.dtype), np.empty_like(tmp)
 
 
 def _shift_add(
-    padded: np.ndarray, kernel: np.ndarray, stride: Pair, out: np.ndarray, bands: list, scratch: tuple
+    padded: np.ndarray, kernel: np.ndarray, stride: Pair, out: np.ndarray, bands: Iterator, scratch: tuple
 ) -> None:
     """Add ``kernel[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap."""
     (sr, sc), (m, n) = stride, kernel.shape[:2]
@@ -515,7 +516,11 @@ def _clip_range(clip: ClipSpec, dtype: np.dtype) -> tuple[Any, Any] | None:
         return None
     if not isinstance(clip, (tuple, list)) or len(clip) != 2:
         raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
-    low, high = (_finite_number(v, "clip") for v in clip)
+    try:
+        low, high = (_finite_number(v, "clip") for v in clip)
+    except (TypeError, ValueError) as error:
+        # name the whole pair: "clip must be a finite number" would hide that a pair is wanted
+        raise type(error)(f"clip must be None, 'auto' or a (low, high) pair of finite numbers; got {clip!r}") from None
     if not low < high:
         raise ValueError(f"clip must be a (low, high) pair with low < high; got {clip!r}")
     return (low, high)
