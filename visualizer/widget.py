@@ -1,0 +1,397 @@
+"""The Jupyter stepper: play a convolution, step through it, change it and watch it rebuild.
+
+:class:`Stepper` shows the shared frame renderer's picture of one step, the step's
+arithmetic as text beside it, and controls for every parameter. This is the only
+module that imports ipywidgets; ``visualizer.Stepper`` loads it on first use.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from .cli import _values
+from .convolution import PAD_MODES, Convolution
+from .images import photo_crop
+from .kernels import KERNELS, kernel
+from .render.frame import FrameRenderer
+from .render.style import THEMES
+from .text import arithmetic, format_number
+
+CUSTOM = "custom"
+GIVEN = "as given"
+PADDINGS = ("valid", "same", "full", 0, 1, 2, 3)
+CLIPS = (("none", None), ("auto (8-bit: 0…255)", "auto"), ("0…255", (0, 255)), ("0…1", (0, 1)))
+VALUE_SOURCES = (GIVEN, "random", "ramp", "photo")
+# Sizes the sliders offer: more cells than this no longer fit a notebook's width with numbers in them.
+MAX_INPUT = 12
+MAX_KERNEL = 7
+# Kernels that come in any size (visualizer.kernel(name, size)); the others are fixed.
+SIZED_KERNELS = ("identity", "box_blur", "gaussian_blur")
+
+
+class Stepper(widgets.VBox):
+    """A convolution you can play, step through and change, in a notebook.
+
+    The picture is the shared frame renderer's (the same as in GIFs and the
+    classroom view); beside it are the window's position, the products, the
+    sum, the clipped value and the output-size formula. Every control rebuilds
+    the picture at once; a combination that cannot work (a kernel larger than
+    the padded input) shows a message and keeps the last good picture.
+
+    Parameters
+    ----------
+    conv : Convolution
+        What to show first; its image, kernel and parameters fill the controls.
+    theme : str
+        A theme name of :data:`visualizer.render.style.THEMES`.
+    numbers : bool
+        Write the values in the cells.
+    fps : int
+        Steps per second when playing (1…10).
+
+    Attributes
+    ----------
+    conv : Convolution
+        The convolution shown now.
+    slider, play, first_button, back_button, next_button, last_button, speed
+        Stepping: the slider counts steps from 1 and is linked to ``play`` in the browser.
+    stride, padding, pad_mode, dilation, clip, kernel_name, kernel_size, weights
+        The convolution's parameters; ``weights`` is the editable grid of kernel weights.
+    values, rows, cols, seed
+        The input: as given, random (with a seed), a ramp or a crop of the sample photo.
+    numbers, theme
+        The look.
+    picture, status, explanation, message
+        The frame (PNG), "step k/n · sum s" (set after drawing), the step as text, and
+        the message shown when a change cannot work.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from visualizer import Convolution
+    >>> stepper = Stepper(Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int)))
+    >>> stepper.status.value
+    'step 1/4 · sum 45'
+    >>> stepper.next_button.click()
+    >>> stepper.status.value
+    'step 2/4 · sum 54'
+    >>> stepper.stride.value = 2
+    >>> stepper.status.value
+    'step 1/1 · sum 45'
+    """
+
+    def __init__(self, conv: Convolution, *, theme: str = "default", numbers: bool = True, fps: int = 2):
+        if not isinstance(conv, Convolution):
+            raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {theme!r}")
+        if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 10:
+            raise ValueError(f"fps must be an int in 1…10, got {fps!r}")
+        super().__init__()
+        self.conv = conv
+        self._origin = conv
+        self._changes: dict[str, Any] = {}  # every parameter changed so far, tried together
+        self._given = conv.image
+        self._kernel = conv.kernel
+        self._renderer = FrameRenderer(conv, theme=theme, numbers=numbers)
+        self._syncing = False  # True while the code (not the learner) sets the weight grid
+
+        self._build_stepping(fps)
+        self._build_parameters(conv)
+        self._build_input(conv)
+        self.numbers = widgets.Checkbox(value=numbers, description="numbers in cells")
+        self.theme = widgets.Dropdown(options=list(THEMES), value=theme, description="theme")
+        for control in (self.numbers, self.theme):
+            control.observe(self._restyle, "value")
+
+        self.picture = widgets.Image(format="png")
+        self.status = widgets.Label()
+        self.status.add_class("stepper-status")
+        self.explanation = widgets.HTML()
+        self.explanation.add_class("stepper-explanation")
+        self.message = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.message.add_class("stepper-message")
+
+        settings = widgets.Tab(
+            children=[
+                widgets.VBox([self.stride, self.padding, self.pad_mode, self.dilation, self.clip]),
+                widgets.VBox([widgets.HBox([self.kernel_name, self.kernel_size]), self._weights_box]),
+                widgets.VBox([self.values, self.rows, self.cols, self.seed]),
+                widgets.VBox([self.numbers, self.theme]),
+            ],
+            titles=("Convolution", "Kernel", "Input", "Look"),
+        )
+        self.children = [
+            widgets.HBox(
+                [self.play, self.first_button, self.back_button, self.slider, self.next_button, self.last_button]
+                + [self.speed]
+            ),
+            widgets.HBox([self.picture, widgets.VBox([self.status, self.explanation])]),
+            self.message,
+            settings,
+        ]
+        self._show()
+
+    # -- building the controls ----------------------------------------------------
+
+    def _build_stepping(self, fps: int) -> None:
+        n = self.conv.num_steps
+        self.play = widgets.Play(value=1, min=1, max=n, interval=1000 // fps)
+        self.slider = widgets.IntSlider(value=1, min=1, max=n, description="step", continuous_update=True)
+        # linked in the browser, so playing does not wait for Python between frames
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.speed = widgets.IntSlider(value=fps, min=1, max=10, description="steps/s")
+        self.speed.observe(lambda change: setattr(self.play, "interval", 1000 // change.new), "value")
+        self.first_button = widgets.Button(description="⏮ First", tooltip="first step")
+        self.back_button = widgets.Button(description="◀ Back", tooltip="one step back")
+        self.next_button = widgets.Button(description="Next ▶", tooltip="one step forward")
+        self.last_button = widgets.Button(description="Last ⏭", tooltip="last step")
+        moves = {
+            self.first_button: lambda v: self.slider.min,
+            self.back_button: lambda v: max(v - 1, self.slider.min),
+            self.next_button: lambda v: min(v + 1, self.slider.max),
+            self.last_button: lambda v: self.slider.max,
+        }
+        for button, move in moves.items():
+            button.layout.width = "auto"
+            button.on_click(lambda _, move=move: setattr(self.slider, "value", move(self.slider.value)))
+        self.slider.observe(self._show, "value")
+
+    def _build_parameters(self, conv: Convolution) -> None:
+        # a pair such as stride (2, 1) has no place on a single slider: the slider shows the
+        # rows' value, and the pair stays in use until the learner moves the slider
+        self.stride = widgets.IntSlider(value=conv.stride[0], min=1, max=4, description="stride")
+        self.dilation = widgets.IntSlider(value=conv.dilation[0], min=1, max=3, description="dilation")
+        paddings = [(str(p), p) for p in PADDINGS]
+        if conv.padding not in PADDINGS:
+            paddings.append((str(conv.padding), conv.padding))
+        self.padding = widgets.Dropdown(options=paddings, value=conv.padding, description="padding")
+        self.pad_mode = widgets.Dropdown(options=list(PAD_MODES), value=conv.pad_mode, description="pad mode")
+        clips = list(CLIPS)
+        if all(conv.clip != value for _, value in CLIPS):
+            clips.append((str(conv.clip), conv.clip))
+        self.clip = widgets.Dropdown(options=clips, value=conv.clip, description="clamp")
+        for name in ("stride", "dilation", "padding", "pad_mode", "clip"):
+            getattr(self, name).observe(lambda change, name=name: self._rebuild(**{name: change.new}), "value")
+
+        names = [name for name, k in KERNELS.items() if k.shape == conv.kernel.shape and np.array_equal(k, conv.kernel)]
+        self.kernel_name = widgets.Dropdown(
+            options=[*KERNELS, CUSTOM], value=names[0] if names else CUSTOM, description="kernel"
+        )
+        self.kernel_name.observe(self._pick_kernel, "value")
+        self.kernel_size = widgets.BoundedIntText(
+            value=conv.kernel.shape[0], min=1, max=MAX_KERNEL, description="size", layout=widgets.Layout(width="160px")
+        )
+        self.kernel_size.observe(self._resize_kernel, "value")
+        self._weights_box = widgets.HBox()
+        self.weights: list[widgets.FloatText] = []
+        self._weights_shape: tuple[int, ...] = ()
+        self._fill_weights(conv.kernel)
+
+    def _build_input(self, conv: Convolution) -> None:
+        h, w = conv.image.shape[:2]
+        self.values = widgets.Dropdown(options=VALUE_SOURCES, value=GIVEN, description="values")
+        self.rows = widgets.IntSlider(value=min(h, MAX_INPUT), min=1, max=MAX_INPUT, description="rows", disabled=True)
+        self.cols = widgets.IntSlider(value=min(w, MAX_INPUT), min=1, max=MAX_INPUT, description="cols", disabled=True)
+        self.seed = widgets.IntText(value=0, description="seed", layout=widgets.Layout(width="160px"))
+        for control in (self.values, self.rows, self.cols, self.seed):
+            control.observe(self._new_input, "value")
+
+    # -- the kernel grid ----------------------------------------------------------
+
+    def _fill_weights(self, weights: np.ndarray) -> None:
+        """Show ``weights`` in the grid: one grid of number boxes per channel of a kernel stack."""
+        self._syncing = True
+        planes = [weights] if weights.ndim == 2 else [weights[..., c] for c in range(weights.shape[2])]
+        shape = planes[0].shape
+        if len(self.weights) != weights.size or self._weights_shape != weights.shape:
+            self.weights = [widgets.FloatText(layout=widgets.Layout(width="64px")) for _ in range(weights.size)]
+            for box in self.weights:
+                box.observe(self._edit_weight, "value")
+            grids = [
+                widgets.GridBox(
+                    self.weights[c * plane.size : (c + 1) * plane.size],
+                    layout=widgets.Layout(grid_template_columns=f"repeat({shape[1]}, 68px)"),
+                )
+                for c, plane in enumerate(planes)
+            ]
+            if len(grids) > 1:
+                grids = [widgets.VBox([widgets.Label(f"channel {c}"), g]) for c, g in enumerate(grids)]
+            self._weights_box.children = grids
+            self._weights_shape = weights.shape
+        for box, weight in zip(self.weights, np.concatenate([p.ravel() for p in planes]), strict=True):
+            box.value = float(weight)
+        self._syncing = False
+
+    def _grid_kernel(self) -> np.ndarray:
+        values = np.array([box.value for box in self.weights])
+        shape = self._weights_shape
+        if len(shape) == 3:  # the boxes run channel by channel
+            values = values.reshape(shape[2], shape[0], shape[1]).transpose(1, 2, 0)
+        values = values.reshape(shape)
+        # whole numbers stay integers, so integer images keep exact integer sums
+        return values.astype(np.int64) if np.array_equal(values, np.round(values)) else values
+
+    def _edit_weight(self, change: Any) -> None:
+        if self._syncing:
+            return
+        weights = self._grid_kernel()
+        names = [name for name, k in KERNELS.items() if k.shape == weights.shape and np.array_equal(k, weights)]
+        self._syncing = True
+        self.kernel_name.value = names[0] if names else CUSTOM
+        self._syncing = False
+        self._set_kernel(weights, refill=False)
+
+    def _pick_kernel(self, change: Any) -> None:
+        if self._syncing or change.new == CUSTOM:
+            return
+        size = self.kernel_size.value
+        weights = kernel(change.new, size) if change.new in SIZED_KERNELS else np.asarray(KERNELS[change.new])
+        self._set_kernel(weights)
+
+    def _resize_kernel(self, change: Any) -> None:
+        if self._syncing:
+            return
+        if self.kernel_name.value in SIZED_KERNELS:
+            self._set_kernel(kernel(self.kernel_name.value, change.new))
+            return
+        # keep the middle of the kernel: the weights around the centre tap matter most
+        old, size = self._kernel, change.new
+        new = np.zeros((size, size) + old.shape[2:], dtype=old.dtype)
+        src = [slice(max(0, (o - size) // 2), max(0, (o - size) // 2) + min(o, size)) for o in old.shape[:2]]
+        dst = [slice(max(0, (size - o) // 2), max(0, (size - o) // 2) + min(o, size)) for o in old.shape[:2]]
+        new[dst[0], dst[1]] = old[src[0], src[1]]
+        self._syncing = True
+        self.kernel_name.value = CUSTOM
+        self._syncing = False
+        self._set_kernel(new)
+
+    def _set_kernel(self, weights: np.ndarray, refill: bool = True) -> None:
+        if refill:
+            self._fill_weights(weights)
+        self._syncing = True
+        self.kernel_size.value = weights.shape[0]
+        self._syncing = False
+        self._kernel = weights
+        self._rebuild(kernel=weights)
+
+    # -- the input ----------------------------------------------------------------
+
+    def _new_input(self, change: Any) -> None:
+        given = self.values.value == GIVEN
+        self.rows.disabled = self.cols.disabled = given
+        self.seed.disabled = self.values.value != "random"
+        self._rebuild(image=self._given if given else self._made_input())
+
+    def _made_input(self) -> np.ndarray:
+        shape = (self.rows.value, self.cols.value) + self._given.shape[2:]
+        if self.values.value == "photo":
+            return photo_crop(shape[:2], grey=len(shape) == 2)
+        return _values(self.values.value, shape, np.random.default_rng(self.seed.value), 0, 9, "values")
+
+    # -- drawing ------------------------------------------------------------------
+
+    def _rebuild(self, **changes: Any) -> None:
+        """Apply parameter changes; on a combination that cannot work keep the last good picture."""
+        self._changes.update(changes)
+        try:
+            conv = self._origin.replace(**self._changes)
+            renderer = FrameRenderer(conv, theme=self.theme.value, numbers=self.numbers.value)
+        except (ValueError, TypeError) as error:
+            self.message.value = (
+                f"<b>That does not fit:</b> {html.escape(str(error).splitlines()[0])}. "
+                "The picture shows the last setting that worked."
+            )
+            self.message.layout.display = ""
+            return
+        self.message.layout.display = "none"
+        self.conv, self._renderer = conv, renderer
+        self._restep()
+
+    def _restyle(self, change: Any = None) -> None:
+        self._renderer = FrameRenderer(self.conv, theme=self.theme.value, numbers=self.numbers.value)
+        self._show()
+
+    def _restep(self) -> None:
+        before = self.slider.value
+        self.play.max = self.slider.max = self.conv.num_steps
+        if self.slider.value == before:  # otherwise shrinking max moved the slider, which drew already
+            self._show()
+
+    def _show(self, change: Any = None) -> None:
+        index = self.slider.value - 1
+        step = self.conv.step(index)
+        buffer = io.BytesIO()
+        # speed over size: the PNG only travels to the browser next door
+        self._renderer.frame(index).save(buffer, format="png", compress_level=1)
+        self.picture.value = buffer.getvalue()
+        self.explanation.value = _explain(self.conv, step)
+        self.status.value = f"step {index + 1}/{self.conv.num_steps} · sum {_sum_text(step)}"
+
+
+def interact(
+    image: Any, kernel: Any, *, theme: str = "default", numbers: bool = True, fps: int = 2, **conv_params: Any
+) -> Stepper:
+    """A :class:`Stepper` for ``Convolution(image, kernel, **conv_params)``.
+
+    Examples
+    --------
+    >>> interact([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]], stride=2).status.value
+    'step 1/1 · sum 6'
+    """
+    return Stepper(Convolution(image, kernel, **conv_params), theme=theme, numbers=numbers, fps=fps)
+
+
+def _explain(conv: Convolution, step: Any) -> str:
+    """The step as HTML: where the window is, the products, the sum, the clipped value, the formula."""
+    (i, j), (r, c) = step.out_index, step.origin
+    parts = [
+        f"<b>output [{i}, {j}]</b> · window's top-left at row {r}, column {c}"
+        + (" of the padded input" if any(conv.pads) else " of the input")
+    ]
+    channels = range(conv.channels) if conv.channels else [None]
+    for channel in channels:
+        window, weights = step.window, step.kernel
+        if channel is not None:
+            window = window[..., channel]
+            weights = weights[..., channel] if weights.ndim == 3 else weights
+            parts.append(f"<b>channel {channel}</b>")
+        parts.append(_products_table(weights, window))
+        parts.append(f"<code>{html.escape(arithmetic(step, channel=channel, max_terms=12))}</code>")
+    if conv.clip_range is not None:
+        low, high = (format_number(v) for v in conv.clip_range)
+        verdict = "clipped" if step.is_clipped else "inside the range, kept"
+        parts.append(f"clamped to {low}…{high}: {_plain_text(step.clipped_value)} ({verdict})")
+    parts.append("<br>".join(html.escape(line) for line in conv.formula()))
+    parts.append(f"<small>{html.escape(conv.describe())}</small>")
+    return "".join(f"<div style='margin-bottom:6px'>{part}</div>" for part in parts)
+
+
+def _products_table(weights: np.ndarray, window: np.ndarray) -> str:
+    cells = (
+        "<tr>"
+        + "".join(
+            f"<td style='padding:1px 6px;text-align:right;border:1px solid #ccc'>{format_number(w)}×{format_number(x)}"
+            f"<br><b>{format_number(w * x)}</b></td>"
+            for w, x in zip(weight_row, window_row, strict=True)
+        )
+        + "</tr>"
+        for weight_row, window_row in zip(weights, window, strict=True)
+    )
+    return f"<table style='border-collapse:collapse;font-family:monospace'>{''.join(cells)}</table>"
+
+
+def _plain_text(value: Any) -> str:
+    values = np.atleast_1d(value)
+    text = ", ".join(format_number(v) for v in values)
+    return f"({text})" if values.size > 1 else text
+
+
+def _sum_text(step: Any) -> str:
+    text = _plain_text(step.value)
+    return text + (f" → {_plain_text(step.clipped_value)}" if step.is_clipped else "")
