@@ -48,14 +48,19 @@ def arithmetic(step: Step, channel: int | None = None, max_terms: int | None = N
     >>> arithmetic(step, max_terms=2)
     '1×100 + … + 0×25 = 350 → 255'
     """
+    if max_terms is not None and (isinstance(max_terms, bool) or not isinstance(max_terms, int) or max_terms < 1):
+        raise ValueError(f"max_terms must be None or an int >= 1; got {max_terms!r}")
     window, kernel = step.window, step.kernel
     value, clipped = step.value, step.clipped_value
     if window.ndim == 3:
-        if channel is None:
-            raise ValueError("channel is required for a colour step: 0 … channels−1")
+        channels = window.shape[2]
+        if isinstance(channel, bool) or not isinstance(channel, int | np.integer) or not 0 <= channel < channels:
+            raise ValueError(f"channel must be an int in 0…{channels - 1} for a colour step; got {channel!r}")
         window = window[..., channel]
         kernel = kernel[..., channel] if kernel.ndim == 3 else kernel
         value, clipped = value[channel], clipped[channel]
+    elif channel is not None:
+        raise ValueError(f"channel must be None for a grey step; got {channel!r}")
     terms = [_term(k, x) for k, x in zip(kernel.ravel(), window.ravel(), strict=True)]
     if max_terms is not None and len(terms) > max_terms:
         head = max(1, max_terms // 2)
