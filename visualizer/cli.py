@@ -297,6 +297,18 @@ def _cmd_gallery(args: argparse.Namespace) -> None:
     print(f"wrote {len(paths) - 1} animations and {paths[-1]}")
 
 
+def _present_arguments(parser: argparse.ArgumentParser) -> None:
+    add_conv_arguments(parser)
+    add_style_arguments(parser)
+    parser.set_defaults(theme="classroom")  # large type for a projector
+
+
+def _cmd_present(args: argparse.Namespace) -> None:
+    from .present import present  # matplotlib's window toolkit loads only for this command
+
+    present(conv_from_args(args), theme=args.theme, numbers=args.numbers, fps=args.fps, seed=args.seed)
+
+
 def _photo_arguments(parser: argparse.ArgumentParser, output: str) -> None:
     parser.add_argument("photo", nargs="?", help="an image file Pillow reads (default: the sample photo)")
     parser.add_argument(
@@ -411,6 +423,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
     "gallery": ("write the gallery of named animations and its README.md table", _gallery_arguments, _cmd_gallery),
     "filter": ("filter a photo with a named or custom kernel, and report the clipping", _filter_arguments, _cmd_filter),
     "filters": ("the lesson's figure: a photo and five filters on a labelled sheet", _filters_arguments, _cmd_filters),
+    "present": ("open the classroom window, driven from the keyboard", _present_arguments, _cmd_present),
 }
 
 

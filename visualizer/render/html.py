@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from PIL import Image
 
-# Frames per second that + and − step through; the player starts at the nearest one to `fps`.
+# Frames per second that + and − step through, from whatever speed the page starts at.
 SPEEDS = (0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 24)
 
 KEYS = (
@@ -89,7 +89,7 @@ def html_player(
         "frames": [_data_uri(frame) for frame in frames],
         "captions": captions,
         "speeds": SPEEDS,
-        "fps": min(SPEEDS, key=lambda s: abs(s - fps)),
+        "fps": float(fps),
     }
     help_rows = "".join(f"<tr><th>{_text(key)}</th><td>{_text(what)}</td></tr>" for key, what in KEYS)
     fields = {
@@ -201,7 +201,7 @@ _PAGE = """<!DOCTYPE html>
   const data = JSON.parse(document.getElementById("data").textContent);
   const $ = (id) => document.getElementById(id);
   const player = $("player"), img = $("frame"), caption = $("caption"), position = $("position");
-  const state = { index: 0, playing: false, speed: data.speeds.indexOf(data.fps), timer: null };
+  const state = { index: 0, playing: false, fps: data.fps, timer: null };
 
   function show(index) {
     const n = data.frames.length;
@@ -215,7 +215,7 @@ _PAGE = """<!DOCTYPE html>
   }
   function schedule() {
     clearInterval(state.timer);
-    state.timer = state.playing ? setInterval(() => show(state.index + 1), 1000 / data.speeds[state.speed]) : null;
+    state.timer = state.playing ? setInterval(() => show(state.index + 1), 1000 / state.fps) : null;
   }
   function play(on) {
     state.playing = on;
@@ -226,8 +226,10 @@ _PAGE = """<!DOCTYPE html>
   }
   function step(delta) { play(false); show(state.index + delta); }
   function speed(delta) {
-    state.speed = Math.min(data.speeds.length - 1, Math.max(0, state.speed + delta));
-    $("speed").textContent = data.speeds[state.speed] + " fps";
+    const faster = data.speeds.filter((s) => s > state.fps), slower = data.speeds.filter((s) => s < state.fps);
+    if (delta > 0 && faster.length) state.fps = faster[0];
+    if (delta < 0 && slower.length) state.fps = slower[slower.length - 1];
+    $("speed").textContent = state.fps + " fps";
     schedule();
   }
   function fullScreen() {

@@ -1,0 +1,215 @@
+"""The classroom presenter, headless: real matplotlib key events on an Agg canvas.
+
+After every key the state is checked, and the image on the canvas is compared
+with a frame drawn independently from a Convolution the test builds itself.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.backend_bases import FigureManagerBase, KeyEvent
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+from scipy import ndimage
+
+from visualizer import KERNELS, Convolution, render_frame
+from visualizer.present import KEYS, PresenterState, PresenterWindow
+
+IMAGE = np.arange(49).reshape(7, 7) % 10
+KERNEL = np.array([[1, 0, 2], [0, 1, 0], [2, 0, 1]])
+
+
+def _window(image=IMAGE, kernel=KERNEL, **style) -> PresenterWindow:
+    figure = Figure(figsize=(8, 6), dpi=50)
+    FigureCanvasAgg(figure)
+    return PresenterWindow(figure, PresenterState(Convolution(image, kernel), **style))
+
+
+def _press(window: PresenterWindow, key: str) -> None:
+    canvas = window.figure.canvas
+    x, y = canvas.get_width_height()
+    canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, key, x // 2, y // 2))
+
+
+def _assert_shows(window: PresenterWindow, conv: Convolution, step: int, *, numbers: bool = True) -> None:
+    """The window's state is ``conv`` at ``step``, and its image is that frame."""
+    state = window.state
+    assert (state.conv.image.tolist(), state.conv.kernel.tolist()) == (conv.image.tolist(), conv.kernel.tolist())
+    assert (state.conv.stride, state.conv.padding, state.conv.pad_mode) == (conv.stride, conv.padding, conv.pad_mode)
+    assert (state.conv.dilation, state.step, state.numbers) == (conv.dilation, step, numbers)
+    expected = np.asarray(render_frame(conv, step, theme="classroom", numbers=numbers).convert("RGB"))
+    np.testing.assert_array_equal(window.image.get_array(), expected)
+    assert state.title.startswith(f"step {step + 1}/{conv.num_steps} · ")
+
+
+def test_step_keys_and_playing():
+    window = _window()
+    conv = Convolution(IMAGE, KERNEL)  # 7×7 valid 3×3: 25 steps
+    _assert_shows(window, conv, 0)
+    for key, step in [("right", 1), ("right", 2), ("left", 1), ("end", 24), ("right", 24), ("home", 0), ("left", 0)]:
+        _press(window, key)
+        _assert_shows(window, conv, step)
+
+    _press(window, " ")
+    assert window.state.playing
+    window.tick()
+    window.tick()
+    _assert_shows(window, conv, 2)
+    _press(window, "end")  # stepping by hand stops playing
+    assert not window.state.playing
+    _press(window, " ")
+    window.tick()  # after the last step comes the first
+    _assert_shows(window, conv, 0)
+    _press(window, " ")
+    window.tick()
+    assert not window.state.playing and window.state.step == 0
+
+
+def test_speed_keys_change_the_timer():
+    window = _window(fps=2)
+    assert window.timer.interval == 500
+    for key, fps in [("+", 3), ("=", 4), ("-", 3), ("-", 2), ("-", 1), ("-", 0.5)]:
+        _press(window, key)
+        assert window.state.fps == fps
+        assert window.timer.interval == round(1000 / fps)
+    for _ in range(12):
+        _press(window, "+")
+    assert window.state.fps == 24  # the fastest speed; + stops there
+
+
+def test_parameter_keys_cycle_and_redraw():
+    window = _window()
+    conv = Convolution(IMAGE, KERNEL)
+    _press(window, "right")
+    _press(window, "right")
+    _press(window, "n")
+    _assert_shows(window, conv, 2, numbers=False)
+    _press(window, "n")
+    _assert_shows(window, conv, 2)
+
+    for padding in ["same", "full", "valid", "same"]:
+        _press(window, "p")
+        conv = Convolution(IMAGE, KERNEL, padding=padding)
+        _assert_shows(window, conv, 2)
+    for stride in [2, 3, 1, 2]:
+        _press(window, "s")
+        conv = Convolution(IMAGE, KERNEL, padding="same", stride=stride)
+        _assert_shows(window, conv, min(2, conv.num_steps - 1))
+    for dilation in [2, 3]:
+        _press(window, "d")
+        conv = Convolution(IMAGE, KERNEL, padding="same", stride=2, dilation=dilation)
+        _assert_shows(window, conv, 2)
+    for pad_mode in ["replicate", "reflect", "circular", "zeros", "replicate"]:
+        _press(window, "m")
+        conv = Convolution(IMAGE, KERNEL, padding="same", stride=2, dilation=3, pad_mode=pad_mode)
+        _assert_shows(window, conv, 2)
+    assert window.state.title.endswith(", ".join(conv.formula()))
+    assert "stride 2" in window.state.title and "dilation 3" in window.state.title
+
+
+def test_kernel_key_walks_the_presets():
+    window = _window()
+    names = list(KERNELS)
+    for name in names + names[:1]:  # a kernel of one's own is not a preset: "k" starts at the first, and wraps
+        _press(window, "k")
+        conv = Convolution(IMAGE, KERNELS[name])
+        _assert_shows(window, conv, 0)
+        assert window.message.get_visible() and window.message.get_text() == f"kernel {name}"
+    assert names[0] == "identity"
+    np.testing.assert_array_equal(window.state.conv.result(), IMAGE[1:-1, 1:-1])
+
+
+def test_impossible_combination_keeps_the_last_good_state():
+    image = np.arange(25).reshape(5, 5)
+    window = _window(image)
+    conv = Convolution(image, KERNEL, dilation=2)  # the taps span 5 pixels: exactly the input
+    _press(window, "d")
+    _press(window, "right")
+    _assert_shows(window, Convolution(image, KERNEL, dilation=2), 0)  # one step only: right stays
+    assert not window.message.get_visible()
+
+    _press(window, "d")  # dilation 3 spans 7 pixels of a 5×5 input: impossible
+    _assert_shows(window, conv, 0)
+    assert window.message.get_visible()
+    assert window.message.get_text().startswith("dilation 3 cannot work here: kernel spans 7 pixels")
+    window.figure.canvas.draw()  # the message is drawn on the canvas, not only kept in the state
+    assert window.message.get_window_extent().width > 100
+
+    _press(window, "s")  # the next good change clears the message
+    _assert_shows(window, Convolution(image, KERNEL, dilation=2, stride=2), 0)
+    assert not window.message.get_visible()
+
+
+def test_random_input_keeps_the_shape_and_range():
+    window = _window(seed=3)
+    _press(window, "r")
+    image = window.state.conv.image
+    assert image.shape == IMAGE.shape and image.dtype == IMAGE.dtype
+    assert image.min() >= 0 and image.max() <= 9 and not np.array_equal(image, IMAGE)
+    _assert_shows(window, Convolution(image.copy(), KERNEL), 0)
+    reference = ndimage.correlate(image, KERNEL, mode="constant")[1:-1, 1:-1]
+    np.testing.assert_array_equal(window.state.conv.result(), reference)
+
+
+def test_g_saves_a_gif_in_the_working_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    window = _window()
+    _press(window, "s")
+    _press(window, "g")
+    path = tmp_path / "conv-7x7-k3x3-s2-valid-zeros-d1.gif"
+    assert window.state.saved == path and path.is_file()
+    assert str(path) in capsys.readouterr().out
+    assert window.message.get_text() == f"saved {path.name}"
+    conv = Convolution(IMAGE, KERNEL, stride=2)
+    with Image.open(path) as gif:
+        assert gif.n_frames == conv.num_steps
+        gif.seek(1)
+        expected = render_frame(conv, 1, theme="classroom").convert("RGB")
+        np.testing.assert_array_equal(np.asarray(gif.convert("RGB")), np.asarray(expected))
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # nothing half-written left behind
+
+
+def test_help_overlay_lists_every_key_and_quit_closes():
+    window = _window()
+    _press(window, "h")
+    assert window.help.get_visible()
+    for key, what in KEYS:
+        assert key in window.help.get_text() and what in window.help.get_text()
+    _press(window, "h")
+    assert not window.help.get_visible()
+    for key in ("q", "escape"):
+        other = _window()
+        _press(other, " ")
+        _press(other, key)
+        assert other.state.quit
+
+
+def test_matplotlib_keys_are_off_for_this_figure_only():
+    before = {k: list(v) for k, v in matplotlib.rcParams.items() if k.startswith("keymap.")}
+    figure = Figure(figsize=(8, 6), dpi=50)
+    manager = FigureManagerBase(FigureCanvasAgg(figure), 1)  # connects matplotlib's own key handler
+    assert manager.key_press_handler_id is not None
+    window = PresenterWindow(figure, PresenterState(Convolution(IMAGE, KERNEL)))
+    for key in ("l", "L"):  # log scales, had matplotlib's handler seen them ("k" and "g" are ours)
+        _press(window, key)
+    assert (window.axes.get_xscale(), window.axes.get_yscale()) == ("linear", "linear")
+    assert {k: list(v) for k, v in matplotlib.rcParams.items() if k.startswith("keymap.")} == before
+    other = Figure()  # a figure of one's own keeps matplotlib's keys
+    FigureManagerBase(FigureCanvasAgg(other), 2)
+    axes = other.add_axes((0, 0, 1, 1))
+    canvas = other.canvas
+    canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, "l", 50, 50))
+    assert axes.get_yscale() == "log"
+
+
+def test_bad_arguments():
+    conv = Convolution(IMAGE, KERNEL)
+    with pytest.raises(TypeError, match="conv must be a visualizer.Convolution"):
+        PresenterState(IMAGE)
+    with pytest.raises(ValueError, match="fps must be a positive number"):
+        PresenterState(conv, fps=0)
+    with pytest.raises(ValueError, match="theme"):
+        PresenterState(conv, theme="neon")
