@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -29,7 +31,7 @@ from PIL import Image, ImageDraw
 from ..convolution import Convolution
 from ..geometry import window_taps
 from ..text import arithmetic, format_number
-from .style import RGB, Theme, blend, contrast, font, get_theme, rgb
+from .style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
 
 CHANNEL_NAMES = {1: ("grey",), 3: ("red", "green", "blue"), 4: ("red", "green", "blue", "alpha")}
 
@@ -120,6 +122,7 @@ class FrameRenderer:
             "padding_grid": rgb(t.padding_grid),
             "empty_grid": rgb(t.empty_grid),
             "ink": rgb(t.ink),
+            "paper_ink": rgb(t.paper_ink),
             "muted": rgb(t.muted),
             "chip": rgb(t.chip),
             "chip_ink": rgb(t.chip_ink),
@@ -131,21 +134,30 @@ class FrameRenderer:
             "padding": blend(shade, self._bg, t.shade_alpha),
             "output": blend(shade, self._colour["output"], t.shade_alpha),
         }
-        self._pairs: set[tuple[RGB, RGB]] = set()  # (text colour, fill) pairs that need smooth shades
+        # Frames are drawn as palette indices in an "L" image: fills are exact, and text is
+        # anti-aliased through a few shades between its colour and the fill it sits on.
+        self._palette: dict[RGB, int] = {}
+        self._ramps: dict[tuple[RGB, RGB], tuple[list[int], list[int]]] = {}
+        self._glyphs: dict[tuple, tuple[Image.Image, Image.Image, tuple[int, int]]] = {}
+        self._frozen = False
+        for colour in (self._bg, *self._colour.values(), *self._shaded.values()):
+            self._index(colour)
         self._value_font = font(t.value_size, "bold")
         self._pad_font = font(t.value_size, "oblique" if conv.pad_mode != "zeros" else "regular")
         self._weight_font = font(t.weight_size)
         self._text_font = font(t.text_size)
         self._title_font = font(t.title_size)
         self._layout()
-        self._background = Image.new("RGB", self.size, self._bg)
-        self._draw_still(ImageDraw.Draw(self._background))
+        self._background = Image.new("L", self.size, self._index(self._bg))
+        self._draw_still(self._background)
         self._filled = self._background.copy()
-        self._draw_outputs(ImageDraw.Draw(self._filled))
+        self._draw_outputs(self._filled)
         self._prepare_steps()
-        self.palette = self._build_palette()
+        self._frozen = True
+        self.palette: list[RGB] = list(self._palette)
+        self._flat_palette = [v for colour in self.palette for v in colour]
         self.palette_image = Image.new("P", (1, 1))
-        self.palette_image.putpalette([v for colour in self.palette for v in colour])
+        self.palette_image.putpalette(self._flat_palette)
 
     # -- public --------------------------------------------------------------
 
@@ -156,7 +168,6 @@ class FrameRenderer:
         """The frame of step ``step_index`` (negative counts from the end), mode "P"."""
         step = self.conv.step(step_index)
         image = self._background.copy()
-        draw = ImageDraw.Draw(image)
         i, j = step.out_index
         for grids in self._outputs:
             for grid in grids:
@@ -165,12 +176,15 @@ class FrameRenderer:
                     image.paste(self._filled.crop(box), box[:2])
                 box = grid.region(i, 0, i + 1, j + 1)
                 image.paste(self._filled.crop(box), box[:2])
+        draw = ImageDraw.Draw(image)
         for c, grid in enumerate(self._inputs):
-            self._draw_footprint(draw, grid, c, step.origin)
-            self._draw_current_output(draw, c, i, j)
+            self._draw_footprint(image, draw, grid, c, step.origin)
+            self._draw_current_output(image, draw, c, i, j)
         if self.numbers:
-            self._draw_arithmetic(draw, step)
-        return image.quantize(palette=self.palette_image, dither=Image.Dither.NONE)
+            self._draw_arithmetic(image, step)
+        frame = image.convert("P")  # "L" to "P" keeps the values: they are already palette indices
+        frame.putpalette(self._flat_palette)
+        return frame
 
     def frame_rgb(self, step_index: int) -> Image.Image:
         """The same frame in mode "RGB" (for viewers that want true colour)."""
@@ -215,12 +229,19 @@ class FrameRenderer:
         out_rows, out_cols = conv.output_shape
         self._cell = cell = self._cell_size()
         lw = t.line_width
-        line_height = round(t.text_size * 1.45)
+        self._line_height = line_height = round(t.text_size * 1.45)
         title_height = round(t.title_size * 1.6) if self.numbers else 0
-        self._header = self._header_lines() if self.numbers else []
-        y = t.margin + len(self._header) * line_height + (t.margin // 2 if self._header else 0)
         in_w, in_h = padded_cols * cell + lw, padded_rows * cell + lw
         out_w, out_h = out_cols * cell + lw, out_rows * cell + lw
+        column = max(in_w, out_w)
+        # widths first: the header wraps to the frame's width, and its height places the panels
+        if self._colour_image:
+            right = t.margin + self._channels * (column + t.gap) + out_w
+        else:
+            right = t.margin + in_w + t.gap + out_w
+        width = max(right + t.margin, self._min_width())
+        self._header = self._header_lines(width - 2 * t.margin) if self.numbers else []
+        y = t.margin + len(self._header) * line_height + (t.margin // 2 if self._header else 0)
         self._inputs: list[_Grid] = []
         self._outputs: list[list[_Grid]] = []
         self._titles: list[tuple[float, float, str]] = []
@@ -228,32 +249,34 @@ class FrameRenderer:
         if not self._colour_image:
             top = y + title_height
             body = max(in_h, out_h)
+            ox, oy = t.margin + in_w + t.gap, top + (body - out_h) // 2
             self._inputs.append(_Grid(t.margin, top + (body - in_h) // 2, padded_rows, padded_cols, cell, lw))
-            ox = t.margin + in_w + t.gap
-            self._outputs.append([_Grid(ox, top + (body - out_h) // 2, out_rows, out_cols, cell, lw)])
-            right = ox + out_w
+            self._outputs.append([_Grid(ox, oy, out_rows, out_cols, cell, lw)])
+            self._titles += [
+                (t.margin, top + (body - in_h) // 2 - title_height, self._input_title()),
+                (ox, oy - title_height, f"output {out_rows}×{out_cols}"),
+            ]
             bottom = top + body
-            self._titles += [(t.margin, y, self._input_title()), (ox, y, f"output {out_rows}×{out_cols}")]
         else:
             in_top = y + title_height
             out_top = in_top + in_h + t.gap // 2 + title_height
-            column = max(in_w, out_w)
             for c in range(self._channels):
                 x = t.margin + c * (column + t.gap)
-                self._inputs.append(_Grid(x + (column - in_w) // 2, in_top, padded_rows, padded_cols, cell, lw))
-                self._outputs.append([_Grid(x + (column - out_w) // 2, out_top, out_rows, out_cols, cell, lw)])
+                ix, ox = x + (column - in_w) // 2, x + (column - out_w) // 2
+                self._inputs.append(_Grid(ix, in_top, padded_rows, padded_cols, cell, lw))
+                self._outputs.append([_Grid(ox, out_top, out_rows, out_cols, cell, lw)])
                 name = self._channel_name(c)
-                self._titles += [(x, y, f"{name}: input and kernel"), (x, out_top - title_height, f"{name}: output")]
+                self._titles += [
+                    (ix, y, f"{name}: input and its kernel"),
+                    (ox, out_top - title_height, f"{name}: output"),
+                ]
             cx = t.margin + self._channels * (column + t.gap)
             self._combined = _Grid(cx, out_top, out_rows, out_cols, cell, lw)
             self._outputs.append([self._combined])
             self._titles.append((cx, out_top - title_height, "combined output"))
-            right = cx + out_w
             bottom = out_top + out_h
         self._arithmetic_y = bottom + t.margin
         lines = _ARITHMETIC_LINES * self._channels if self.numbers else 0
-        self._line_height = line_height
-        width = max(right + t.margin, self._min_width())
         height = self._arithmetic_y + lines * line_height + (t.margin if lines else 0)
         self.size = (width + width % 2, height + height % 2)
 
@@ -284,14 +307,15 @@ class FrameRenderer:
         title = f"input {rows}×{cols}"
         return title + (f", padded to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else "")
 
-    def _header_lines(self) -> list[str]:
+    def _header_lines(self, width: int) -> list[str]:
+        """The parameters, then the output-size formula with the numbers, wrapped to ``width`` px."""
         conv = self.conv
         shape = "×".join(map(str, conv.image.shape))
         kernel = "×".join(map(str, conv.kernel.shape))
         pads = conv.pads
         amount = str(pads[0]) if len(set(pads)) == 1 else "top {} bottom {} left {} right {}".format(*pads)
         name = f"{conv.padding} " if isinstance(conv.padding, str) else ""
-        padding = f"padding {name}{amount}" + (f" ({conv.pad_mode})" if any(pads) else "")
+        padding = f"padding {name}({amount}, {conv.pad_mode})" if any(pads) else f"padding {name or '0'}".strip()
         parts = [
             f"input {shape}",
             f"kernel {kernel}",
@@ -302,50 +326,87 @@ class FrameRenderer:
         if conv.clip_range is not None:
             low, high = conv.clip_range
             parts.append(f"clip {format_number(low)}…{format_number(high)}")
-        return [" · ".join(parts), "     ".join(conv.formula())]
+        return _pack(parts, self._text_font, width, " · ", "") + _pack(
+            list(conv.formula()), self._text_font, width, "    ", ""
+        )
 
     # -- still parts ---------------------------------------------------------
 
-    def _text(self, draw: ImageDraw.ImageDraw, xy, text: str, fnt, ink: RGB, fill: RGB, anchor: str = "la") -> None:
-        self._pairs.add((ink, fill))
-        draw.text(xy, text, font=fnt, fill=ink, anchor=anchor)
+    def _index(self, colour: RGB) -> int:
+        """The palette index of ``colour``, added while the renderer is being built."""
+        colour = tuple(int(v) for v in colour)
+        if colour not in self._palette:
+            if self._frozen or len(self._palette) >= 256:
+                raise RuntimeError(f"colour {colour} is not in the frame palette")
+            self._palette[colour] = len(self._palette)
+        return self._palette[colour]
+
+    def _ramp(self, ink: RGB, fill: RGB) -> tuple[bytes, bytes]:
+        """Byte tables from text coverage (0…255) to a palette index and to a paste mask."""
+        if (ink, fill) not in self._ramps:
+            levels = [self._index(fill)] + [self._index(blend(ink, fill, a)) for a in _TEXT_SHADES]
+            levels.append(self._index(ink))
+            steps = len(levels) - 1
+            lut = bytes(levels[round(v * steps / 255)] for v in range(256))
+            mask = bytes(255 if round(v * steps / 255) else 0 for v in range(256))
+            self._ramps[ink, fill] = (lut, mask)
+        return self._ramps[ink, fill]
+
+    def _text(self, image: Image.Image, xy, text: str, fnt, ink: RGB, fill: RGB, anchor: str = "la") -> None:
+        """Anti-aliased text on ``image`` (palette indices), blending only towards ``fill``."""
+        key = (text, fnt, ink, fill, anchor, xy)
+        if key not in self._glyphs:
+            x, y = int(xy[0] // 1), int(xy[1] // 1)
+            coverage, size, (dx, dy) = _coverage(text, fnt, anchor, xy[0] - x, xy[1] - y)
+            lut, mask = self._ramp(ink, fill)
+            self._glyphs[key] = (
+                Image.frombytes("L", size, coverage.translate(lut)),
+                Image.frombytes("L", size, coverage.translate(mask)),
+                (x + dx, y + dy),
+            )
+        indices, mask, corner = self._glyphs[key]
+        image.paste(indices, corner, mask)
 
     def _ink_on(self, fill: RGB) -> RGB:
         """The theme's light or dark text colour, whichever reads better on ``fill``."""
-        light, dark = rgb(self.theme.paper_ink), self._colour["ink"]
-        if self.theme.background != "#FFFFFF" and dark == self._bg:
-            dark, light = light, dark  # dark themes: "ink" is the background colour
+        light, dark = self._colour["paper_ink"], self._colour["ink"]
+        if luminance(light) < luminance(dark):
+            light, dark = dark, light
+        # white on conv_arithmetic's blue and cyan reads well (contrast ≥ 3 for bold digits)
         return light if contrast(light, fill) >= 3 or contrast(light, fill) > contrast(dark, fill) else dark
 
-    def _draw_still(self, draw: ImageDraw.ImageDraw) -> None:
+    def _rectangle(self, draw: ImageDraw.ImageDraw, box, colour: RGB) -> None:
+        draw.rectangle(box, fill=self._index(colour))
+
+    def _draw_still(self, image: Image.Image) -> None:
         t = self.theme
+        draw = ImageDraw.Draw(image)
         text_ink = self._ink_on(self._bg)
         for k, line in enumerate(self._header):
-            self._text(draw, (t.margin, t.margin + k * self._line_height), line, self._text_font, text_ink, self._bg)
+            self._text(image, (t.margin, t.margin + k * self._line_height), line, self._text_font, text_ink, self._bg)
         for x, y, title in self._titles if self.numbers else ():
-            self._text(draw, (x, y), title, self._title_font, text_ink, self._bg)
+            self._text(image, (x, y), title, self._title_font, text_ink, self._bg)
         for c, grid in enumerate(self._inputs):
-            self._draw_input(draw, grid, c)
+            self._draw_input(image, draw, grid, c)
         for grids in self._outputs:
             for grid in grids:
                 self._grid_lines(draw, grid, lambda r, c: False, self._colour["empty_grid"], max(1, t.line_width // 2))
         if self._colour_image and not self.numbers:
             # with no titles, a coloured bar under each panel says which channel it is
             for c, grid in enumerate(self._inputs):
-                colour = rgb(t.channels[c % len(t.channels)])
                 y = grid.y + grid.height + 4
-                draw.rectangle((grid.x, y, grid.x + grid.width - 1, y + 5), fill=colour)
+                self._rectangle(draw, (grid.x, y, grid.x + grid.width - 1, y + 5), rgb(t.channels[c % len(t.channels)]))
 
-    def _draw_input(self, draw: ImageDraw.ImageDraw, grid: _Grid, channel: int) -> None:
+    def _draw_input(self, image: Image.Image, draw: ImageDraw.ImageDraw, grid: _Grid, channel: int) -> None:
         conv, t = self.conv, self.theme
         values = conv.padded if conv.padded.ndim == 2 else conv.padded[..., channel]
         for r in range(grid.rows):
             for c in range(grid.cols):
                 if not conv.is_padding(r, c):
-                    draw.rectangle(grid.interior(r, c), fill=self._colour["input"])
+                    self._rectangle(draw, grid.interior(r, c), self._colour["input"])
                 if self.numbers:
-                    self._draw_value(draw, grid, r, c, values[r, c], shaded=False)
-        self._grid_lines(draw, grid, lambda r, c: conv.is_padding(r, c), self._colour["grid"], t.line_width)
+                    self._draw_value(image, grid, r, c, values[r, c], shaded=False)
+        self._grid_lines(draw, grid, conv.is_padding, self._colour["grid"], t.line_width)
 
     def _value_style(self, r: int, c: int, shaded: bool):
         """Font, text colour and fill of input cell (r, c), plain or under the footprint."""
@@ -364,13 +425,13 @@ class FrameRenderer:
         cx, cy = grid.centre(r, c)
         return cx, cy - self.theme.weight_size * 0.3  # room for the weight below
 
-    def _draw_value(self, draw, grid: _Grid, r: int, c: int, value, shaded: bool) -> None:
+    def _draw_value(self, image: Image.Image, grid: _Grid, r: int, c: int, value, shaded: bool) -> None:
         fnt, ink, fill = self._value_style(r, c, shaded)
-        self._text(draw, self._value_xy(grid, r, c), format_number(value), fnt, ink, fill, anchor="mm")
+        self._text(image, self._value_xy(grid, r, c), _label(value), fnt, ink, fill, anchor="mm")
 
     def _grid_lines(self, draw: ImageDraw.ImageDraw, grid: _Grid, dashed, colour: RGB, width: int) -> None:
         """Cell borders: dashed around padding cells, solid around the rest (solid wins where they meet)."""
-        pad_colour = self._colour["padding_grid"]
+        solid, pad = self._index(colour), self._index(self._colour["padding_grid"])
         for want_dashed in (True, False):
             for r in range(grid.rows):
                 for c in range(grid.cols):
@@ -386,97 +447,110 @@ class FrameRenderer:
                     )
                     for edge in edges:
                         if want_dashed:
-                            _dashed_rectangle(draw, edge, pad_colour, dash=max(4, grid.cell // 8))
+                            _dashed_rectangle(draw, edge, pad, dash=max(4, grid.cell // 8))
                         else:
-                            draw.rectangle(edge, fill=colour)
+                            draw.rectangle(edge, fill=solid)
 
-    def _draw_outputs(self, draw: ImageDraw.ImageDraw) -> None:
+    def _draw_outputs(self, image: Image.Image) -> None:
         """Every output cell filled in, on a copy of the background; frames paste from it."""
         t = self.theme
+        draw = ImageDraw.Draw(image)
         result = self.conv.result()
         self._output_values = [result] if result.ndim == 2 else [result[..., c] for c in range(self._channels)]
-        colours = _display_colours(result) if self._colour_image else None
+        colours = _palette_colours(_display_colours(result), 256 - 64) if self._colour_image else None
         for k, grids in enumerate(self._outputs):
             for grid in grids:
                 for r in range(grid.rows):
                     for c in range(grid.cols):
                         if grid is self._combined:
-                            draw.rectangle(grid.interior(r, c), fill=tuple(colours[r, c]))
+                            self._rectangle(draw, grid.interior(r, c), tuple(colours[r, c]))
                             continue
-                        draw.rectangle(grid.interior(r, c), fill=self._colour["output"])
+                        self._rectangle(draw, grid.interior(r, c), self._colour["output"])
                         if self.numbers:
-                            self._output_value(draw, grid, r, c, self._output_values[k][r, c], self._colour["output"])
+                            self._output_value(image, grid, r, c, self._output_values[k][r, c], self._colour["output"])
                 self._grid_lines(draw, grid, lambda r, c: False, self._colour["grid"], t.line_width)
-        self._combined_colours = colours
 
-    def _output_value(self, draw, grid: _Grid, r: int, c: int, value, fill: RGB) -> None:
-        self._text(draw, grid.centre(r, c), format_number(value), self._value_font, self._ink_on(fill), fill, "mm")
+    def _output_value(self, image: Image.Image, grid: _Grid, r: int, c: int, value, fill: RGB) -> None:
+        self._text(image, grid.centre(r, c), _label(value), self._value_font, self._ink_on(fill), fill, "mm")
 
     # -- moving parts --------------------------------------------------------
 
     def _prepare_steps(self) -> None:
-        """Weights as text with their chip sizes, and every text/fill pair a frame can draw."""
+        """Weights as text, and every colour a frame can draw, so the palette is complete."""
         conv = self.conv
-        kernel = conv.kernel if conv.flip_kernel is False else conv.kernel[::-1, ::-1]
+        kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
         self._weights = []
         for c in range(self._channels):
             k = kernel[..., c] if kernel.ndim == 3 else kernel
-            self._weights.append([[format_number(w) for w in row] for row in k])
+            self._weights.append([[_label(w) for w in row] for row in k])
         if not self.numbers:
             return
-        chip_ink = self._colour["chip_ink"]
-        self._pairs.add((chip_ink, self._colour["chip"]))
-        for shaded in (False, True):
-            for r, c in ((0, 0), (self.conv.pads[0], self.conv.pads[2])):
-                if r < conv.padded.shape[0] and c < conv.padded.shape[1]:
-                    _, ink, fill = self._value_style(r, c, shaded)
-                    self._pairs.add((ink, fill))
-        for fill in (self._shaded["output"], self._colour["output"]):
-            self._pairs.add((self._ink_on(fill), fill))
+        self._ramp(self._colour["chip_ink"], self._colour["chip"])
+        self._ramp(self._ink_on(self._bg), self._bg)
+        for r, c in np.ndindex(conv.padded.shape[:2]):
+            _, ink, fill = self._value_style(r, c, shaded=True)
+            self._ramp(ink, fill)
+        self._ramp(self._ink_on(self._shaded["output"]), self._shaded["output"])
 
-    def _draw_footprint(self, draw: ImageDraw.ImageDraw, grid: _Grid, channel: int, origin) -> None:
+    def _draw_footprint(self, image: Image.Image, draw: ImageDraw.ImageDraw, grid: _Grid, channel: int, origin) -> None:
         conv, t = self.conv, self.theme
         rows, cols = window_taps(origin, conv.kernel.shape, conv.dilation)
         values = conv.padded if conv.padded.ndim == 2 else conv.padded[..., channel]
         weights = self._weights[channel]
         for u, r in enumerate(rows):
             for v, c in enumerate(cols):
-                fill = self._shaded["padding" if conv.is_padding(r, c) else "input"]
                 box = grid.interior(r, c)
-                draw.rectangle(box, fill=fill)
+                self._rectangle(draw, box, self._shaded["padding" if conv.is_padding(r, c) else "input"])
                 if not self.numbers:
                     continue
-                self._draw_value(draw, grid, r, c, values[r, c], shaded=True)
+                self._draw_value(image, grid, r, c, values[r, c], shaded=True)
                 text = weights[u][v]
-                length = self._weight_font.getlength(text)
                 x1, y1 = box[2] - 1, box[3] - 1
-                x0, y0 = x1 - length - 4, y1 - t.weight_size - 2
-                draw.rounded_rectangle((x0, y0, x1, y1), radius=3, fill=self._colour["chip"])
-                draw.text((x1 - 2, y1 - 1), text, font=self._weight_font, fill=self._colour["chip_ink"], anchor="rd")
+                chip = (x1 - round(self._weight_font.getlength(text)) - 5, y1 - t.weight_size - 3, x1, y1)
+                draw.rounded_rectangle(chip, radius=3, fill=self._index(self._colour["chip"]))
+                self._text(
+                    image,
+                    (x1 - 2, y1 - 1),
+                    text,
+                    self._weight_font,
+                    self._colour["chip_ink"],
+                    self._colour["chip"],
+                    "rd",
+                )
 
-    def _draw_current_output(self, draw: ImageDraw.ImageDraw, channel: int, i: int, j: int) -> None:
-        grids = self._outputs[channel]
-        grid = grids[0]
+    def _draw_current_output(self, image: Image.Image, draw: ImageDraw.ImageDraw, channel: int, i: int, j: int) -> None:
+        grid = self._outputs[channel][0]
         fill = self._shaded["output"]
-        draw.rectangle(grid.interior(i, j), fill=fill)
+        self._rectangle(draw, grid.interior(i, j), fill)
         if self.numbers:
-            self._output_value(draw, grid, i, j, self._output_values[channel][i, j], fill)
+            self._output_value(image, grid, i, j, self._output_values[channel][i, j], fill)
         if self._combined is not None and channel == self._channels - 1:
-            box = self._combined.interior(i, j)
             # the combined cell keeps its colour; a frame around it marks it as current
-            draw.rectangle(box, outline=self._colour["grid"], width=max(2, self.theme.line_width))
+            draw.rectangle(
+                self._combined.interior(i, j),
+                outline=self._index(self._colour["grid"]),
+                width=max(2, self.theme.line_width),
+            )
 
-    def _draw_arithmetic(self, draw: ImageDraw.ImageDraw, step) -> None:
+    def _draw_arithmetic(self, image: Image.Image, step) -> None:
         t = self.theme
         ink = self._ink_on(self._bg)
         width = self.size[0] - 2 * t.margin
         y = self._arithmetic_y
         i, j = step.out_index
         for c in range(self._channels):
-            label = f"out[{i}, {j}] = " if not self._colour_image else f"{self._channel_name(c)} out[{i}, {j}] = "
-            lines = self._wrapped_sum(step, c if self._colour_image else None, label, width)
+            name = f"{self._channel_name(c)} " if self._colour_image else ""
+            lines = self._wrapped_sum(step, c if self._colour_image else None, f"{name}out[{i}, {j}] = ", width)
             for line in lines:
-                draw.text((t.margin, y), line, font=self._text_font, fill=ink)
+                # each sum is drawn once per frame: no point caching its glyphs
+                coverage, size, (dx, dy) = _coverage.__wrapped__(line, self._text_font, "la", 0, 0)
+                lut, mask = self._ramp(ink, self._bg)
+                corner = (t.margin + dx, y + dy)
+                image.paste(
+                    Image.frombytes("L", size, coverage.translate(lut)),
+                    corner,
+                    Image.frombytes("L", size, coverage.translate(mask)),
+                )
                 y += self._line_height
             y += (_ARITHMETIC_LINES - len(lines)) * self._line_height
 
@@ -490,42 +564,45 @@ class FrameRenderer:
                 return lines
         return lines[:_ARITHMETIC_LINES]
 
-    # -- palette -------------------------------------------------------------
 
-    def _build_palette(self) -> list[RGB]:
-        colours = [self._bg, *self._colour.values(), *self._shaded.values()]
-        colours += [rgb(c) for c in self.theme.channels]
-        for ink, fill in sorted(self._pairs):
-            colours += [ink, fill] + [blend(ink, fill, a) for a in _TEXT_SHADES]
-        palette = list(dict.fromkeys(colours))
-        if self._combined_colours is not None:
-            # frames are mapped to the nearest palette colour, so a large colour output
-            # only needs a coarse sample of its colours
-            extra = self._combined_colours.reshape(-1, 3).astype(int)
-            step = 1
-            while len(unique := np.unique(extra // step * step, axis=0)) > 256 - len(palette):
-                step *= 2
-            palette += [tuple(int(v) for v in c) for c in unique if tuple(c) not in palette]
-        return palette[:256]
+_MEASURE = ImageDraw.Draw(Image.new("L", (1, 1)))  # text extents only; draws nothing
+
+
+@lru_cache(maxsize=4096)
+def _coverage(text: str, fnt, anchor: str, fx: float, fy: float) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+    """Anti-aliased coverage of ``text`` drawn at sub-pixel offset ``(fx, fy)``: bytes, size, top-left offset.
+
+    Shared by all renderers: cell values repeat across frames and renderers.
+    """
+    x0, y0, x1, y1 = (int(v // 1) for v in _MEASURE.textbbox((fx, fy), text, font=fnt, anchor=anchor))
+    size = (max(1, x1 - x0 + 1), max(1, y1 - y0 + 1))
+    coverage = Image.new("L", size)
+    ImageDraw.Draw(coverage).text((fx - x0, fy - y0), text, font=fnt, fill=255, anchor=anchor)
+    return coverage.tobytes(), size, (x0, y0)
+
+
+def _label(value: object) -> str:
+    """A value as shown in a cell: format_number with a true minus sign."""
+    return format_number(value).replace("-", "−")
 
 
 def _pair(p: tuple[int, int]) -> str:
     return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
 
 
-def _pack(chunks: list[str], fnt, width: int) -> list[str]:
-    """Greedy line filling; a continued line starts with its operator, as in handwriting."""
+def _pack(chunks: list[str], fnt, width: int, separator: str = " ", indent: str = "    ") -> list[str]:
+    """Greedy line filling: ``chunks`` joined by ``separator``, continued lines indented."""
     lines = [chunks[0]]
     for chunk in chunks[1:]:
-        candidate = f"{lines[-1]} {chunk}"
+        candidate = f"{lines[-1]}{separator}{chunk}"
         if fnt.getlength(candidate) <= width:
             lines[-1] = candidate
         else:
-            lines.append("    " + chunk)
+            lines.append(indent + chunk)
     return lines
 
 
-def _dashed_rectangle(draw: ImageDraw.ImageDraw, box, colour: RGB, dash: int) -> None:
+def _dashed_rectangle(draw: ImageDraw.ImageDraw, box, colour: int, dash: int) -> None:
     """Fill a thin axis-aligned box as dashes along its long side."""
     x0, y0, x1, y1 = box
     horizontal = x1 - x0 >= y1 - y0
@@ -549,11 +626,26 @@ def _display_colours(result: np.ndarray) -> np.ndarray:
     return colours[..., :3] if colours.shape[2] >= 3 else np.repeat(colours[..., :1], 3, axis=2)
 
 
-def render_frame(conv: Convolution, step_index: int, *, theme: str | Theme = "default", numbers: bool = True):
+def _palette_colours(colours: np.ndarray, budget: int) -> np.ndarray:
+    """``colours`` rounded just enough (coarser levels per channel) to need at most ``budget`` palette entries."""
+    step = 1
+    while len(np.unique((coarse := colours // step * step).reshape(-1, 3), axis=0)) > budget:
+        step *= 2
+    return coarse
+
+
+# render_frame keeps the renderers of live convolutions, so a slider calling it step after
+# step pays for the still parts once; a renderer goes when its Convolution does.
+_RENDERERS: WeakKeyDictionary[Convolution, dict[tuple, FrameRenderer]] = WeakKeyDictionary()
+
+
+def render_frame(
+    conv: Convolution, step_index: int, *, theme: str | Theme = "default", numbers: bool = True
+) -> Image.Image:
     """Draw step ``step_index`` of ``conv`` as one picture (mode "P", see :class:`FrameRenderer`).
 
-    Rendering many steps of the same convolution is faster with one
-    :class:`FrameRenderer`, which draws the still parts only once.
+    The renderer built for ``conv`` and this style is kept while ``conv``
+    lives, so calling it for step after step draws only what changes.
 
     Examples
     --------
@@ -563,4 +655,10 @@ def render_frame(conv: Convolution, step_index: int, *, theme: str | Theme = "de
     >>> render_frame(conv, 3).mode
     'P'
     """
-    return FrameRenderer(conv, theme=theme, numbers=numbers).frame(step_index)
+    if not isinstance(conv, Convolution):
+        raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
+    style = (get_theme(theme), numbers if isinstance(numbers, bool | np.bool_) else repr(numbers))
+    renderers = _RENDERERS.setdefault(conv, {})
+    if style not in renderers:
+        renderers[style] = FrameRenderer(conv, theme=theme, numbers=numbers)
+    return renderers[style].frame(step_index)
