@@ -376,6 +376,8 @@ def _filter_kernel(spec: str, name: str) -> Any:
         raise UsageError(
             f"{name} takes weights (a name, a file or rows like '1,0,-1;2,0,-2;1,0,-1'), not a size; got {spec!r}"
         )
+    if re.fullmatch(r"[A-Za-z_]\w*", spec) and not Path(spec).exists():
+        raise UsageError(f"{name}: {spec!r} is neither a kernel name ({', '.join(FILTER_NAMES)}) nor a file")
     return _numbers(spec, name)
 
 
