@@ -32,6 +32,12 @@ def sample(image, renderer: FrameRenderer, area: str, row: int, col: int, channe
     return image.getpixel((x0 + 2, y0 + 2))
 
 
+def colours_in(image, renderer: FrameRenderer, area: str, row: int, col: int) -> set[tuple[int, ...]]:
+    """Every colour inside a cell's fill."""
+    x0, y0, x1, y1 = renderer.cell_box(area, row, col)
+    return {tuple(int(v) for v in p) for p in np.asarray(image.crop((x0, y0, x1 + 1, y1 + 1))).reshape(-1, 3)}
+
+
 def taps(step: vz.Step, conv: vz.Convolution) -> set[tuple[int, int]]:
     (m, n), (dr, dc) = conv.kernel.shape[:2], conv.dilation
     r0, c0 = step.origin
@@ -101,10 +107,7 @@ def test_replicate_padding_shows_the_copied_values_and_zeros_faintly() -> None:
     def ink_in_padding_cell(conv: vz.Convolution) -> set:
         renderer = FrameRenderer(conv)
         image = renderer.frame(conv.num_steps - 1).convert("RGB")
-        x0, y0, x1, y1 = renderer.cell_box("input", 0, 0)
-        return {tuple(int(v) for v in p) for p in np.asarray(image.crop((x0, y0, x1 + 1, y1 + 1))).reshape(-1, 3)} - {
-            WHITE
-        }
+        return colours_in(image, renderer, "input", 0, 0) - {WHITE}
 
     copied = ink_in_padding_cell(CASES["same replicate"])
     zeros = ink_in_padding_cell(CASES["full padding"])
@@ -125,11 +128,7 @@ def test_numbers_false_draws_no_text() -> None:
         ("input", plain, plain_image, True),
         ("input", with_numbers, numbered_image, False),
     ):
-        x0, y0, x1, y1 = renderer.cell_box(area, 3, 3)
-        assert (
-            len({tuple(int(v) for v in p) for p in np.asarray(image.crop((x0, y0, x1 + 1, y1 + 1))).reshape(-1, 3)})
-            == 1
-        ) is uniform
+        assert (len(colours_in(image, renderer, area, 3, 3)) == 1) is uniform
 
 
 @pytest.mark.parametrize("theme", list(THEMES))
