@@ -48,7 +48,8 @@ def parse_shape(text: str, name: str, dims: tuple[int, ...] = (2, 3)) -> tuple[i
     (3, 3)
     """
     if not re.fullmatch(r"\d+(x\d+){0,2}", text.strip().lower()):
-        raise UsageError(f"{name} must look like 5x5, 5 or 5x5x3 (rows x cols [x channels]); got {text!r}")
+        looks = "5x5, 5 or 5x5x3 (rows x cols [x channels])" if 3 in dims else "2 or 2x3 (rows x cols)"
+        raise UsageError(f"{name} must look like {looks}; got {text!r}")
     shape = tuple(int(part) for part in text.strip().lower().split("x"))
     shape = shape * 2 if len(shape) == 1 else shape
     if min(shape) < 1 or len(shape) not in dims:
@@ -143,6 +144,8 @@ def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
 
 def conv_from_args(args: argparse.Namespace) -> Convolution:
     """Build the :class:`Convolution` that the shared options describe."""
+    if args.seed < 0:
+        raise UsageError(f"--seed must be a whole number >= 0; got {args.seed}")
     rng = np.random.default_rng(args.seed)
     image = _values(args.values, parse_shape(args.input or "5x5", "--input"), rng, 0, 9, "--values")
     _check_shape(image, args.input, "--input", "--values")
@@ -452,8 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"convviz: error: {error}", file=sys.stderr)
         return 2
-    except (ValueError, TypeError, OSError) as error:
-        # the library's own validation speaks in one clear line already
+    except (ValueError, TypeError, OSError, MemoryError) as error:
+        # the library's own validation speaks in one clear line already (and NumPy names the size it could not allocate)
         print(f"convviz: error: {_first_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
