@@ -218,6 +218,25 @@ def test_failure_part_way_leaves_no_partial_file_and_keeps_the_old_one(tmp_path,
     assert sorted(tmp_path.rglob("*")) == sorted(set(before) | ({target} if existing else set()))
 
 
+def test_gif_encoder_failing_after_some_bytes_keeps_the_old_file(tmp_path, monkeypatch):
+    from PIL import GifImagePlugin
+
+    target = tmp_path / "out.gif"
+    target.write_bytes(b"the previous export")
+    original, calls = GifImagePlugin._write_frame_data, itertools.count()
+
+    def fail_on_the_fourth_frame(fp, *args, **kwargs):
+        if next(calls) == 3:
+            assert fp.tell() > 0  # the temporary file already holds three frames
+            raise OSError("No space left on device")
+        return original(fp, *args, **kwargs)
+
+    monkeypatch.setattr(GifImagePlugin, "_write_frame_data", fail_on_the_fourth_frame)
+    with pytest.raises(OSError, match="No space"):
+        save_animation(digits((5, 5), padding=1), target, progress=False)
+    assert target.read_bytes() == b"the previous export" and list(tmp_path.iterdir()) == [target]
+
+
 def test_atomic_write_replaces_only_on_success(tmp_path):
     target = tmp_path / "data.txt"
     target.write_text("old")
@@ -276,6 +295,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path, capsys):
         (dict(hold=-1), ValueError, "hold"),
         (dict(hold=1.5), ValueError, "hold"),
         (dict(progress="yes"), TypeError, "progress"),
+        (dict(progress=1), TypeError, "progress"),
         (dict(theme="neon"), ValueError, "theme must be one of default, colorblind, dark, classroom"),
         (dict(numbers="yes"), TypeError, "numbers"),
         (dict(conv=np.zeros((3, 3))), TypeError, "Convolution"),

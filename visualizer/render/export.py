@@ -95,7 +95,7 @@ def save_animation(
     fps: float = 2,
     hold: int = 2,
     progress: bool | None = None,
-    theme: str = "default",
+    theme: str | Theme = "default",
     numbers: bool = True,
 ) -> Path:
     """Draw every step of ``conv`` and write them to ``path``; the format follows the suffix.
@@ -143,12 +143,12 @@ def save_animation(
     fps = _check_fps(fps)
     if isinstance(hold, bool) or not isinstance(hold, Integral) or hold < 0:
         raise ValueError(f"hold must be a whole number ≥ 0 (extra frame times at the end), got {hold!r}")
-    if progress not in (None, True, False):
+    if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None (only on a terminal), got {progress!r}")
     ffmpeg = _ffmpeg() if kind == ".mp4" else None
     _check_folder(target)
     renderer = FrameRenderer(conv, theme=theme, numbers=numbers)
-    show = sys.stderr.isatty() if progress is None else progress
+    show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
     frames = _frames(renderer, show, target.name or str(target))
     with atomic_write(target, folder=kind == "folder") as temp:
         if kind == ".gif":
@@ -160,9 +160,9 @@ def save_animation(
         elif kind == ".png":
             _write_sheet(temp, frames, conv, get_theme(theme))
         else:
-            names = _write_folder(temp, frames, len(renderer))
+            _write_folder(temp, frames, len(renderer))
     if kind == "folder":
-        _remove_stale_frames(target, names)
+        _remove_stale_frames(target, len(renderer))
     return target
 
 
@@ -306,18 +306,19 @@ def _write_sheet(temp: Path, frames: Iterator[Image.Image], conv: Convolution, t
     sheet.save(temp, format="PNG")
 
 
-def _write_folder(temp: Path, frames: Iterator[Image.Image], count: int) -> set[str]:
+def _frame_names(count: int) -> list[str]:
     digits = max(3, len(str(count - 1)))
-    names = set()
-    for index, frame in enumerate(frames):
-        name = f"frame_{index:0{digits}d}.png"
+    return [f"frame_{index:0{digits}d}.png" for index in range(count)]
+
+
+def _write_folder(temp: Path, frames: Iterator[Image.Image], count: int) -> None:
+    for name, frame in zip(_frame_names(count), frames, strict=True):
         frame.save(temp / name, format="PNG")
-        names.add(name)
-    return names
 
 
-def _remove_stale_frames(folder: Path, keep: set[str]) -> None:
+def _remove_stale_frames(folder: Path, count: int) -> None:
     # frames left by an earlier, longer export would play on after this one's last frame
+    keep = set(_frame_names(count))
     for entry in folder.iterdir():
         if _FRAME_NAME.fullmatch(entry.name) and entry.name not in keep:
             entry.unlink()
