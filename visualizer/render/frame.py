@@ -147,6 +147,7 @@ class FrameRenderer:
         self._weight_font = font(t.weight_size)
         self._text_font = font(t.text_size)
         self._title_font = font(t.title_size)
+        self._read_outputs()
         self._layout()
         self._background = Image.new("L", self.size, self._index(self._bg))
         self._draw_still(self._background)
@@ -169,13 +170,12 @@ class FrameRenderer:
         step = self.conv.step(step_index)
         image = self._background.copy()
         i, j = step.out_index
-        for grids in self._outputs:
-            for grid in grids:
-                if i:
-                    box = grid.region(0, 0, i, grid.cols)
-                    image.paste(self._filled.crop(box), box[:2])
-                box = grid.region(i, 0, i + 1, j + 1)
+        for grid in self._outputs:
+            if i:
+                box = grid.region(0, 0, i, grid.cols)
                 image.paste(self._filled.crop(box), box[:2])
+            box = grid.region(i, 0, i + 1, j + 1)
+            image.paste(self._filled.crop(box), box[:2])
         draw = ImageDraw.Draw(image)
         for c, grid in enumerate(self._inputs):
             self._draw_footprint(image, draw, grid, c, step.origin)
@@ -204,7 +204,7 @@ class FrameRenderer:
         >>> x1 - x0 + 1 == y1 - y0 + 1 > 20
         True
         """
-        grids = {"input": self._inputs, "output": [g[0] for g in self._outputs]}
+        grids = {"input": self._inputs, "output": self._outputs[: self._channels]}
         if self._combined is not None:
             grids["combined"] = [self._combined]
         if area not in grids:
@@ -243,7 +243,7 @@ class FrameRenderer:
         self._header = self._header_lines(width - 2 * t.margin) if self.numbers else []
         y = t.margin + len(self._header) * line_height + (t.margin // 2 if self._header else 0)
         self._inputs: list[_Grid] = []
-        self._outputs: list[list[_Grid]] = []
+        self._outputs: list[_Grid] = []  # one per channel, then the combined colour output
         self._titles: list[tuple[float, float, str]] = []
         self._combined: _Grid | None = None
         if not self._colour_image:
@@ -251,7 +251,7 @@ class FrameRenderer:
             body = max(in_h, out_h)
             ox, oy = t.margin + in_w + t.gap, top + (body - out_h) // 2
             self._inputs.append(_Grid(t.margin, top + (body - in_h) // 2, padded_rows, padded_cols, cell, lw))
-            self._outputs.append([_Grid(ox, oy, out_rows, out_cols, cell, lw)])
+            self._outputs.append(_Grid(ox, oy, out_rows, out_cols, cell, lw))
             self._titles += [
                 (t.margin, top + (body - in_h) // 2 - title_height, self._input_title()),
                 (ox, oy - title_height, f"output {out_rows}×{out_cols}"),
@@ -264,7 +264,7 @@ class FrameRenderer:
                 x = t.margin + c * (column + t.gap)
                 ix, ox = x + (column - in_w) // 2, x + (column - out_w) // 2
                 self._inputs.append(_Grid(ix, in_top, padded_rows, padded_cols, cell, lw))
-                self._outputs.append([_Grid(ox, out_top, out_rows, out_cols, cell, lw)])
+                self._outputs.append(_Grid(ox, out_top, out_rows, out_cols, cell, lw))
                 name = self._channel_name(c)
                 self._titles += [
                     (ix, y, f"{name}: input and its kernel"),
@@ -272,13 +272,30 @@ class FrameRenderer:
                 ]
             cx = t.margin + self._channels * (column + t.gap)
             self._combined = _Grid(cx, out_top, out_rows, out_cols, cell, lw)
-            self._outputs.append([self._combined])
+            self._outputs.append(self._combined)
             self._titles.append((cx, out_top - title_height, "combined output"))
             bottom = out_top + out_h
+        self._legend_y = bottom + t.margin // 2 if self.numbers and self._any_clipped else None
+        if self._legend_y is not None:
+            bottom += t.margin // 2 + line_height
         self._arithmetic_y = bottom + t.margin
         lines = _ARITHMETIC_LINES * self._channels if self.numbers else 0
         height = self._arithmetic_y + lines * line_height + (t.margin if lines else 0)
         self.size = (width + width % 2, height + height % 2)
+
+    def _read_outputs(self) -> None:
+        """Output values per channel, and where clamping (not mere rounding) changed them."""
+        conv = self.conv
+        result = conv.result()
+        if conv.clip_range is None:
+            clipped = np.zeros(result.shape, bool)
+        else:
+            raw = conv.raw_result()
+            clipped = (raw < conv.clip_range[0]) | (raw > conv.clip_range[1])
+        channels = range(conv.channels or 1)
+        self._output_values = [result] if result.ndim == 2 else [result[..., c] for c in channels]
+        self._clipped = [clipped] if result.ndim == 2 else [clipped[..., c] for c in channels]
+        self._any_clipped = bool(clipped.any())
 
     def _cell_size(self) -> int:
         """The theme's cell, widened so the longest value and weight still fit."""
@@ -294,8 +311,8 @@ class FrameRenderer:
     def _min_width(self) -> int:
         if not self.numbers:
             return 0
-        # room for a typical sum of a 3×3 kernel on two lines
-        return round(self.theme.text_size * 32)
+        # room for the parameters on one line and a 3×3 kernel's sum on two
+        return round(self.theme.text_size * 38)
 
     def _channel_name(self, c: int) -> str:
         names = CHANNEL_NAMES.get(self._channels)
@@ -388,11 +405,19 @@ class FrameRenderer:
             self._text(image, (x, y), title, self._title_font, text_ink, self._bg)
         for c, grid in enumerate(self._inputs):
             self._draw_input(image, draw, grid, c)
-        for grids in self._outputs:
-            for grid in grids:
-                self._grid_lines(draw, grid, lambda r, c: False, self._colour["empty_grid"], max(1, t.line_width // 2))
-        if self._colour_image and not self.numbers:
-            # with no titles, a coloured bar under each panel says which channel it is
+        if self._legend_y is not None:
+            size, y = max(6, self._cell // 5), self._legend_y + (self._line_height - t.text_size) // 2
+            draw.polygon(
+                [(t.margin, y), (t.margin + size, y), (t.margin + size, y + size)],
+                fill=self._index(self._colour["chip"]),
+            )
+            low, high = (format_number(v) for v in self.conv.clip_range)
+            legend = f"marks an output clamped to {low}…{high}"
+            self._text(image, (t.margin + size + 8, self._legend_y), legend, self._text_font, text_ink, self._bg)
+        for grid in self._outputs:
+            self._grid_lines(draw, grid, lambda r, c: False, self._colour["empty_grid"], max(1, t.line_width // 2))
+        if self._colour_image:
+            # a bar in the channel's colour under each input panel says which channel it is
             for c, grid in enumerate(self._inputs):
                 y = grid.y + grid.height + 4
                 self._rectangle(draw, (grid.x, y, grid.x + grid.width - 1, y + 5), rgb(t.channels[c % len(t.channels)]))
@@ -456,19 +481,26 @@ class FrameRenderer:
         t = self.theme
         draw = ImageDraw.Draw(image)
         result = self.conv.result()
-        self._output_values = [result] if result.ndim == 2 else [result[..., c] for c in range(self._channels)]
         colours = _palette_colours(_display_colours(result), 256 - 64) if self._colour_image else None
-        for k, grids in enumerate(self._outputs):
-            for grid in grids:
-                for r in range(grid.rows):
-                    for c in range(grid.cols):
-                        if grid is self._combined:
-                            self._rectangle(draw, grid.interior(r, c), tuple(colours[r, c]))
-                            continue
-                        self._rectangle(draw, grid.interior(r, c), self._colour["output"])
-                        if self.numbers:
-                            self._output_value(image, grid, r, c, self._output_values[k][r, c], self._colour["output"])
-                self._grid_lines(draw, grid, lambda r, c: False, self._colour["grid"], t.line_width)
+        for k, grid in enumerate(self._outputs):
+            for r in range(grid.rows):
+                for c in range(grid.cols):
+                    if grid is self._combined:
+                        self._rectangle(draw, grid.interior(r, c), tuple(colours[r, c]))
+                        continue
+                    self._rectangle(draw, grid.interior(r, c), self._colour["output"])
+                    if self.numbers:
+                        self._output_value(image, grid, r, c, self._output_values[k][r, c], self._colour["output"])
+                    self._clip_marker(draw, k, r, c)
+            self._grid_lines(draw, grid, lambda r, c: False, self._colour["grid"], t.line_width)
+
+    def _clip_marker(self, draw: ImageDraw.ImageDraw, channel: int, r: int, c: int) -> None:
+        """A corner triangle on an output cell whose value clamping changed."""
+        if self._clipped[channel][r, c]:
+            grid = self._outputs[channel]
+            _, y0, x1, _ = grid.interior(r, c)
+            size = max(6, grid.cell // 5)
+            draw.polygon([(x1 - size, y0), (x1, y0), (x1, y0 + size)], fill=self._index(self._colour["chip"]))
 
     def _output_value(self, image: Image.Image, grid: _Grid, r: int, c: int, value, fill: RGB) -> None:
         self._text(image, grid.centre(r, c), _label(value), self._value_font, self._ink_on(fill), fill, "mm")
@@ -519,11 +551,12 @@ class FrameRenderer:
                 )
 
     def _draw_current_output(self, image: Image.Image, draw: ImageDraw.ImageDraw, channel: int, i: int, j: int) -> None:
-        grid = self._outputs[channel][0]
+        grid = self._outputs[channel]
         fill = self._shaded["output"]
         self._rectangle(draw, grid.interior(i, j), fill)
         if self.numbers:
             self._output_value(image, grid, i, j, self._output_values[channel][i, j], fill)
+        self._clip_marker(draw, channel, i, j)
         if self._combined is not None and channel == self._channels - 1:
             # the combined cell keeps its colour; a frame around it marks it as current
             draw.rectangle(
@@ -543,6 +576,7 @@ class FrameRenderer:
             lines = self._wrapped_sum(step, c if self._colour_image else None, f"{name}out[{i}, {j}] = ", width)
             for line in lines:
                 # each sum is drawn once per frame: no point caching its glyphs
+                line = line.replace("-", "−")  # negative sums read with a true minus, like the terms
                 coverage, size, (dx, dy) = _coverage.__wrapped__(line, self._text_font, "la", 0, 0)
                 lut, mask = self._ramp(ink, self._bg)
                 corner = (t.margin + dx, y + dy)
