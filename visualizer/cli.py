@@ -189,8 +189,11 @@ def _pair(text: str, name: str) -> int | tuple[int, int]:
 def _padding(text: str) -> Any:
     if text.lower() in ("valid", "same", "full"):
         return text.lower()
-    if re.fullmatch(r"\d+(x\d+)?", text.strip().lower()):
-        return _pair(text, "--padding")
+    # not _pair(): a padding of 0 on one axis ("1x0") is allowed, a stride of 0 is not
+    match = re.fullmatch(r"(\d+)(?:x(\d+))?", text.strip().lower())
+    if match:
+        rows, cols = match.groups()
+        return int(rows) if cols is None else (int(rows), int(cols))
     raise UsageError(f"--padding must be valid, same, full, a number or ROWSxCOLS; got {text!r}")
 
 
