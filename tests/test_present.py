@@ -129,12 +129,13 @@ def test_impossible_combination_keeps_the_last_good_state():
     _press(window, "d")
     _press(window, "right")
     _assert_shows(window, Convolution(image, KERNEL, dilation=2), 0)  # one step only: right stays
-    assert not window.message.get_visible()
+    assert not window.message.get_visible() and not window.state.problem
 
     _press(window, "d")  # dilation 3 spans 7 pixels of a 5×5 input: impossible
     _assert_shows(window, conv, 0)
     assert window.message.get_visible()
     assert window.message.get_text().startswith("dilation 3 cannot work here: kernel spans 7 pixels")
+    assert window.state.problem and window.message.get_color() == "#dc322f"
     window.figure.canvas.draw()  # the message is drawn on the canvas, not only kept in the state
     assert window.message.get_window_extent().width > 100
 

@@ -30,7 +30,10 @@ from .kernels import KERNELS
 from .render.frame import FrameRenderer
 from .render.html import KEYS as SLIDE_KEYS
 from .render.html import SPEEDS
+from .render.style import contrast, get_theme, rgb
 
+STATUS_LINE = 0.07  # share of the figure's height under the frame for messages
+PROBLEM_COLOUR = "#dc322f"
 PADDINGS = ("valid", "same", "full")
 STRIDES = (1, 2, 3)
 DILATIONS = (1, 2, 3)
@@ -114,6 +117,7 @@ class PresenterState:
         self.help = False
         self.quit = False
         self.message = ""
+        self.problem = False  # the message says a change was refused
         self.saved: Path | None = None
         self._rng = np.random.default_rng(seed)
         self._renderer = FrameRenderer(conv, theme=theme, numbers=self.numbers)
@@ -145,7 +149,7 @@ class PresenterState:
         if action is None:
             return False
         if key not in ("h", "escape", "q"):
-            self.message = ""
+            self.message, self.problem = "", False
         if key in ("right", "left", "home", "end"):
             self.playing = False  # stepping by hand stops playing, as in the slides
         action()
@@ -209,6 +213,7 @@ class PresenterState:
             label = name.replace("_", " ")
             shown = value if isinstance(value, int | str) else "×".join(map(str, np.shape(value)))
             self.message = f"{label} {shown} cannot work here: {str(error).strip().splitlines()[0]}"
+            self.problem = True
             return
         self.conv, self._renderer = conv, renderer
         self._go(self.step)
@@ -247,19 +252,19 @@ class PresenterWindow:
         if manager is not None and getattr(manager, "key_press_handler_id", None) is not None:
             canvas.mpl_disconnect(manager.key_press_handler_id)
         canvas.mpl_connect("key_press_event", self.on_key)
-        figure.set_facecolor("white")
-        self.axes = figure.add_axes((0, 0, 1, 1))
+        theme = get_theme(state.theme)
+        background = rgb(theme.background)
+        self._ink = max(theme.ink, theme.paper_ink, key=lambda ink: contrast(rgb(ink), background))
+        figure.set_facecolor(theme.background)
+        # the frame above, a status line below it, so a message never hides the arithmetic
+        self.axes = figure.add_axes((0, STATUS_LINE, 1, 1 - STATUS_LINE))
         self.axes.set_axis_off()
         self.image = self.axes.imshow(np.asarray(state.frame()), interpolation="antialiased")
-        box = {"boxstyle": "round,pad=0.6", "linewidth": 0}
-        self.message = figure.text(
-            0.5, 0.02, "", ha="center", va="bottom", fontsize=16, color="white", wrap=True,
-            bbox={**box, "facecolor": "#dc322f"}, visible=False,
-        )  # fmt: skip
+        self.message = figure.text(0.5, STATUS_LINE / 2, "", ha="center", va="center", fontsize=13, wrap=True)
         self.help = figure.text(
-            0.5, 0.5, "\n".join(f"{key:>10}   {what}" for key, what in KEYS), ha="center", va="center",
-            fontsize=16, family="monospace", color="white", bbox={**box, "facecolor": "#002b36", "alpha": 0.9},
-            visible=False,
+            0.5, 0.5, "\n".join(f"{key:<10} {what}" for key, what in KEYS), ha="center", va="center",
+            multialignment="left", fontsize=17, family="monospace", color="white", visible=False,
+            bbox={"boxstyle": "round,pad=0.8", "linewidth": 0, "facecolor": "#002b36", "alpha": 0.92},
         )  # fmt: skip
         self.timer = canvas.new_timer(interval=self._interval())
         self.timer.add_callback(self.tick)
@@ -296,6 +301,7 @@ class PresenterWindow:
             self.image.set_extent((-0.5, width - 0.5, height - 0.5, -0.5))
         self.image.set_data(pixels)
         self.message.set_text(state.message)
+        self.message.set_color(PROBLEM_COLOUR if state.problem else self._ink)
         self.message.set_visible(bool(state.message))
         self.help.set_visible(state.help)
         manager = self.figure.canvas.manager
@@ -335,6 +341,7 @@ def present(
     width, height = state.frame().size
     dpi = 100
     # one frame pixel per screen pixel at first, within a 1280×800 projector
+    height /= 1 - STATUS_LINE
     scale = min(1.0, 1200 / width, 720 / height)
     with plt.rc_context({"toolbar": "None"}):
         figure = plt.figure(figsize=(width * scale / dpi, height * scale / dpi), dpi=dpi)
