@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import numpy as np
 import pytest
 from PIL import Image
 from scipy import ndimage
+from test_images import big_png_header
 
 from visualizer import KERNELS
 from visualizer.cli import main
@@ -124,20 +122,12 @@ def test_animate_values_photo(tmp_path, capsys):
 # -- bad input: one line, status 2, nothing written ------------------------------------------------------
 
 
-def bomb(path) -> None:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
-
-
 def bad_photos(tmp_path):
     (tmp_path / "text.png").write_text("not pixels")
     Image.fromarray(sample_photo(width=64)).save(tmp_path / "whole.png")
     data = (tmp_path / "whole.png").read_bytes()
     (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
-    bomb(tmp_path / "bomb.png")
+    big_png_header(tmp_path / "bomb.png", 30000, 30000)
     Image.fromarray(sample_photo(width=16, grey=True).astype(np.float32)).save(tmp_path / "float.tif")
     return {
         "absent.png": "no such file",
