@@ -224,3 +224,26 @@ def test_font_is_dejavu_with_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None
         assert isinstance(font(13), ImageFont.FreeTypeFont | ImageFont.ImageFont)
     finally:
         font.cache_clear()
+
+
+def test_clamped_outputs_carry_a_corner_mark() -> None:
+    image = np.zeros((5, 5), np.uint8)
+    image[:, 3:] = 200  # bright on the right: those sums pass 255, the dark left ones do not
+    conv = vz.Convolution(image, vz.KERNELS["odd"], clip="auto")
+    clamped = ndimage.correlate(image.astype(float), vz.KERNELS["odd"], mode="constant")[1:-1, 1:-1] > 255
+    assert clamped.any() and not clamped.all()
+    for numbers in (True, False):
+        renderer = FrameRenderer(conv, numbers=numbers)
+        frame = renderer.frame(conv.num_steps - 1).convert("RGB")
+        for i, j in np.ndindex(conv.output_shape):
+            _, y0, x1, _ = renderer.cell_box("output", i, j)
+            marked = frame.getpixel((x1 - 1, y0 + 1)) == (0x00, 0x2B, 0x36)
+            assert marked == (numbers and clamped[i, j]), (numbers, i, j)
+
+
+def test_render_frame_keeps_one_renderer_per_convolution_and_style() -> None:
+    conv = CASES["same replicate"]
+    default, dark = render_frame(conv, 3), render_frame(conv, 3, theme="dark")
+    assert default.tobytes() != dark.tobytes()
+    assert render_frame(conv, 3).tobytes() == default.tobytes()
+    assert render_frame(conv.replace(stride=2), 3).size != default.size

@@ -496,7 +496,7 @@ class FrameRenderer:
 
     def _clip_marker(self, draw: ImageDraw.ImageDraw, channel: int, r: int, c: int) -> None:
         """A corner triangle on an output cell whose value clamping changed."""
-        if self._clipped[channel][r, c]:
+        if self.numbers and self._clipped[channel][r, c]:
             grid = self._outputs[channel]
             _, y0, x1, _ = grid.interior(r, c)
             size = max(6, grid.cell // 5)
