@@ -16,7 +16,6 @@ import numpy as np
 
 from .convolution import ClipSpec, Convolution
 from .geometry import PaddingSpec
-from .kernels import KERNELS
 
 VALUES = ("random", "ramp", "photo")
 """Where an entry's input values come from: random digits 0…9, a ramp 0, 1, 2, …, or a crop of the sample photo."""
@@ -75,10 +74,10 @@ class Animation:
             raise ValueError(f"values must be one of {', '.join(VALUES)}; got {self.values!r}")
         if isinstance(self.kernel, int):
             kernel = rng.integers(0, 3, size=(self.kernel, self.kernel))
-        elif isinstance(self.kernel, str):
-            kernel = KERNELS[self.kernel]
         else:
-            kernel = np.stack([KERNELS[name] for name in self.kernel], axis=-1)
+            from .filters import resolve_kernel  # a name, or one name per channel for a stack
+
+            kernel = resolve_kernel(self.kernel)
         return Convolution(
             image,
             kernel,

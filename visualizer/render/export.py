@@ -8,6 +8,7 @@ leaves no partial file and never damages what was already at the target.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -20,13 +21,14 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 from tqdm import tqdm
 
 from ..convolution import Convolution, Step
+from ..filters import contact_sheet
 from ..text import format_number
 from .frame import FrameRenderer
-from .style import Theme, contrast, font, get_theme, rgb
+from .style import Theme
 
 FORMATS = {
     ".gif": "a looping GIF",
@@ -158,7 +160,7 @@ def save_animation(
         elif kind == ".html":
             _write_html(temp, frames, conv, fps)
         elif kind == ".png":
-            _write_sheet(temp, frames, conv, get_theme(theme))
+            _write_sheet(temp, frames, conv)
         else:
             _write_folder(temp, frames, len(renderer))
     if kind == "folder":
@@ -258,7 +260,7 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
     try:
         try:
             raw = b""
-            for frame in _chain(first, frames):
+            for frame in itertools.chain([first], frames):
                 canvas = Image.new("RGB", (width, height), background)
                 canvas.paste(frame.convert("RGB"))
                 raw = canvas.tobytes()
@@ -286,24 +288,14 @@ def _write_html(temp: Path, frames: Iterator[Image.Image], conv: Convolution, fp
     temp.write_text(text, encoding="utf-8")
 
 
-def _write_sheet(temp: Path, frames: Iterator[Image.Image], conv: Convolution, theme: Theme) -> None:
-    rows, cols = conv.output_shape
-    count = conv.num_steps
-    columns = cols if cols <= _SHEET_MAX_COLUMNS else math.ceil(math.sqrt(count))
-    first = next(frames)
-    background = rgb(theme.background)
-    ink = max((rgb(theme.ink), rgb(theme.paper_ink)), key=lambda colour: contrast(colour, background))
-    label_font = font(theme.text_size)
-    gap = label_font.size // 2
-    label = label_font.size + gap
-    tile_w, tile_h = first.size[0] + gap, first.size[1] + label + gap
-    sheet = Image.new("RGB", (columns * tile_w + gap, math.ceil(count / columns) * tile_h + gap), background)
-    draw = ImageDraw.Draw(sheet)
-    for index, (frame, step) in enumerate(zip(_chain(first, frames), conv.steps(), strict=True)):
-        x, y = gap + (index % columns) * tile_w, gap + (index // columns) * tile_h
-        draw.text((x, y), f"step {index + 1}: out[{step.out_index[0]}, {step.out_index[1]}]", fill=ink, font=label_font)
-        sheet.paste(frame.convert("RGB"), (x, y + label))
-    sheet.save(temp, format="PNG")
+def _write_sheet(temp: Path, frames: Iterator[Image.Image], conv: Convolution) -> None:
+    cols = conv.output_shape[1]
+    columns = cols if cols <= _SHEET_MAX_COLUMNS else math.ceil(math.sqrt(conv.num_steps))
+    panels = [
+        (f"step {step.index + 1}: out[{step.out_index[0]}, {step.out_index[1]}]", frame.convert("RGB"))
+        for step, frame in zip(conv.steps(), frames, strict=True)
+    ]
+    contact_sheet(panels, columns=columns).save(temp, format="PNG")
 
 
 def _frame_names(count: int) -> list[str]:
@@ -322,8 +314,3 @@ def _remove_stale_frames(folder: Path, count: int) -> None:
     for entry in folder.iterdir():
         if _FRAME_NAME.fullmatch(entry.name) and entry.name not in keep:
             entry.unlink()
-
-
-def _chain(first: Image.Image, rest: Iterator[Image.Image]) -> Iterator[Image.Image]:
-    yield first
-    yield from rest
