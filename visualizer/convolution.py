@@ -29,8 +29,8 @@ ClipSpec = None | str | tuple
 
 # Output rows per band in the shift-add loop: a band of about 256 KB stays in cache.
 _BAND_BYTES = 1 << 18
-# Threads for the shift-add, and the multiply-adds that make a second thread worth starting.
-_WORKERS = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+# Cores for the shift-add's threads, and the multiply-adds that make another thread worth starting.
+_CORES = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 _WORK_PER_THREAD = 1 << 21
 
 
@@ -370,7 +370,7 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     rows, cols = out_shape
     band = min(rows, max(1, _BAND_BYTES // max(1, cols * out.itemsize)))
     bands = [(c, a, min(a + band, rows)) for c in range(channels or 1) for a in range(0, rows, band)]
-    workers = min(_WORKERS, len(bands), max(1, out.size * kernel.shape[0] * kernel.shape[1] // _WORK_PER_THREAD))
+    workers = min(_idle_cores(), len(bands), max(1, out.size * kernel.shape[0] * kernel.shape[1] // _WORK_PER_THREAD))
     # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
     # (list iterators hand out each item once under the GIL); scratch is made here, in the calling
     # thread, whose heap reuses the memory freed by the last call: first touches are slow here
@@ -387,6 +387,20 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     for thread in threads:
         thread.join()
     return out
+
+
+def _idle_cores() -> int:
+    """This thread's core plus the cores the load average leaves idle (as OpenMP's dynamic mode does).
+
+    A thread started on a busy machine waits for a core, and the GIL it holds in between
+    stalls the others: there it is slower than no thread at all.
+    """
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        return 1
+    # while it computes, this process is in the load too: `_CORES - load` cores are idle besides its own
+    return max(1, min(_CORES, 1 + round(_CORES - load)))
 
 
 def _scratch(padded: np.ndarray, out: np.ndarray, band: int, stride: Pair, m: int) -> tuple:
