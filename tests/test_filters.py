@@ -15,7 +15,7 @@ from visualizer.filters import (
     filter_image,
     filter_sheet,
     kernel_stack,
-    panel_boxes,
+    sheet_layout,
 )
 from visualizer.images import sample_photo
 
@@ -147,7 +147,7 @@ def test_zeros_darkens_the_border_and_replicate_does_not():
 def test_border_sheet_shows_the_dark_frame():
     photo = np.full((30, 40), 200, np.uint8)
     sheet = np.asarray(border_sheet(photo, corner=10).convert("L"))
-    boxes = panel_boxes(4, (40, 40), columns=2)
+    _, boxes = sheet_layout(["zeros", "replicate", "zeros, corner ×4", "replicate, corner ×4"], (40, 40), columns=2)
     (l0, t0, *_), (l1, t1, *_) = boxes[2], boxes[3]  # the enlarged corners: zeros, then replicate
     assert sheet[t0 + 1, l0 + 20] < 160  # the zero-padded top edge, enlarged, is darker
     assert sheet[t1 + 1, l1 + 20] == 200  # replicate: the flat photo stays flat
@@ -159,7 +159,8 @@ def test_contact_sheet_has_one_labelled_panel_per_filter():
     assert [label for label, _ in results] == [label for label, _ in LESSON_FILTERS]
     sheet = np.asarray(filter_sheet(photo))
     height, width = photo.shape[:2]
-    boxes = panel_boxes(len(LESSON_FILTERS), (width, height), columns=3)
+    size, boxes = sheet_layout([label for label, _ in LESSON_FILTERS], (width, height), columns=3)
+    assert sheet.shape[1::-1] == size
     assert len({left for left, *_ in boxes}) == 3 and len({top for _, top, *_ in boxes}) == 2
     label_strips = []
     for (label, result), (left, top, right, bottom) in zip(results, boxes, strict=True):
@@ -183,6 +184,6 @@ def test_contact_sheet_has_one_labelled_panel_per_filter():
 
 def test_grey_sheet_shows_grey_panels():
     sheet = np.asarray(filter_sheet(GREY)).astype(int)
-    for left, top, right, bottom in panel_boxes(len(LESSON_FILTERS), GREY.shape[::-1]):
+    for left, top, right, bottom in sheet_layout([label for label, _ in LESSON_FILTERS], GREY.shape[::-1])[1]:
         panel = sheet[top:bottom, left:right]
         assert (panel[..., 0] == panel[..., 1]).all() and (panel[..., 1] == panel[..., 2]).all()

@@ -13,6 +13,7 @@ shows both side by side).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -83,7 +84,7 @@ class Filtered:
         """
         if self.clip_range is None:
             return "not clipped (raw sums kept)"
-        low, high = (_number(v) for v in self.clip_range)
+        low, high = (f"{v:g}" for v in self.clip_range)
         share = 100 * self.clipped / self.image.size
         return (
             f"clipped {self.clipped:,} of {self.image.size:,} values ({share:.1f} %): "
@@ -180,7 +181,7 @@ def filter_image(
     sobel = isinstance(kernel, str)
     rounded = clip == "auto" and photo.dtype.kind in "ui"  # integer in, integer out
     work, work_clip = photo, clip
-    if rounded and photo.dtype == np.uint8 and (sobel or 255 * np.abs(kernel).sum() < 2**24):
+    if rounded and photo.dtype == np.uint8 and (sobel or _sums_fit_float32(kernel)):
         # 8-bit pixels summed in float32: exact for integer kernels (every sum stays below
         # 2**24), within 1e-4 of float64 for fractional ones (rounding to 8 bits hides it),
         # and 2-3x faster than the float64 the engine picks for a uint8 image
@@ -188,6 +189,11 @@ def filter_image(
     conv = Convolution(work, KERNELS["sobel_x"] if sobel else kernel, clip=work_clip, **params)
     sums = sobel_magnitude(work, **params) if sobel else conv.raw_result()
     return _clamp(sums, conv.clip_range, photo.dtype if rounded else None)
+
+
+def _sums_fit_float32(kernel: np.ndarray) -> bool:
+    # numbers only (the engine names anything else), and no 8-bit sum can reach 2**24
+    return kernel.dtype.kind in "iuf" and bool(255 * np.abs(kernel).sum() < 2**24)
 
 
 def _clamp(sums: np.ndarray, clip_range: tuple[float, float] | None, dtype: np.dtype | None) -> Filtered:
@@ -239,8 +245,8 @@ def filter_sheet(
     **params
         Passed to :func:`filter_image` (``pad_mode``, ``clip``…).
 
-    >>> sheet = filter_sheet(np.full((20, 30), 128, np.uint8))
-    >>> sheet.size == sheet_size(6, (30, 20), columns=3)
+    >>> sheet = filter_sheet(np.full((200, 300), 128, np.uint8))
+    >>> sheet.size == sheet_layout([label for label, _ in LESSON_FILTERS], (300, 200))[0]
     True
     """
     panels = [(label, result.image) for label, result in apply_filters(image, filters, **params)]
@@ -256,9 +262,8 @@ def border_sheet(
     photo's brightest ``corner``×``corner`` corner enlarged to the photo's
     width (a dark frame shows best against a light background).
 
-    >>> photo = np.full((30, 40), 200, np.uint8)
-    >>> border_sheet(photo, corner=10).size == sheet_size(4, (40, 40), columns=2)
-    True
+    >>> border_sheet(np.full((150, 200), 200, np.uint8), corner=20).size
+    (436, 484)
     """
     image = np.asarray(image)
     height, width = image.shape[:2]
@@ -277,22 +282,29 @@ def border_sheet(
     return contact_sheet(whole + enlarged, columns=len(pad_modes))
 
 
-def sheet_size(count: int, panel_size: tuple[int, int], *, columns: int = 3) -> tuple[int, int]:
-    """``(width, height)`` of a contact sheet of ``count`` panels of ``panel_size`` (width, height).
+def sheet_layout(
+    labels: Sequence[str], panel_size: tuple[int, int], *, columns: int = 3
+) -> tuple[tuple[int, int], list[tuple[int, int, int, int]]]:
+    """A contact sheet's ``(width, height)`` and each panel's ``(left, top, right, bottom)`` box, row-major.
 
-    >>> sheet_size(6, (200, 234))
-    (648, 552)
+    Cells are as wide as the panels, or as the widest label when that is wider,
+    so labels never run into the next panel.
+
+    >>> sheet_layout(["a", "b"], (100, 50), columns=2)
+    ((236, 98), [(12, 12, 112, 62), (124, 12, 224, 62)])
     """
-    return _layout(count, panel_size, columns)[0]
-
-
-def panel_boxes(count: int, panel_size: tuple[int, int], *, columns: int = 3) -> list[tuple[int, int, int, int]]:
-    """Where each panel's pixels lie on the sheet: ``(left, top, right, bottom)`` boxes, row-major.
-
-    >>> panel_boxes(2, (10, 5), columns=2)
-    [(12, 12, 22, 17), (34, 12, 44, 17)]
-    """
-    return _layout(count, panel_size, columns)[1]
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns must be a positive int, got {columns!r}")
+    label_font = font(_LABEL_SIZE)
+    columns, width, height = min(columns, len(labels)), *panel_size
+    rows = -(-len(labels) // columns)
+    step_x = max([width] + [math.ceil(label_font.getlength(label)) for label in labels]) + _GAP
+    step_y = height + _LABEL_HEIGHT + _GAP
+    boxes = []
+    for index in range(len(labels)):
+        left, top = _GAP + (index % columns) * step_x, _GAP + (index // columns) * step_y
+        boxes.append((left, top, left + width, top + height))
+    return (_GAP + columns * step_x, _GAP + rows * step_y), boxes
 
 
 def contact_sheet(panels: Sequence[tuple[str, Any]], *, columns: int = 3) -> Image.Image:
@@ -305,7 +317,7 @@ def contact_sheet(panels: Sequence[tuple[str, Any]], *, columns: int = 3) -> Ima
         raise ValueError("panels must hold at least one (label, image) pair")
     pictures = [Image.fromarray(to_uint8(np.asarray(array))).convert("RGB") for _, array in panels]
     panel_size = (max(p.width for p in pictures), max(p.height for p in pictures))
-    size, boxes = _layout(len(panels), panel_size, columns)
+    size, boxes = sheet_layout([label for label, _ in panels], panel_size, columns=columns)
     sheet = Image.new("RGB", size, _PAPER)
     draw = ImageDraw.Draw(sheet)
     label_font = font(_LABEL_SIZE)
@@ -318,21 +330,3 @@ def contact_sheet(panels: Sequence[tuple[str, Any]], *, columns: int = 3) -> Ima
 _GAP = 12
 _LABEL_SIZE = 16
 _LABEL_HEIGHT = _LABEL_SIZE + 8  # the label's strip under its panel
-
-
-def _layout(count: int, panel_size: tuple[int, int], columns: int) -> tuple[tuple[int, int], list]:
-    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
-        raise ValueError(f"columns must be a positive int, got {columns!r}")
-    columns = min(columns, count)
-    rows = -(-count // columns)
-    width, height = panel_size
-    step_x, step_y = width + _GAP, height + _LABEL_HEIGHT + _GAP
-    boxes = []
-    for index in range(count):
-        left, top = _GAP + (index % columns) * step_x, _GAP + (index // columns) * step_y
-        boxes.append((left, top, left + width, top + height))
-    return (_GAP + columns * step_x, _GAP + rows * step_y), boxes
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
