@@ -150,12 +150,15 @@ def test_html_player_is_self_contained(tmp_path):
     page = save_animation(conv, tmp_path / "player.html", progress=False).read_text(encoding="utf-8")
     assert "http" not in page.lower()
     assert page.count("data:image/png;base64,") >= conv.num_steps
-    assert caption(conv.step(-1), conv.num_steps) in page
+    assert caption(conv.step(-1)) in page
 
 
 def test_caption_of_a_colour_step():
     conv = Convolution(np.arange(48).reshape(4, 4, 3), np.ones((3, 3), int))
-    assert caption(conv.step(0), 4) == "step 1 of 4: out[0, 0] = (135, 144, 153)"
+    assert caption(conv.step(0)) == (
+        "red out[0, 0] = 1×0 + 1×3 + … + 1×27 + 1×30 = 135; green out[0, 0] = 1×1 + 1×4 + … + 1×28 + 1×31 = 144; "
+        "blue out[0, 0] = 1×2 + 1×5 + … + 1×29 + 1×32 = 153"
+    )
 
 
 def test_mp4_through_ffmpeg(tmp_path):

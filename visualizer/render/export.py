@@ -26,8 +26,8 @@ from tqdm import tqdm
 
 from ..convolution import Convolution, Step
 from ..filters import contact_sheet
-from ..text import format_number
-from .frame import FrameRenderer
+from ..text import arithmetic
+from .frame import CHANNEL_NAMES, FrameRenderer
 from .style import Theme
 
 FORMATS = {
@@ -220,17 +220,22 @@ def _frames(renderer: FrameRenderer, show: bool, label: str) -> Iterator[Image.I
             bar.update()
 
 
-def caption(step: Step, num_steps: int) -> str:
-    """A one-line caption for a step: where it is and what it computes.
+def caption(step: Step) -> str:
+    """The step's sum in one line, labelled as on the frame: ``out[i, j] = w×x + … = sum``.
 
     >>> import numpy as np
-    >>> conv = Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))
-    >>> caption(conv.step(1), conv.num_steps)
-    'step 2 of 4: out[0, 1] = 54'
+    >>> conv = Convolution([[1, 2], [3, 4]], [[1, 0], [0, 2]])
+    >>> caption(conv.step(0))
+    'out[0, 0] = 1×1 + 0×2 + 0×3 + 2×4 = 9'
     """
-    value = step.clipped_value
-    text = f"({', '.join(format_number(v) for v in value)})" if getattr(value, "ndim", 0) else format_number(value)
-    return f"step {step.index + 1} of {num_steps}: out[{step.out_index[0]}, {step.out_index[1]}] = {text}"
+    i, j = step.out_index
+    if step.window.ndim == 2:
+        return f"out[{i}, {j}] = {arithmetic(step)}"
+    channels = step.window.shape[2]
+    names = CHANNEL_NAMES.get(channels) or [f"channel {c}" for c in range(channels)]
+    # every channel's sum shares the player's one caption line, so the middle terms give way
+    sums = (f"{names[c]} out[{i}, {j}] = {arithmetic(step, channel=c, max_terms=4)}" for c in range(channels))
+    return "; ".join(sums)
 
 
 # -- writers -----------------------------------------------------------------------
@@ -283,7 +288,7 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
 def _write_html(temp: Path, frames: Iterator[Image.Image], conv: Convolution, fps: float) -> None:
     from .html import html_player  # the player page is only needed for .html
 
-    captions = [caption(step, conv.num_steps) for step in conv.steps()]
+    captions = [caption(step) for step in conv.steps()]
     text = html_player(list(frames), fps=fps, title=conv.describe(), captions=captions)
     temp.write_text(text, encoding="utf-8")
 
