@@ -103,6 +103,13 @@ def test_filters_writes_the_lessons_sheet(tmp_path, capsys):
     assert sheet.shape[1] > 3 * 80 and sheet.shape[0] > 2 * height
 
 
+def test_filters_compares_pad_modes(tmp_path, capsys):
+    status, out, _ = run(capsys, "filters", "--compare-pad-modes", "--grey", "-o", str(tmp_path / "border.png"))
+    assert status == 0 and "zeros and replicate" in out
+    sheet = pixels(tmp_path / "border.png")
+    assert sheet.shape[1] > 2 * 200 and sheet.shape[0] > 2 * sample_photo().shape[0]
+
+
 def test_values_photo_steps_through_real_pixels(capsys):
     status, out, _ = run(capsys, "steps", "--values", "photo", "--input", "4x4", "--kernel-values", "identity")
     assert status == 0

@@ -409,12 +409,22 @@ def _cmd_filter(args: argparse.Namespace) -> None:
 
 def _filters_arguments(parser: argparse.ArgumentParser) -> None:
     _photo_arguments(parser, "filters.png")
+    parser.add_argument(
+        "--compare-pad-modes",
+        action="store_true",
+        help="instead, show a box blur with zeros and with replicate padding, and an enlarged corner of each: "
+        "zeros darkens the border",
+    )
 
 
 def _cmd_filters(args: argparse.Namespace) -> None:
-    from .filters import apply_filters, contact_sheet
+    from .filters import apply_filters, border_sheet, contact_sheet
     from .images import save_image
 
+    if args.compare_pad_modes:
+        path = save_image(np.asarray(border_sheet(_read_photo(args))), args.output)
+        print(f"wrote {path} (box blur with pad_mode zeros and replicate)")
+        return
     results = apply_filters(_read_photo(args), pad_mode=args.pad_mode)
     sheet = contact_sheet([(label, result.image) for label, result in results])
     path = save_image(np.asarray(sheet), args.output)
