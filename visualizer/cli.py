@@ -289,7 +289,8 @@ def _cmd_animate(args: argparse.Namespace) -> None:
     path = save_animation(
         conv, args.output, fps=args.fps, progress=False if args.quiet else None, theme=args.theme, numbers=args.numbers
     )
-    print(f"wrote {path} ({conv.num_steps} steps: {conv.describe()})")
+    steps = f"{conv.num_steps} step" + ("s" if conv.num_steps != 1 else "")
+    print(f"wrote {path} ({steps}: {conv.describe()})")
 
 
 def _gallery_arguments(parser: argparse.ArgumentParser) -> None:
