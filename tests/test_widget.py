@@ -163,7 +163,7 @@ def test_clamping_shows_raw_and_clipped_values():
     raw = correlate_scipy(image, vz.KERNELS["odd"]).reshape(-1)
     assert stepper.status.value == f"step 1/6 · sum {number(raw[0])} → 255"
     assert "clamped to 0…255: 255 (clipped)" in stepper.explanation.value
-    stepper.clip.value = None
+    stepper.clip.value = "none"
     assert stepper.status.value == f"step 1/6 · sum {number(raw[0])}"
 
 

@@ -25,7 +25,8 @@ from .text import arithmetic, format_number
 CUSTOM = "custom"
 GIVEN = "as given"
 PADDINGS = ("valid", "same", "full", 0, 1, 2, 3)
-CLIPS = (("none", None), ("auto (8-bit: 0…255)", "auto"), ("0…255", (0, 255)), ("0…1", (0, 1)))
+# a Dropdown cannot hold None as a value (it means "nothing selected"), so the control holds these labels
+CLIPS = {"none": None, "auto (8-bit: 0…255)": "auto", "0…255": (0, 255), "0…1": (0, 1)}
 VALUE_SOURCES = (GIVEN, "random", "ramp", "photo")
 # Sizes the sliders offer: more cells than this no longer fit a notebook's width with numbers in them.
 MAX_INPUT = 12
@@ -93,6 +94,7 @@ class Stepper(widgets.VBox):
         if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 10:
             raise ValueError(f"fps must be an int in 1…10, got {fps!r}")
         super().__init__()
+        self.add_class("stepper")
         self.conv = conv
         self._origin = conv
         self._changes: dict[str, Any] = {}  # every parameter changed so far, tried together
@@ -109,8 +111,9 @@ class Stepper(widgets.VBox):
         for control in (self.numbers, self.theme):
             control.observe(self._restyle, "value")
 
-        self.picture = widgets.Image(format="png")
-        self.status = widgets.Label()
+        # its own size: in a flex row the picture would otherwise be squeezed or stretched to the text's height
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(flex="0 0 auto", align_self="flex-start"))
+        self.status = widgets.Label(style={"font_weight": "bold"})
         self.status.add_class("stepper-status")
         self.explanation = widgets.HTML()
         self.explanation.add_class("stepper-explanation")
@@ -128,8 +131,8 @@ class Stepper(widgets.VBox):
         )
         self.children = [
             widgets.HBox(
-                [self.play, self.first_button, self.back_button, self.slider, self.next_button, self.last_button]
-                + [self.speed]
+                [self.play, self.first_button, self.back_button, self.next_button, self.last_button]
+                + [self.slider, self.speed]
             ),
             widgets.HBox([self.picture, widgets.VBox([self.status, self.explanation])]),
             self.message,
@@ -145,12 +148,15 @@ class Stepper(widgets.VBox):
         self.slider = widgets.IntSlider(value=1, min=1, max=n, description="step", continuous_update=True)
         # linked in the browser, so playing does not wait for Python between frames
         widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.speed = widgets.IntSlider(value=fps, min=1, max=10, description="steps/s")
+        self.speed = widgets.IntSlider(
+            value=fps, min=1, max=10, description="steps/s", style={"description_width": "initial"}
+        )
         self.speed.observe(lambda change: setattr(self.play, "interval", 1000 // change.new), "value")
-        self.first_button = widgets.Button(description="⏮ First", tooltip="first step")
-        self.back_button = widgets.Button(description="◀ Back", tooltip="one step back")
-        self.next_button = widgets.Button(description="Next ▶", tooltip="one step forward")
-        self.last_button = widgets.Button(description="Last ⏭", tooltip="last step")
+        # icons from the Font Awesome that JupyterLab and Notebook ship (no web font is fetched)
+        self.first_button = widgets.Button(description="First", icon="fast-backward", tooltip="first step")
+        self.back_button = widgets.Button(description="Back", icon="step-backward", tooltip="one step back")
+        self.next_button = widgets.Button(description="Next", icon="step-forward", tooltip="one step forward")
+        self.last_button = widgets.Button(description="Last", icon="fast-forward", tooltip="last step")
         moves = {
             self.first_button: lambda v: self.slider.min,
             self.back_button: lambda v: max(v - 1, self.slider.min),
@@ -158,7 +164,7 @@ class Stepper(widgets.VBox):
             self.last_button: lambda v: self.slider.max,
         }
         for button, move in moves.items():
-            button.layout.width = "auto"
+            button.layout = widgets.Layout(width="auto", flex="0 0 auto")
             button.on_click(lambda _, move=move: setattr(self.slider, "value", move(self.slider.value)))
         self.slider.observe(self._show, "value")
 
@@ -172,11 +178,12 @@ class Stepper(widgets.VBox):
             paddings.append((str(conv.padding), conv.padding))
         self.padding = widgets.Dropdown(options=paddings, value=conv.padding, description="padding")
         self.pad_mode = widgets.Dropdown(options=list(PAD_MODES), value=conv.pad_mode, description="pad mode")
-        clips = list(CLIPS)
-        if all(conv.clip != value for _, value in CLIPS):
-            clips.append((str(conv.clip), conv.clip))
-        self.clip = widgets.Dropdown(options=clips, value=conv.clip, description="clamp")
-        for name in ("stride", "dilation", "padding", "pad_mode", "clip"):
+        clips = dict(CLIPS)
+        labels = [label for label, clip in clips.items() if clip == conv.clip] or [str(conv.clip)]
+        clips[labels[0]] = conv.clip
+        self.clip = widgets.Dropdown(options=list(clips), value=labels[0], description="clamp")
+        self.clip.observe(lambda change: self._rebuild(clip=clips[change.new]), "value")
+        for name in ("stride", "dilation", "padding", "pad_mode"):
             getattr(self, name).observe(lambda change, name=name: self._rebuild(**{name: change.new}), "value")
 
         names = [name for name, k in KERNELS.items() if k.shape == conv.kernel.shape and np.array_equal(k, conv.kernel)]
@@ -328,7 +335,8 @@ class Stepper(widgets.VBox):
         step = self.conv.step(index)
         buffer = io.BytesIO()
         # speed over size: the PNG only travels to the browser next door
-        self._renderer.frame(index).save(buffer, format="png", compress_level=1)
+        frame = self._renderer.frame(index)
+        frame.save(buffer, format="png", compress_level=1)
         self.picture.value = buffer.getvalue()
         self.explanation.value = _explain(self.conv, step)
         self.status.value = f"step {index + 1}/{self.conv.num_steps} · sum {_sum_text(step)}"
@@ -369,7 +377,8 @@ def _explain(conv: Convolution, step: Any) -> str:
         parts.append(f"clamped to {low}…{high}: {_plain_text(step.clipped_value)} ({verdict})")
     parts.append("<br>".join(html.escape(line) for line in conv.formula()))
     parts.append(f"<small>{html.escape(conv.describe())}</small>")
-    return "".join(f"<div style='margin-bottom:6px'>{part}</div>" for part in parts)
+    # the widget's own line height (one control's height) would spread the text thin
+    return "".join(f"<div style='line-height:1.4;margin-bottom:8px'>{part}</div>" for part in parts)
 
 
 def _products_table(weights: np.ndarray, window: np.ndarray) -> str:
