@@ -6,6 +6,7 @@ that come in several sizes.
 
 from __future__ import annotations
 
+import numbers
 from math import comb
 from types import MappingProxyType
 from typing import Any
@@ -59,16 +60,17 @@ KERNELS = MappingProxyType(
 _SIZED = {"identity": _identity, "box_blur": _box, "gaussian_blur": _gaussian}
 
 
-def kernel(name: str, size: int = 3) -> np.ndarray:
+def kernel(name: str, size: int | None = None) -> np.ndarray:
     """A named kernel as a fresh array; identity, box and Gaussian blur come in any size.
 
     Parameters
     ----------
     name : str
         A key of :data:`KERNELS`.
-    size : int
-        Side length for "identity", "box_blur" and "gaussian_blur"; the
-        others exist only as 3×3 (5×5 for "gaussian_blur_5x5").
+    size : int, optional
+        Side length for "identity", "box_blur" and "gaussian_blur" (3 when
+        not given); the others exist only in their own size, 3×3 (5×5 for
+        "gaussian_blur_5x5"), which ``size`` may repeat.
 
     Examples
     --------
@@ -81,12 +83,12 @@ def kernel(name: str, size: int = 3) -> np.ndarray:
     """
     if not isinstance(name, str) or name not in KERNELS:
         raise ValueError(f"kernel name must be one of {', '.join(KERNELS)}; got {name!r}")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+    if size is not None and (isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1):
         raise ValueError(f"size must be a positive int, got {size!r}")
     if name in _SIZED:
-        return _SIZED[name](size)
+        return _SIZED[name](3 if size is None else int(size))
     fixed = KERNELS[name]
-    if size not in (3, fixed.shape[0]):
+    if size not in (None, fixed.shape[0]):
         raise ValueError(f"kernel {name!r} exists only as {fixed.shape[0]}×{fixed.shape[1]}; got size={size}")
     return fixed.copy()
 
