@@ -108,6 +108,11 @@ BAD = {
     "kernel size float": (lambda: vz.kernel("box_blur", size=3.0), ValueError, ["size", "int"]),
     "kernel size bool": (lambda: vz.kernel("identity", size=True), ValueError, ["size", "int"]),
     "fixed kernel in another size": (lambda: vz.kernel("sobel_x", size=5), ValueError, ["sobel_x", "3×3", "size"]),
+    "5×5 kernel asked for as 3×3": (
+        lambda: vz.kernel("gaussian_blur_5x5", size=3),
+        ValueError,
+        ["gaussian_blur_5x5", "5×5", "size"],
+    ),
     "output_shape stride 0": (lambda: vz.output_shape((5, 5), (3, 3), stride=0), ValueError, ["stride"]),
     "output_shape of ints": (lambda: vz.output_shape(5, 3), TypeError, ["input_shape"]),
     "output_shape zero-sized kernel": (lambda: vz.output_shape((5, 5), (0, 3)), ValueError, ["kernel_shape"]),
