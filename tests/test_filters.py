@@ -187,3 +187,15 @@ def test_grey_sheet_shows_grey_panels():
     for left, top, right, bottom in sheet_layout([label for label, _ in LESSON_FILTERS], GREY.shape[::-1])[1]:
         panel = sheet[top:bottom, left:right]
         assert (panel[..., 0] == panel[..., 1]).all() and (panel[..., 1] == panel[..., 2]).all()
+
+
+@pytest.mark.parametrize("pad_mode", ["zeros", "replicate", "reflect", "circular"])
+def test_per_channel_stack_equals_pytorch(pad_mode):
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    stack = kernel_stack(LESSON_CHANNELS)
+    planes = torch.from_numpy(PHOTO.astype(np.float64)).permute(2, 0, 1)[None]  # (1, C, H, W)
+    padded = functional.pad(planes, (1, 1, 1, 1), mode="constant" if pad_mode == "zeros" else pad_mode)
+    weights = torch.from_numpy(np.moveaxis(stack, 2, 0)[:, None].astype(np.float64))  # (C, 1, 3, 3): one per channel
+    reference = functional.conv2d(padded, weights, groups=3)[0].permute(1, 2, 0).numpy()
+    assert np.array_equal(filter_image(PHOTO, stack, pad_mode=pad_mode).image, to_uint8(reference))
