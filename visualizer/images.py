@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
 SAMPLE_WIDTH = 200
 """The lesson's photo size: small enough that a 3×3 kernel visibly changes it."""
 
-# mode -> what it becomes before it turns into an array (None: rejected)
+# mode -> what it becomes before it turns into an array; modes not listed ("I", "F") are rejected
 _MODES = {
     "1": "L",
     "L": "L",
