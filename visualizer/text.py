@@ -15,21 +15,21 @@ def format_number(value: object) -> str:
     """A short, exact-looking form of a pixel or weight.
 
     Whole numbers print without a decimal point; other values keep three
-    significant figures (two decimals past 10, none past 100).
+    significant figures (one decimal past 10, none past 100).
 
     Examples
     --------
-    >>> [format_number(v) for v in (3, 255.0, -0.5, 1 / 9, 12.345, 1234.5)]
-    ['3', '255', '-0.5', '0.111', '12.3', '1234']
+    >>> [format_number(v) for v in (3, 255.0, -0.5, 1 / 9, 12.345, 99.96, 1234.5)]
+    ['3', '255', '-0.5', '0.111', '12.3', '100', '1234']
     """
     x = float(value)  # type: ignore[arg-type]
     if x.is_integer():
         return str(int(x))
     if abs(x) >= 100:
         return f"{x:.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+    text = f"{x:.1f}" if abs(x) >= 10 else f"{x:.3g}"
+    # 99.96 rounds up to "100.0": a number that rounds to a whole one prints as one
+    return text.removesuffix(".0")
 
 
 def arithmetic(step: Step, channel: int | None = None, max_terms: int | None = None) -> str:
