@@ -242,3 +242,15 @@ def test_sobel_magnitude_against_scipy():
     gy = correlate_scipy(image, vz.KERNELS["sobel_y"], padding="same", pad_mode="replicate")
     got = vz.sobel_magnitude(image, padding="same", pad_mode="replicate")
     np.testing.assert_allclose(got, np.hypot(gx, gy), rtol=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(-(10**6), 10**6), st.floats(-1e5, 1e5, allow_nan=False).filter(lambda x: abs(x) > 1e-3)))
+def test_format_number_is_short_and_close(value):
+    text = format_number(value)
+    assert not text.endswith(".0") and " " not in text
+    if float(value).is_integer():
+        assert text == str(int(value))
+    else:
+        # three significant figures (the whole part past 100): within half a percent
+        assert abs(float(text) - value) <= 0.005 * abs(value) * (1 + 1e-9)
