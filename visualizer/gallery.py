@@ -116,9 +116,9 @@ GALLERY: tuple[Animation, ...] = (
         for name, size, kernel, padding, stride, dilation in _CONV_ARITHMETIC
         for numbers in (False, True)
     ),
-    Animation("lesson_valid_4x4", (4, 4), 3, padding="valid", about="the lesson's 4×4 input, valid padding, stride 1"),
-    Animation("lesson_stride_2_4x5", (4, 5), 3, stride=2, about="stride 2 on a 4×5 input: the bottom row is skipped"),
-    Animation("lesson_same_5x5", (5, 5), 3, padding="same", about="same padding keeps the 5×5 size"),
+    Animation("lesson_valid_4x4", (4, 4), 3, padding="valid", about="The lesson's 4×4 input, valid padding, stride 1"),
+    Animation("lesson_stride_2_4x5", (4, 5), 3, stride=2, about="Stride 2 on a 4×5 input: the bottom row is skipped"),
+    Animation("lesson_same_5x5", (5, 5), 3, padding="same", about="Same padding keeps the 5×5 size"),
     Animation(
         "lesson_replicate_padding",
         (5, 5),
@@ -126,7 +126,7 @@ GALLERY: tuple[Animation, ...] = (
         padding="same",
         pad_mode="replicate",
         values="ramp",
-        about="the edge values copied outward into the padding",
+        about="The edge values copied outward into the padding",
     ),
     Animation(
         "lesson_clamping_uint8",
@@ -142,7 +142,7 @@ GALLERY: tuple[Animation, ...] = (
         ("gaussian_blur", "sharpen", "sobel_x"),
         clip="auto",
         values="photo",
-        about="a colour image: blur red, sharpen green, find edges in blue, one 3×3×3 kernel stack",
+        about="A colour image: blur red, sharpen green, find edges in blue, one 3×3×3 kernel stack",
     ),
 )
 """Every animation in ``animations/``, in README order."""
@@ -173,7 +173,8 @@ def render_gallery(
         rows.append(_table_row(entry, conv))
     readme = folder / "README.md"
     with atomic_write(readme) as temp:
-        temp.write_text(_README.format(rows="\n".join(rows)), encoding="utf-8")
+        pictures = "\n".join(f"### {e.name}\n\n{e.about}.\n\n![{e.name}]({e.name}.gif)\n" for e in entries)
+        temp.write_text(_README.format(rows="\n".join(rows), pictures=pictures), encoding="utf-8")
     return [*paths, readme]
 
 
@@ -215,4 +216,7 @@ Padding `same (top, bottom, left, right)` lists the pads the rule chose.
 | file | input | kernel | padding | stride | dilation | output | what it shows |
 |---|---|---|---|---|---|---|---|
 {rows}
-"""
+
+## The animations
+
+{pictures}"""
