@@ -386,11 +386,7 @@ class FrameRenderer:
 
     def _ink_on(self, fill: RGB) -> RGB:
         """The theme's light or dark text colour, whichever reads better on ``fill``."""
-        light, dark = self._colour["paper_ink"], self._colour["ink"]
-        if luminance(light) < luminance(dark):
-            light, dark = dark, light
-        # white on conv_arithmetic's blue and cyan reads well (contrast ≥ 3 for bold digits)
-        return light if contrast(light, fill) >= 3 or contrast(light, fill) > contrast(dark, fill) else dark
+        return _readable_ink(fill, self._colour["paper_ink"], self._colour["ink"])
 
     def _rectangle(self, draw: ImageDraw.ImageDraw, box, colour: RGB) -> None:
         draw.rectangle(box, fill=self._index(colour))
@@ -538,7 +534,7 @@ class FrameRenderer:
                 self._draw_value(image, grid, r, c, values[r, c], shaded=True)
                 text = weights[u][v]
                 x1, y1 = box[2] - 1, box[3] - 1
-                chip = (x1 - round(self._weight_font.getlength(text)) - 5, y1 - t.weight_size - 3, x1, y1)
+                chip = (x1 - round(_length(text, self._weight_font)) - 5, y1 - t.weight_size - 3, x1, y1)
                 draw.rounded_rectangle(chip, radius=3, fill=self._index(self._colour["chip"]))
                 self._text(
                     image,
@@ -624,15 +620,30 @@ def _pair(p: tuple[int, int]) -> str:
     return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
 
 
+@lru_cache(maxsize=4096)
+def _length(text: str, fnt) -> float:
+    return fnt.getlength(text)
+
+
+@lru_cache(maxsize=256)
+def _readable_ink(fill: RGB, a: RGB, b: RGB) -> RGB:
+    """``a`` or ``b``, whichever reads better on ``fill``; the lighter one when it reads well enough."""
+    light, dark = (a, b) if luminance(a) >= luminance(b) else (b, a)
+    # white on conv_arithmetic's blue and cyan reads well (contrast ≥ 3 for bold digits)
+    return light if contrast(light, fill) >= 3 or contrast(light, fill) > contrast(dark, fill) else dark
+
+
 def _pack(chunks: list[str], fnt, width: int, separator: str = " ", indent: str = "    ") -> list[str]:
     """Greedy line filling: ``chunks`` joined by ``separator``, continued lines indented."""
-    lines = [chunks[0]]
+    lines, used = [chunks[0]], _length(chunks[0], fnt)
+    gap = _length(separator, fnt)
     for chunk in chunks[1:]:
-        candidate = f"{lines[-1]}{separator}{chunk}"
-        if fnt.getlength(candidate) <= width:
-            lines[-1] = candidate
+        if used + gap + _length(chunk, fnt) <= width:
+            lines[-1] += separator + chunk
+            used += gap + _length(chunk, fnt)
         else:
             lines.append(indent + chunk)
+            used = _length(indent + chunk, fnt)
     return lines
 
 
