@@ -25,6 +25,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from visualizer import Convolution, save_animation  # noqa: E402
 from visualizer.gallery import GALLERY  # noqa: E402
@@ -101,6 +102,9 @@ def main() -> None:
             start = time.perf_counter()
             matplotlib_recipe(conv, Path(folder, "recipe.gif"), size)
             times["matplotlib"].append(time.perf_counter() - start)
+        for name in ("ours.gif", "recipe.gif"):  # both must have drawn every step
+            with Image.open(Path(folder, name)) as gif:
+                assert gif.n_frames == conv.num_steps, f"{name} has {gif.n_frames} frames, not {conv.num_steps}"
     ours, recipe = (statistics.median(times[name]) for name in ("save_animation", "matplotlib"))
     frames = conv.num_steps
     print(f"GIF of {entry.name} ({frames} frames, {size[0]}×{size[1]} px), median of {args.rounds} interleaved runs:")
