@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
@@ -145,7 +147,7 @@ class Stepper(widgets.VBox):
     def _build_stepping(self, fps: int) -> None:
         n = self.conv.num_steps
         self.play = widgets.Play(value=1, min=1, max=n, interval=1000 // fps)
-        self.slider = widgets.IntSlider(value=1, min=1, max=n, description="step", continuous_update=True)
+        self.slider = widgets.IntSlider(value=1, min=1, max=n, description="step")
         # linked in the browser, so playing does not wait for Python between frames
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.speed = widgets.IntSlider(
@@ -186,9 +188,8 @@ class Stepper(widgets.VBox):
         for name in ("stride", "dilation", "padding", "pad_mode"):
             getattr(self, name).observe(lambda change, name=name: self._rebuild(**{name: change.new}), "value")
 
-        names = [name for name, k in KERNELS.items() if k.shape == conv.kernel.shape and np.array_equal(k, conv.kernel)]
         self.kernel_name = widgets.Dropdown(
-            options=[*KERNELS, CUSTOM], value=names[0] if names else CUSTOM, description="kernel"
+            options=[*KERNELS, CUSTOM], value=_kernel_name(conv.kernel), description="kernel"
         )
         self.kernel_name.observe(self._pick_kernel, "value")
         self.kernel_size = widgets.BoundedIntText(
@@ -213,7 +214,6 @@ class Stepper(widgets.VBox):
 
     def _fill_weights(self, weights: np.ndarray) -> None:
         """Show ``weights`` in the grid: one grid of number boxes per channel of a kernel stack."""
-        self._syncing = True
         planes = [weights] if weights.ndim == 2 else [weights[..., c] for c in range(weights.shape[2])]
         shape = planes[0].shape
         if len(self.weights) != weights.size or self._weights_shape != weights.shape:
@@ -231,9 +231,18 @@ class Stepper(widgets.VBox):
                 grids = [widgets.VBox([widgets.Label(f"channel {c}"), g]) for c, g in enumerate(grids)]
             self._weights_box.children = grids
             self._weights_shape = weights.shape
-        for box, weight in zip(self.weights, np.concatenate([p.ravel() for p in planes]), strict=True):
-            box.value = float(weight)
-        self._syncing = False
+        with self._quietly():
+            for box, weight in zip(self.weights, np.concatenate([p.ravel() for p in planes]), strict=True):
+                box.value = float(weight)
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Set kernel controls from the code without their observers taking it for the learner's edit."""
+        self._syncing = True
+        try:
+            yield
+        finally:
+            self._syncing = False
 
     def _grid_kernel(self) -> np.ndarray:
         values = np.array([box.value for box in self.weights])
@@ -248,10 +257,8 @@ class Stepper(widgets.VBox):
         if self._syncing:
             return
         weights = self._grid_kernel()
-        names = [name for name, k in KERNELS.items() if k.shape == weights.shape and np.array_equal(k, weights)]
-        self._syncing = True
-        self.kernel_name.value = names[0] if names else CUSTOM
-        self._syncing = False
+        with self._quietly():
+            self.kernel_name.value = _kernel_name(weights)
         self._set_kernel(weights, refill=False)
 
     def _pick_kernel(self, change: Any) -> None:
@@ -273,17 +280,15 @@ class Stepper(widgets.VBox):
         src = [slice(max(0, (o - size) // 2), max(0, (o - size) // 2) + min(o, size)) for o in old.shape[:2]]
         dst = [slice(max(0, (size - o) // 2), max(0, (size - o) // 2) + min(o, size)) for o in old.shape[:2]]
         new[dst[0], dst[1]] = old[src[0], src[1]]
-        self._syncing = True
-        self.kernel_name.value = CUSTOM
-        self._syncing = False
+        with self._quietly():
+            self.kernel_name.value = CUSTOM
         self._set_kernel(new)
 
     def _set_kernel(self, weights: np.ndarray, refill: bool = True) -> None:
         if refill:
             self._fill_weights(weights)
-        self._syncing = True
-        self.kernel_size.value = weights.shape[0]
-        self._syncing = False
+        with self._quietly():
+            self.kernel_size.value = weights.shape[0]
         self._kernel = weights
         self._rebuild(kernel=weights)
 
@@ -379,6 +384,12 @@ def _explain(conv: Convolution, step: Any) -> str:
     parts.append(f"<small>{html.escape(conv.describe())}</small>")
     # the widget's own line height (one control's height) would spread the text thin
     return "".join(f"<div style='line-height:1.4;margin-bottom:8px'>{part}</div>" for part in parts)
+
+
+def _kernel_name(weights: np.ndarray) -> str:
+    """The name of the preset equal to ``weights``, or "custom"."""
+    names = [name for name, k in KERNELS.items() if k.shape == weights.shape and np.array_equal(k, weights)]
+    return names[0] if names else CUSTOM
 
 
 def _products_table(weights: np.ndarray, window: np.ndarray) -> str:
