@@ -225,6 +225,8 @@ class FrameRenderer:
         conv, t = self.conv, self.theme
         self._channels = conv.channels or 1
         self._colour_image = conv.channels is not None
+        # red, green, blue (and alpha) combine into a picture; other channel counts do not
+        self._rgb = self._channels in (3, 4)
         padded_rows, padded_cols = conv.padded.shape[:2]
         out_rows, out_cols = conv.output_shape
         self._cell = cell = self._cell_size()
@@ -236,7 +238,7 @@ class FrameRenderer:
         column = max(in_w, out_w)
         # widths first: the header wraps to the frame's width, and its height places the panels
         if self._colour_image:
-            right = t.margin + self._channels * (column + t.gap) + out_w
+            right = t.margin + self._channels * (column + t.gap) - t.gap + (t.gap + out_w if self._rgb else 0)
         else:
             right = t.margin + in_w + t.gap + out_w
         width = max(right + t.margin, self._min_width())
@@ -270,10 +272,11 @@ class FrameRenderer:
                     (ix, y, f"{name}: input and its kernel"),
                     (ox, out_top - title_height, f"{name}: output"),
                 ]
-            cx = t.margin + self._channels * (column + t.gap)
-            self._combined = _Grid(cx, out_top, out_rows, out_cols, cell, lw)
-            self._outputs.append(self._combined)
-            self._titles.append((cx, out_top - title_height, "combined output"))
+            if self._rgb:
+                cx = t.margin + self._channels * (column + t.gap)
+                self._combined = _Grid(cx, out_top, out_rows, out_cols, cell, lw)
+                self._outputs.append(self._combined)
+                self._titles.append((cx, out_top - title_height, "combined output"))
             bottom = out_top + out_h
         self._legend_y = bottom + t.margin // 2 if self.numbers and self._any_clipped else None
         if self._legend_y is not None:
@@ -332,10 +335,13 @@ class FrameRenderer:
         pads = conv.pads
         amount = str(pads[0]) if len(set(pads)) == 1 else "top {} bottom {} left {} right {}".format(*pads)
         name = f"{conv.padding} " if isinstance(conv.padding, str) else ""
-        padding = f"padding {name}({amount}, {conv.pad_mode})" if any(pads) else f"padding {name or '0'}".strip()
+        mode = (
+            f"value {format_number(conv.pad_value)}" if conv.pad_mode == "zeros" and conv.pad_value else conv.pad_mode
+        )
+        padding = f"padding {name}({amount}, {mode})" if any(pads) else f"padding {name or '0'}".strip()
         parts = [
             f"input {shape}",
-            f"kernel {kernel}",
+            f"kernel {kernel}" + (" flipped (true convolution)" if conv.flip_kernel else ""),
             f"stride {_pair(conv.stride)}",
             padding,
             f"dilation {_pair(conv.dilation)}",
@@ -412,7 +418,7 @@ class FrameRenderer:
             self._text(image, (t.margin + size + 8, self._legend_y), legend, self._text_font, text_ink, self._bg)
         for grid in self._outputs:
             self._grid_lines(draw, grid, lambda r, c: False, self._colour["empty_grid"], max(1, t.line_width // 2))
-        if self._colour_image:
+        if self._rgb:
             # a bar in the channel's colour under each input panel says which channel it is
             for c, grid in enumerate(self._inputs):
                 y = grid.y + grid.height + 4
@@ -477,18 +483,19 @@ class FrameRenderer:
         t = self.theme
         draw = ImageDraw.Draw(image)
         result = self.conv.result()
-        colours = _palette_colours(_display_colours(result), 256 - 64) if self._colour_image else None
+        colours = _palette_colours(_display_colours(result), 256 - 64) if self._rgb else None
         for k, grid in enumerate(self._outputs):
             for r in range(grid.rows):
                 for c in range(grid.cols):
                     if grid is self._combined:
-                        self._rectangle(draw, grid.interior(r, c), tuple(colours[r, c]))
+                        self._rectangle(draw, grid.interior(r, c), tuple(int(v) for v in colours[r, c]))
                         continue
                     self._rectangle(draw, grid.interior(r, c), self._colour["output"])
                     if self.numbers:
                         self._output_value(image, grid, r, c, self._output_values[k][r, c], self._colour["output"])
                     self._clip_marker(draw, k, r, c)
             self._grid_lines(draw, grid, lambda r, c: False, self._colour["grid"], t.line_width)
+        self._combined_colours = colours
 
     def _clip_marker(self, draw: ImageDraw.ImageDraw, channel: int, r: int, c: int) -> None:
         """A corner triangle on an output cell whose value clamping changed."""
@@ -554,11 +561,10 @@ class FrameRenderer:
             self._output_value(image, grid, i, j, self._output_values[channel][i, j], fill)
         self._clip_marker(draw, channel, i, j)
         if self._combined is not None and channel == self._channels - 1:
-            # the combined cell keeps its colour; a frame around it marks it as current
+            # the combined cell keeps its colour; a ring that reads on that colour marks it as current
+            ring = self._ink_on(tuple(int(v) for v in self._combined_colours[i, j]))
             draw.rectangle(
-                self._combined.interior(i, j),
-                outline=self._index(self._colour["grid"]),
-                width=max(2, self.theme.line_width),
+                self._combined.interior(i, j), outline=self._index(ring), width=max(2, self.theme.line_width)
             )
 
     def _draw_arithmetic(self, image: Image.Image, step) -> None:
@@ -658,17 +664,14 @@ def _dashed_rectangle(draw: ImageDraw.ImageDraw, box, colour: int, dash: int) ->
 
 
 def _display_colours(result: np.ndarray) -> np.ndarray:
-    """An output image as uint8 colours: integers as they are, 0…1 floats scaled, others stretched."""
-    values = np.asarray(result, dtype=float)
-    if result.dtype.kind in "ui" and values.min() >= 0 and values.max() <= 255:
-        scaled = values
-    elif values.min() >= 0 and values.max() <= 1:
-        scaled = values * 255
-    else:
-        low, high = values.min(), values.max()
-        scaled = (values - low) * (255 / (high - low)) if high > low else np.zeros_like(values)
-    colours = np.rint(scaled).astype(np.uint8)
-    return colours[..., :3] if colours.shape[2] >= 3 else np.repeat(colours[..., :1], 3, axis=2)
+    """A red-green-blue(-alpha) output as uint8 colours: 0…1 floats scaled up, 0…255 as it is, others stretched."""
+    values = np.asarray(result[..., :3], dtype=float)
+    low, high = values.min(), values.max()
+    if result.dtype.kind == "f" and low >= 0 and high <= 1:
+        values = values * 255
+    elif low < 0 or high > 255:
+        values = (values - low) * (255 / (high - low)) if high > low else np.zeros_like(values)
+    return np.rint(values).astype(np.uint8)
 
 
 def _palette_colours(colours: np.ndarray, budget: int) -> np.ndarray:
