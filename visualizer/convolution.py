@@ -83,8 +83,14 @@ class Step:
 
     @property
     def is_clipped(self) -> bool:
-        """True when clamping changed this step's value."""
-        return bool(np.any(self.value != self.clipped_value))
+        """True when the raw sum lies outside the ``clip`` range (in any channel).
+
+        Rounding to the image's integers under ``clip="auto"`` (12.3 → 12) is not clamping.
+        """
+        if self._conv.clip_range is None:
+            return False
+        low, high = self._conv.clip_range
+        return bool(np.any((self.value < low) | (self.value > high)))
 
     def __repr__(self) -> str:
         return (

@@ -68,7 +68,8 @@ def arithmetic(step: Step, channel: int | None = None, max_terms: int | None = N
     line = "".join(terms)
     line = ("−" if line.startswith(" − ") else "") + line[3:]
     line += f" = {format_number(value)}"
-    if np.any(value != clipped):
+    # compare as printed: 4.999999999999999 rounded to an 8-bit 5 must not read "= 5 → 5"
+    if format_number(value) != format_number(clipped):
         line += f" → {format_number(clipped)}"
     return line
 
