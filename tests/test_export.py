@@ -121,7 +121,8 @@ def test_same_call_gives_the_same_bytes(tmp_path):
 
 def test_png_contact_sheet_lays_the_frames_out_like_the_output(tmp_path):
     conv = digits((5, 6), stride=(2, 1))  # output 2×4
-    sheet = Image.open(save_animation(conv, tmp_path / "sheet.png", progress=False))
+    with Image.open(save_animation(conv, tmp_path / "sheet.png", progress=False)) as sheet:
+        sheet.load()
     width, height = FrameRenderer(conv).size
     assert 4 * width < sheet.width < 4 * width + 200
     assert 2 * height < sheet.height < 2 * height + 200
@@ -133,7 +134,8 @@ def test_folder_of_numbered_frames(tmp_path):
     assert sorted(p.name for p in path.iterdir()) == [f"frame_00{k}.png" for k in range(4)]
     renderer = FrameRenderer(conv)
     for k in range(4):
-        assert np.array_equal(np.array(Image.open(path / f"frame_{k:03d}.png")), np.array(renderer.frame(k)))
+        with Image.open(path / f"frame_{k:03d}.png") as frame:
+            assert np.array_equal(np.array(frame), np.array(renderer.frame(k)))
 
 
 def test_existing_folder_keeps_other_files_and_drops_stale_frames(tmp_path):
@@ -179,6 +181,21 @@ def test_mp4_pads_odd_frames_to_even_sides(tmp_path, monkeypatch):
     monkeypatch.setattr(FrameRenderer, "frame", lambda self, k: original(self, k).crop((0, 0, 301, 201)))
     stream = probe(save_animation(digits((4, 4)), tmp_path / "odd.mp4", progress=False))
     assert (stream["width"], stream["height"]) == (302, 202)
+
+
+def test_mp4_when_ffmpeg_fails_says_why_and_keeps_the_old_file(tmp_path, monkeypatch):
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    fake = tools / "ffmpeg"
+    fake.write_text("#!/bin/sh\necho 'Unknown encoder libx264' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    target = tmp_path / "movie.mp4"
+    target.write_bytes(b"the previous export")
+    with pytest.raises(OSError, match="ffmpeg could not write the MP4: Unknown encoder libx264"):
+        save_animation(digits((5, 5), padding=2), target, progress=False)
+    assert target.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["movie.mp4", "tools"]
 
 
 def test_mp4_without_ffmpeg_names_the_program(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ leaves no partial file and never damages what was already at the target.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
@@ -17,7 +18,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -47,7 +47,7 @@ _SHEET_MAX_COLUMNS = 8
 _FRAME_NAME = re.compile(r"frame_\d+\.png")
 
 
-@contextmanager
+@contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, *, folder: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; it replaces ``path`` only when the block succeeds.
 
@@ -132,8 +132,8 @@ def save_animation(
     >>> import numpy as np
     >>> conv = Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))
     >>> with tempfile.TemporaryDirectory() as root:
-    ...     gif = save_animation(conv, Path(root) / "conv.gif")
-    ...     Image.open(gif).n_frames
+    ...     with Image.open(save_animation(conv, Path(root) / "conv.gif")) as gif:
+    ...         gif.n_frames
     4
     """
     if not isinstance(conv, Convolution):
@@ -263,7 +263,7 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
     command += ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1", "-f", "mp4", str(temp)]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        try:
+        with contextlib.suppress(BrokenPipeError):  # ffmpeg stopped early: its own message below says why
             raw = b""
             for frame in itertools.chain([first], frames):
                 canvas = Image.new("RGB", (width, height), background)
@@ -273,8 +273,6 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
             for _ in range(hold):
                 process.stdin.write(raw)
             process.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg stopped early: its own message below says why
         message = process.stderr.read().decode(errors="replace").strip()
         if process.wait() != 0:
             raise OSError(f"ffmpeg could not write the MP4: {message.splitlines()[-1] if message else 'no message'}")
@@ -282,7 +280,9 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
         if process.poll() is None:
             process.kill()
             process.wait()
-        process.stderr.close()
+        for stream in (process.stdin, process.stderr):
+            with contextlib.suppress(BrokenPipeError):
+                stream.close()
 
 
 def _write_html(temp: Path, frames: Iterator[Image.Image], conv: Convolution, fps: float) -> None:
