@@ -6,16 +6,20 @@ output grid) is drawn once in ``__init__``; each frame copies that background
 and draws only what moves — the shaded kernel footprint with its weights, the
 outputs computed so far, the current output cell and the arithmetic line.
 
-Frames come out in mode "P", all on the same fixed palette
-(:attr:`FrameRenderer.palette`), built from the theme's colours plus a few
-shades between each text colour and the fill it sits on so anti-aliased text
-stays smooth. A GIF writer can therefore save them as they are, with no
-per-frame quantisation::
+Frames are drawn directly as palette indices: every frame of one renderer is
+a mode "P" image whose palette is exactly :attr:`FrameRenderer.palette` (at
+most 256 colours: the theme's colours, four shades between each text colour
+and the fill it sits on so that text stays anti-aliased, and the colours of a
+colour image's combined output). Exporters therefore need no quantisation::
 
     frames = [renderer.frame(i) for i in range(len(renderer))]
     frames[0].save("conv.gif", save_all=True, append_images=frames[1:], loop=0, duration=500)
 
-Width and height are even, as H.264 in yuv420p requires.
+Anything else that must join the same GIF (a title card, say) maps onto that
+palette with ``image.convert("RGB").quantize(palette=renderer.palette_image,
+dither=Image.Dither.NONE)``. Width and height are even, as H.264 in yuv420p
+requires. :meth:`FrameRenderer.cell_box` tells where a cell is drawn, so tests
+can sample pixel colours.
 """
 
 from __future__ import annotations
@@ -137,7 +141,7 @@ class FrameRenderer:
         # Frames are drawn as palette indices in an "L" image: fills are exact, and text is
         # anti-aliased through a few shades between its colour and the fill it sits on.
         self._palette: dict[RGB, int] = {}
-        self._ramps: dict[tuple[RGB, RGB], tuple[list[int], list[int]]] = {}
+        self._ramps: dict[tuple[RGB, RGB], tuple[bytes, bytes]] = {}
         self._glyphs: dict[tuple, tuple[Image.Image, Image.Image, tuple[int, int]]] = {}
         self._frozen = False
         for colour in (self._bg, *self._colour.values(), *self._shaded.values()):
@@ -149,11 +153,11 @@ class FrameRenderer:
         self._title_font = font(t.title_size)
         self._read_outputs()
         self._layout()
+        self._prepare_steps()
         self._background = Image.new("L", self.size, self._index(self._bg))
         self._draw_still(self._background)
         self._filled = self._background.copy()
         self._draw_outputs(self._filled)
-        self._prepare_steps()
         self._frozen = True
         self.palette: list[RGB] = list(self._palette)
         self._flat_palette = [v for colour in self.palette for v in colour]
@@ -306,10 +310,13 @@ class FrameRenderer:
         if not self.numbers:
             return t.cell
         values = np.unique(np.concatenate([self.conv.padded.ravel(), np.ravel(self.conv.result())]))
-        widest = max(self._value_font.getlength(format_number(v)) for v in values[:: max(1, len(values) // 200)])
-        weights = np.unique(self.conv.kernel)
-        widest_weight = max(self._weight_font.getlength(format_number(w)) for w in weights)
-        return int(max(t.cell, widest + 10, widest_weight + 12))
+        return int(
+            max(
+                t.cell,
+                _widest(values, self._value_font) + 10,
+                _widest(np.unique(self.conv.kernel), self._weight_font) + 12,
+            )
+        )
 
     def _min_width(self) -> int:
         if not self.numbers:
@@ -482,9 +489,11 @@ class FrameRenderer:
         """Every output cell filled in, on a copy of the background; frames paste from it."""
         t = self.theme
         draw = ImageDraw.Draw(image)
-        result = self.conv.result()
-        colours = _palette_colours(_display_colours(result), 256 - 64) if self._rgb else None
+        colours = None
         for k, grid in enumerate(self._outputs):
+            if grid is self._combined:
+                # last, so the colour picture gets whatever palette entries the rest leaves
+                colours = _palette_colours(_display_colours(self.conv.result()), 256 - len(self._palette))
             for r in range(grid.rows):
                 for c in range(grid.cols):
                     if grid is self._combined:
@@ -624,6 +633,13 @@ def _label(value: object) -> str:
 
 def _pair(p: tuple[int, int]) -> str:
     return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
+
+
+def _widest(values: np.ndarray, fnt) -> float:
+    """Width in pixels of the widest label among ``values`` (only the longest labels are measured)."""
+    labels = {_label(v) for v in values}
+    longest = max(map(len, labels))
+    return max(_length(label, fnt) for label in labels if len(label) >= longest - 1)
 
 
 @lru_cache(maxsize=4096)

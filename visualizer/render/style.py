@@ -9,9 +9,11 @@ a dark one and a large-type one for a classroom projector.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from PIL import ImageFont
 
@@ -129,53 +131,55 @@ class Theme:
     gap: int = 40
 
 
-THEMES: dict[str, Theme] = {
-    "default": Theme("default"),
-    # Okabe & Ito's colour-blind-safe set: blue input, orange output, black shading
-    "colorblind": Theme(
-        "colorblind",
-        input="#0072B2",
-        output="#E69F00",
-        shade="#000000",
-        grid="#000000",
-        padding_grid="#555555",
-        empty_grid="#999999",
-        ink="#000000",
-        muted="#999999",
-        chip="#000000",
-        chip_ink="#F0E442",
-        channels=("#D55E00", "#009E73", "#56B4E9"),
-    ),
-    "dark": Theme(
-        "dark",
-        background="#002B36",
-        input="#268BD2",
-        output="#2AA198",
-        shade="#FDF6E3",
-        shade_alpha=0.35,
-        grid="#93A1A1",
-        padding_grid="#839496",
-        empty_grid="#586E75",
-        ink="#002B36",
-        paper_ink="#FDF6E3",
-        muted="#657B83",
-        chip="#FDF6E3",
-        chip_ink="#002B36",
-        channels=("#DC322F", "#859900", "#6C71C4"),
-    ),
-    # large type and thick lines, for a projector at the back of a room
-    "classroom": Theme(
-        "classroom",
-        cell=64,
-        value_size=24,
-        weight_size=15,
-        text_size=22,
-        title_size=20,
-        line_width=4,
-        margin=24,
-        gap=56,
-    ),
-}
+THEMES: Mapping[str, Theme] = MappingProxyType(
+    {
+        "default": Theme("default"),
+        # Okabe & Ito's colour-blind-safe set: blue input, orange output, black shading
+        "colorblind": Theme(
+            "colorblind",
+            input="#0072B2",
+            output="#E69F00",
+            shade="#000000",
+            grid="#000000",
+            padding_grid="#555555",
+            empty_grid="#999999",
+            ink="#000000",
+            muted="#999999",
+            chip="#000000",
+            chip_ink="#F0E442",
+            channels=("#D55E00", "#009E73", "#56B4E9"),
+        ),
+        "dark": Theme(
+            "dark",
+            background="#002B36",
+            input="#268BD2",
+            output="#2AA198",
+            shade="#FDF6E3",
+            shade_alpha=0.35,
+            grid="#93A1A1",
+            padding_grid="#839496",
+            empty_grid="#586E75",
+            ink="#002B36",
+            paper_ink="#FDF6E3",
+            muted="#657B83",
+            chip="#FDF6E3",
+            chip_ink="#002B36",
+            channels=("#DC322F", "#859900", "#6C71C4"),
+        ),
+        # large type and thick lines, for a projector at the back of a room
+        "classroom": Theme(
+            "classroom",
+            cell=64,
+            value_size=24,
+            weight_size=15,
+            text_size=22,
+            title_size=20,
+            line_width=4,
+            margin=24,
+            gap=56,
+        ),
+    }
+)
 """The named themes: "default" (conv_arithmetic), "colorblind", "dark", "classroom"."""
 
 
