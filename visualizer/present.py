@@ -304,6 +304,10 @@ class PresenterWindow:
         self.message.set_color(PROBLEM_COLOUR if state.problem else self._ink)
         self.message.set_visible(bool(state.message))
         self.help.set_visible(state.help)
+        if state.help:  # the longest line fills at most 90 % of the width: monospace letters are 0.6 em wide
+            width_points = self.figure.bbox.width * 72 / self.figure.dpi
+            longest = max(len(line) for line in self.help.get_text().split("\n"))
+            self.help.set_fontsize(min(17, 0.9 * width_points / (0.6 * longest)))
         manager = self.figure.canvas.manager
         if manager is not None:
             manager.set_window_title(state.title)
