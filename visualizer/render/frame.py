@@ -81,6 +81,16 @@ class _Grid:
 class FrameRenderer:
     """Draws the frames of one convolution, one per step.
 
+    A frame shows the header (parameters and the output-size formula with the
+    numbers), the padded input — padding as a dashed grid with no fill, its
+    values slanted in the input's colour when they copy the input (replicate,
+    reflect, circular) and faint when they are a constant, until the kernel
+    covers them — the kernel footprint shaded on the taps it samples with each
+    weight in a chip, the output filled in up to the current step (a corner
+    mark where clamping changed a value), and the step's sum written out.
+    Colour images get one panel per channel with its own kernel, per-channel
+    outputs and the combined colour output.
+
     Parameters
     ----------
     conv : Convolution
