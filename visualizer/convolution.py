@@ -368,23 +368,22 @@ class Convolution:
 
 
 def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair) -> np.ndarray:
-    """Cross-correlate every channel plane: shift-add in bands of output rows, or einsum when dilated."""
-    channels = padded.shape[2] if padded.ndim == 3 else None
+    """Cross-correlate: shift-add in bands of output rows, or einsum when the taps are spaced out."""
     if dilation != (1, 1):
         return _correlate_dilated(padded, kernel, stride, dilation, out_shape)
-    out = np.empty(out_shape if channels is None else out_shape + (channels,), dtype=kernel.dtype)
-    rows, cols = out_shape
-    band = min(rows, max(1, _BAND_BYTES // max(1, cols * out.itemsize)))
-    bands = [(c, a, min(a + band, rows)) for c in range(channels or 1) for a in range(0, rows, band)]
-    workers = min(_idle_cores(), len(bands), max(1, out.size * kernel.shape[0] * kernel.shape[1] // _WORK_PER_THREAD))
+    out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
+    rows, (m, n) = out_shape[0], kernel.shape[:2]
+    band = min(rows, max(1, _BAND_BYTES * rows // out.nbytes))
+    workers = min(_idle_cores(), -(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
+    # a per-channel stack's taps, repeated along a row: with the channels interleaved, a row of
+    # the input is one run of numbers and the weights must be one run too (a (C,) weight would
+    # make NumPy loop over three numbers at a time)
+    weights = np.repeat(kernel[:, :, np.newaxis], out_shape[1], axis=2) if kernel.ndim == 3 else kernel
     # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
     # (list iterators hand out each item once under the GIL); scratch is made here, in the calling
     # thread, whose heap reuses the memory freed by the last call: first touches are slow here
-    queue = iter(bands)
-    work = [
-        (padded, kernel, stride, out, queue, _scratch(padded, out, band, stride, kernel.shape[0]))
-        for _ in range(workers)
-    ]
+    queue = iter(range(0, rows, band))
+    work = [(padded, weights, stride, out, band, queue, np.empty_like(out[:band])) for _ in range(workers)]
     # NumPy's ufuncs release the GIL, so another thread runs bands on another core meanwhile
     threads = [threading.Thread(target=_shift_add, args=args) for args in work[1:]]
     for thread in threads:
@@ -409,42 +408,24 @@ def _idle_cores() -> int:
     return max(1, min(_CORES, 1 + round(_CORES - load)))
 
 
-def _scratch(padded: np.ndarray, out: np.ndarray, band: int, stride: Pair, m: int) -> tuple:
-    """Buffers for one thread: products, and for colour a channel's input rows and its sums."""
-    tmp = np.empty((band, out.shape[1]), dtype=out.dtype)
-    if out.ndim == 2:
-        return tmp, None, None
-    return tmp, np.empty(((band - 1) * stride[0] + m, padded.shape[1]), dtype=padded.dtype), np.empty_like(tmp)
-
-
 def _shift_add(
-    padded: np.ndarray, kernel: np.ndarray, stride: Pair, out: np.ndarray, bands: Iterator, scratch: tuple
+    padded: np.ndarray, weights: np.ndarray, stride: Pair, out: np.ndarray, band: int, starts: Iterator, tmp: np.ndarray
 ) -> None:
-    """Add ``kernel[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap."""
-    (sr, sc), (m, n) = stride, kernel.shape[:2]
-    cols = out.shape[1]
-    # colour: the band's input rows of one channel are gathered into a contiguous plane (far
-    # faster slices than the interleaved channels) and the sums go to a scratch band first
-    tmp, plane, acc_scratch = scratch
-    for c, a, b in bands:
-        r0, r1 = a * sr, (b - 1) * sr + m
-        if plane is None:
-            src, dest, acc = padded[r0:r1], out[a:b], out[a:b]
-        else:
-            src, dest, acc = plane[: r1 - r0], out[a:b, :, c], acc_scratch[: b - a]
-            np.copyto(src, padded[r0:r1, :, c])
-        k = kernel if kernel.ndim == 2 else kernel[..., c]
-        t = tmp[: b - a]
-        taps = [(u, v) for u in range(m) for v in range(n)]
+    """Add ``weights[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap."""
+    (sr, sc), (m, n), (rows, cols) = stride, weights.shape[:2], out.shape[:2]
+    taps = [(u, v) for u in range(m) for v in range(n)]
+    for a in starts:
+        b = min(a + band, rows)
+        acc, t = out[a:b], tmp[: b - a]
         for i, (u, v) in enumerate(taps):
-            shifted = src[u : u + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
-            # the first tap initialises the sums (no zero-fill pass); the last writes the output
-            target = dest if i == len(taps) - 1 else acc
+            r0 = u + a * sr
+            shifted = padded[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
+            # the first tap initialises the sums: no zero-fill pass
             if i == 0:
-                np.multiply(shifted, k[u, v], out=target)
+                np.multiply(shifted, weights[u, v], out=acc)
             else:
-                np.multiply(shifted, k[u, v], out=t)
-                np.add(acc, t, out=target)
+                np.multiply(shifted, weights[u, v], out=t)
+                acc += t
 
 
 def _correlate_dilated(
