@@ -32,16 +32,15 @@ from scipy import ndimage, signal
 
 import visualizer as vz
 
-INT_DTYPES = ["uint8", "int16", "int32", "int64"]
-FLOAT_DTYPES = ["float32", "float64"]
-RTOL = {"float32": 1e-5, "float64": 1e-10}
+INT_DTYPES = ["uint8", "int8", "uint16", "int16", "int32", "int64"]
+FLOAT_DTYPES = ["float16", "float32", "float64"]
+RTOL = {"float16": 1e-5, "float32": 1e-5, "float64": 1e-10}  # float16 images sum in float32
 
 
 def make_image(rng: np.random.Generator, shape, dtype: str) -> np.ndarray:
-    if dtype == "uint8":
-        return rng.integers(0, 256, shape).astype(dtype)
     if dtype in INT_DTYPES:
-        return rng.integers(-300, 300, shape).astype(dtype)
+        info = np.iinfo(dtype)
+        return rng.integers(max(info.min, -300), min(info.max, 300), shape, endpoint=True).astype(dtype)
     return (rng.standard_normal(shape) * 50).astype(dtype)
 
 
@@ -57,7 +56,7 @@ def tolerance(image_dtype: np.dtype, padded: np.ndarray, kernel: np.ndarray) -> 
     """(rtol, atol): float error grows with the sum of |terms|, not with the (possibly cancelled) sum."""
     if image_dtype.kind in "iu":
         return 1e-12, 1e-9
-    rtol = RTOL.get(image_dtype.name, 1e-5)
+    rtol = RTOL[image_dtype.name]
     scale = float(np.abs(padded).max()) * float(np.abs(kernel).sum(axis=(0, 1)).max())
     return rtol, rtol * scale + 1e-300
 
