@@ -316,8 +316,9 @@ class Stepper(widgets.VBox):
             renderer = FrameRenderer(conv, theme=self.theme.value, numbers=self.numbers.value)
         except (ValueError, TypeError) as error:
             self.message.value = (
+                "<div style='line-height:1.4;padding:4px 8px;background:#fdf6e3;border-left:4px solid #cb4b16'>"
                 f"<b>That does not fit:</b> {html.escape(str(error).splitlines()[0])}. "
-                "The picture shows the last setting that worked."
+                "The picture shows the last setting that worked.</div>"
             )
             self.message.layout.display = ""
             return
