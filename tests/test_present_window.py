@@ -114,8 +114,8 @@ def test_keys_drive_a_real_window(screen, tmp_path):
             return shot if (shot == INPUT_BLUE).all(axis=2).sum() > 1000 else None
 
         first = _wait(shows_frame, "the first frame on the screen")
-        # no window manager gives focus on Xvfb: without this, Tk hears keys only while the pointer is over it
-        xdotool("mousemove", "1279", "799")  # off the window, as on a desk where the mouse lies elsewhere
+        # no window manager gives focus on Xvfb: the pointer over the window and the focus set by hand
+        xdotool("mousemove", "--window", window, "20", "20")
         xdotool("windowfocus", "--sync", window)
         assert "input 5×5, kernel 3×3, stride 1, padding same" in title()
         assert "rows = ⌊(5 + 2 − 3) / 1⌋ + 1 = 5" in title()
