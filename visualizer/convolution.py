@@ -538,9 +538,14 @@ def _work_dtype(image: np.ndarray, kernel: np.ndarray, pad_value: float) -> np.d
         return np.dtype(np.float32) if image.dtype.itemsize <= 4 else image.dtype
     if kernel.dtype.kind == "f" or pad_value % 1:
         return np.dtype(np.float64)
-    # no sum may leave int64's range, or the answer would silently wrap around
-    largest = max(abs(int(image.min())), abs(int(image.max())), abs(int(pad_value)))
-    if largest * sum(abs(int(k)) for k in kernel.ravel()) > np.iinfo(np.int64).max:
+    # no sum may leave int64's range, or the answer would silently wrap around; the
+    # dtype's range settles it for 8- to 32-bit images without reading the pixels
+    weight, limit = sum(abs(int(k)) for k in kernel.ravel()), np.iinfo(np.int64).max
+    info = np.iinfo(image.dtype)
+    largest = max(-int(info.min), int(info.max), abs(int(pad_value)))
+    if largest * weight > limit:  # int64/uint64 images, or huge weights: read the actual values
+        largest = max(abs(int(image.min())), abs(int(image.max())), abs(int(pad_value)))
+    if largest * weight > limit:
         raise ValueError(
             "image and kernel values are too large to sum exactly in 64-bit integers; "
             "pass the image as floats (image.astype(float)) or use smaller values"
