@@ -247,8 +247,10 @@ class FrameRenderer:
         lw = t.line_width
         self._line_height = line_height = round(t.text_size * 1.45)
         title_height = round(t.title_size * 1.6) if self.numbers else 0
-        in_w, in_h = padded_cols * cell + lw, padded_rows * cell + lw
-        out_w, out_h = out_cols * cell + lw, out_rows * cell + lw
+        # with numbers, a band above and left of each grid holds its zero-based row and column indices
+        band = round(t.weight_size * 1.8) if self.numbers else 0
+        in_w, in_h = band + padded_cols * cell + lw, band + padded_rows * cell + lw
+        out_w, out_h = band + out_cols * cell + lw, band + out_rows * cell + lw
         column = max(in_w, out_w)
         # widths first: the header wraps to the frame's width, and its height places the panels
         if self._colour_image:
@@ -262,14 +264,18 @@ class FrameRenderer:
         self._outputs: list[_Grid] = []  # one per channel, then the combined colour output
         self._titles: list[tuple[float, float, str]] = []
         self._combined: _Grid | None = None
+
+        def panel(x: int, y: int, rows: int, cols: int) -> _Grid:
+            return _Grid(x + band, y + band, rows, cols, cell, lw)
+
         if not self._colour_image:
             top = y + title_height
             body = max(in_h, out_h)
-            ox, oy = t.margin + in_w + t.gap, top + (body - out_h) // 2
-            self._inputs.append(_Grid(t.margin, top + (body - in_h) // 2, padded_rows, padded_cols, cell, lw))
-            self._outputs.append(_Grid(ox, oy, out_rows, out_cols, cell, lw))
+            iy, ox, oy = top + (body - in_h) // 2, t.margin + in_w + t.gap, top + (body - out_h) // 2
+            self._inputs.append(panel(t.margin, iy, padded_rows, padded_cols))
+            self._outputs.append(panel(ox, oy, out_rows, out_cols))
             self._titles += [
-                (t.margin, top + (body - in_h) // 2 - title_height, self._input_title()),
+                (t.margin, iy - title_height, self._input_title()),
                 (ox, oy - title_height, f"output {out_rows}×{out_cols}"),
             ]
             bottom = top + body
@@ -279,8 +285,8 @@ class FrameRenderer:
             for c in range(self._channels):
                 x = t.margin + c * (column + t.gap)
                 ix, ox = x + (column - in_w) // 2, x + (column - out_w) // 2
-                self._inputs.append(_Grid(ix, in_top, padded_rows, padded_cols, cell, lw))
-                self._outputs.append(_Grid(ox, out_top, out_rows, out_cols, cell, lw))
+                self._inputs.append(panel(ix, in_top, padded_rows, padded_cols))
+                self._outputs.append(panel(ox, out_top, out_rows, out_cols))
                 name = self._channel_name(c)
                 self._titles += [
                     (ix, y, f"{name}: input and its kernel"),
@@ -288,7 +294,7 @@ class FrameRenderer:
                 ]
             if self._rgb:
                 cx = t.margin + self._channels * (column + t.gap)
-                self._combined = _Grid(cx, out_top, out_rows, out_cols, cell, lw)
+                self._combined = panel(cx, out_top, out_rows, out_cols)
                 self._outputs.append(self._combined)
                 self._titles.append((cx, out_top - title_height, "combined output"))
             bottom = out_top + out_h
@@ -424,6 +430,8 @@ class FrameRenderer:
             self._text(image, (x, y), title, self._title_font, text_ink, self._bg)
         for c, grid in enumerate(self._inputs):
             self._draw_input(image, draw, grid, c)
+        if self.numbers:
+            self._draw_indices(image)
         if self._legend_y is not None:
             size, y = max(6, self._cell // 5), self._legend_y + (self._line_height - t.text_size) // 2
             draw.polygon(
@@ -440,6 +448,21 @@ class FrameRenderer:
             for c, grid in enumerate(self._inputs):
                 y = grid.y + grid.height + 4
                 self._rectangle(draw, (grid.x, y, grid.x + grid.width - 1, y + 5), rgb(t.channels[c % len(t.channels)]))
+
+    def _draw_indices(self, image: Image.Image) -> None:
+        """Zero-based row and column numbers beside each grid: the input's own (none on padding), the output's."""
+        top, _, left, _ = self.conv.pads
+        h, w = self.conv.image.shape[:2]
+        muted, fnt, gap = self._colour["muted"], self._weight_font, self.theme.line_width + 3
+        spans = [(grid, top, left, h, w) for grid in self._inputs]
+        spans += [(grid, 0, 0, grid.rows, grid.cols) for grid in self._outputs[: self._channels]]
+        for grid, row0, col0, rows, cols in spans:
+            for r in range(rows):
+                xy = (grid.x - gap, grid.centre(row0 + r, 0)[1])
+                self._text(image, xy, str(r), fnt, muted, self._bg, "rm")
+            for c in range(cols):
+                xy = (grid.centre(0, col0 + c)[0], grid.y - gap)
+                self._text(image, xy, str(c), fnt, muted, self._bg, "md")
 
     def _draw_input(self, image: Image.Image, draw: ImageDraw.ImageDraw, grid: _Grid, channel: int) -> None:
         conv, t = self.conv, self.theme
