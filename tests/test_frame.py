@@ -247,3 +247,18 @@ def test_render_frame_keeps_one_renderer_per_convolution_and_style() -> None:
     assert default.tobytes() != dark.tobytes()
     assert render_frame(conv, 3).tobytes() == default.tobytes()
     assert render_frame(conv.replace(stride=2), 3).size != default.size
+
+
+def test_rows_are_numbered_only_where_the_input_has_them() -> None:
+    conv = CASES["full padding"]  # 2 rows of padding above the 5×5 input
+    renderer = FrameRenderer(conv)
+    image = np.asarray(renderer.frame(0).convert("RGB"))
+
+    def left_margin_has_ink(row: int) -> bool:
+        x0, y0, _, y1 = renderer.cell_box("input", row, 0)
+        band = image[y0 : y1 + 1, max(0, x0 - 20) : x0 - 4]
+        return bool((band != WHITE).any())
+
+    top = conv.pads[0]
+    numbered = [left_margin_has_ink(r) for r in range(conv.padded.shape[0])]
+    assert numbered == [top <= r < top + conv.image.shape[0] for r in range(conv.padded.shape[0])]
