@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from browser import chromium
 from PIL import Image, ImageDraw
+from scipy import signal
 
+from visualizer import Convolution, save_animation
 from visualizer.render.html import html_player
 
-pytestmark = pytest.mark.browser
+TITLE = "test <slides> & an http://address"
 
 
 def _frames(count: int) -> list[Image.Image]:
@@ -25,8 +28,9 @@ def _frames(count: int) -> list[Image.Image]:
 def slides(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     captions = [f"{i}×1 + 0×2 = {i} <&>" for i in range(5)]
+    captions[1] = "</script><b>not bold</b> HTTP://x.y"  # text, never markup or a link, read back intact
     path = tmp_path / "slides.html"
-    path.write_text(html_player(_frames(5), fps=4, title="test <slides>", captions=captions), encoding="utf-8")
+    path.write_text(html_player(_frames(5), fps=4, title=TITLE, captions=captions), encoding="utf-8")
     return path, captions
 
 
@@ -39,6 +43,7 @@ def _shown(page) -> dict:
     )
 
 
+@pytest.mark.browser
 def test_keys_step_play_and_full_screen_offline(slides):
     path, captions = slides
     page_text = path.read_text(encoding="utf-8")
@@ -48,7 +53,7 @@ def test_keys_step_play_and_full_screen_offline(slides):
         page = browser.new_page(viewport={"width": 800, "height": 600})
         page.on("request", lambda request: requests.append(request.url))
         page.goto(path.as_uri())
-        assert page.title() == "test <slides>"
+        assert page.title() == TITLE
         first = _shown(page)
         assert (first["index"], first["caption"], first["counter"]) == (0, captions[0], "1 / 5")
 
@@ -89,3 +94,44 @@ def test_keys_step_play_and_full_screen_offline(slides):
 
     file_url = path.as_uri()
     assert requests and all(url == file_url or url.startswith("data:") for url in requests), requests
+
+
+@pytest.mark.browser
+def test_exported_slides_show_each_step_with_its_sum(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    image, kernel = np.arange(20).reshape(4, 5), np.array([[1, 0], [0, 2]])
+    path = save_animation(Convolution(image, kernel, stride=2), tmp_path / "conv.html", progress=False)
+    assert "http" not in path.read_text(encoding="utf-8").lower()
+    expected = signal.correlate2d(image, kernel, mode="valid")[::2, ::2]  # 2×2 outputs
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1024, "height": 700})
+        page.goto(path.as_uri())
+        for key, (i, j) in [(None, (0, 0)), ("ArrowRight", (0, 1)), ("ArrowRight", (1, 0)), ("End", (1, 1))]:
+            if key:
+                page.keyboard.press(key)
+            shown = _shown(page)
+            assert shown["index"] == i * 2 + j and shown["counter"] == f"{i * 2 + j + 1} / 4"
+            assert shown["caption"].startswith(f"out[{i}, {j}] = ")
+            assert shown["caption"].endswith(f" = {expected[i, j]}")
+
+
+def test_page_is_self_contained_text():
+    captions = ["a", "</script> http://x"]
+    page = html_player(_frames(2), fps=1, title="<T> http", captions=captions)
+    assert "http" not in page.lower() and "</script> " not in page
+    assert page.count("data:image/png;base64,") == 3  # both frames, the first also as the starting image
+    assert "&lt;T&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("frames", "options", "message"),
+    [
+        ([], {}, "frames must hold at least one image"),
+        (_frames(2), {"fps": 0}, "fps must be a positive number"),
+        (_frames(2), {"captions": ["one"]}, "captions must give one line per frame"),
+        ([Image.new("RGB", (4, 4)), Image.new("RGB", (5, 4))], {}, "frames must all have one size"),
+    ],
+)
+def test_bad_arguments(frames, options, message):
+    with pytest.raises(ValueError, match=message):
+        html_player(frames, **options)
