@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from PIL import ImageFont
 from scipy import ndimage
 
@@ -71,6 +73,41 @@ def test_footprint_sits_on_the_steps_taps(name: str, numbers: bool) -> None:
                 base = WHITE if conv.is_padding(r, c) else BLUE
                 expected = shaded(base) if (r, c) in under else base
                 assert sample(image, renderer, "input", r, c) == expected, (name, k, r, c)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 7), st.integers(1, 7)),
+    kernel=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+    pads=st.tuples(*[st.integers(0, 2)] * 4),
+    pad_mode=st.sampled_from(["zeros", "replicate", "reflect", "circular"]),
+    numbers=st.booleans(),
+    data=st.data(),
+)
+def test_footprint_follows_any_step(shape, kernel, stride, dilation, pads, pad_mode, numbers, data) -> None:
+    top, bottom, left, right = pads
+    rows, cols = shape[0] + top + bottom, shape[1] + left + right
+    spans = [d * (k - 1) + 1 for d, k in zip(dilation, kernel, strict=True)]
+    assume(spans[0] <= rows and spans[1] <= cols)  # the window must fit the padded input
+    image = np.arange(shape[0] * shape[1]).reshape(shape) % 10
+    conv = vz.Convolution(
+        image,
+        np.ones(kernel, int),
+        stride=stride,
+        padding=((top, bottom), (left, right)),
+        pad_mode=pad_mode,
+        dilation=dilation,
+    )
+    k = data.draw(st.integers(0, conv.num_steps - 1))
+    renderer = FrameRenderer(conv, numbers=numbers)
+    frame = renderer.frame(k).convert("RGB")
+    under = taps(conv.step(k), conv)
+    assert len(under) == kernel[0] * kernel[1]
+    for r, c in np.ndindex(rows, cols):
+        base = WHITE if conv.is_padding(r, c) else BLUE
+        assert sample(frame, renderer, "input", r, c) == (shaded(base) if (r, c) in under else base)
 
 
 @pytest.mark.parametrize("name", ["full padding", "stride 2", "uneven"])
