@@ -6,6 +6,10 @@ with a frame drawn independently from a Convolution the test builds itself.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import matplotlib
 import numpy as np
 import pytest
@@ -214,3 +218,15 @@ def test_bad_arguments():
         PresenterState(conv, fps=0)
     with pytest.raises(ValueError, match="theme"):
         PresenterState(conv, theme="neon")
+
+
+def test_import_opens_nothing_and_no_display_is_one_line(tmp_path):
+    code = "import sys, visualizer.present; print('matplotlib' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "visualizer", "present"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("convviz: error: the presenter needs a window") and done.stderr.count("\n") == 1

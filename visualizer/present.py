@@ -330,7 +330,8 @@ def present(
 
     The keys are listed in this module's docstring and on the "h" overlay.
     The window uses matplotlib's TkAgg backend, or QtAgg where Tk is missing;
-    the choice is made here, never at import.
+    the choice is made here, never at import. Raises OSError when neither can
+    open a window (no display, or neither toolkit installed).
 
     Examples
     --------
@@ -362,7 +363,7 @@ def _window_backend(plt: Any) -> None:
             return
         except ImportError as error:
             errors.append(f"{backend}: {error}")
-    raise RuntimeError(
+    raise OSError(
         "the presenter needs a window: no TkAgg or QtAgg backend could start ("
         + "; ".join(errors)
         + "). On Linux set DISPLAY and install python3-tk; or use 'convviz animate -o slides.html'"
