@@ -369,6 +369,13 @@ class Convolution:
 
 def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair) -> np.ndarray:
     """Cross-correlate: shift-add in bands of output rows, or einsum when the taps are spaced out."""
+    if padded.ndim == 3 and (dilation != (1, 1) or stride[1] > 1):
+        # slices that step over columns would step over the interleaved channels too, a few
+        # numbers at a time: contiguous channel planes are far faster
+        out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
+        for c, plane in enumerate(np.ascontiguousarray(np.moveaxis(padded, 2, 0))):
+            out[..., c] = _correlate(plane, kernel if kernel.ndim == 2 else kernel[..., c], stride, dilation, out_shape)
+        return out
     if dilation != (1, 1):
         return _correlate_dilated(padded, kernel, stride, dilation, out_shape)
     out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
@@ -429,22 +436,13 @@ def _shift_add(
 
 
 def _correlate_dilated(
-    padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair
+    plane: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair
 ) -> np.ndarray:
-    """Cross-correlate with spaced taps, channel plane by channel plane."""
-    if padded.ndim == 3:
-        out = np.empty(out_shape + (padded.shape[2],), dtype=kernel.dtype)
-        planes = np.ascontiguousarray(np.moveaxis(padded, 2, 0))  # contiguous planes are far faster
-        for c, plane in enumerate(planes):
-            out[..., c] = _correlate_dilated(
-                plane, kernel if kernel.ndim == 2 else kernel[..., c], stride, dilation, out_shape
-            )
-        return out
     # sparse taps make the shift-add's slices cache-unfriendly; the einsum over a
     # window view is faster here and copies nothing
     (sr, sc), (dr, dc), (rows, cols) = stride, dilation, out_shape
     m, n = kernel.shape
-    win = sliding_window_view(padded, (dr * (m - 1) + 1, dc * (n - 1) + 1))
+    win = sliding_window_view(plane, (dr * (m - 1) + 1, dc * (n - 1) + 1))
     win = win[: (rows - 1) * sr + 1 : sr, : (cols - 1) * sc + 1 : sc, ::dr, ::dc]
     return np.einsum("ijkl,kl->ij", win, kernel).astype(kernel.dtype, copy=False)
 
