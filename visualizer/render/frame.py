@@ -447,7 +447,7 @@ class FrameRenderer:
             # a bar in the channel's colour under each input panel says which channel it is
             for c, grid in enumerate(self._inputs):
                 y = grid.y + grid.height + 4
-                self._rectangle(draw, (grid.x, y, grid.x + grid.width - 1, y + 5), rgb(t.channels[c % len(t.channels)]))
+                self._rectangle(draw, (grid.x, y, grid.x + grid.width - 1, y + 5), rgb(t.channels[c]))
 
     def _draw_indices(self, image: Image.Image) -> None:
         """Zero-based row and column numbers beside each grid: the input's own (none on padding), the output's."""

@@ -101,7 +101,8 @@ def contrast(a: RGB, b: RGB) -> float:
 class Theme:
     """Colours and sizes of a frame.
 
-    Colours are ``#RRGGBB`` strings; sizes are pixels. Text colour on a cell is
+    Colours are ``#RRGGBB`` strings; sizes are pixels; ``channels`` marks the
+    red, green, blue and alpha panels of a colour image. Text colour on a cell is
     chosen per fill between ``ink`` and ``paper_ink`` by contrast, so every theme
     keeps values readable on every fill.
     """
@@ -120,7 +121,7 @@ class Theme:
     muted: str = "#93A1A1"
     chip: str = "#002B36"
     chip_ink: str = "#FDF6E3"
-    channels: tuple[str, ...] = ("#DC322F", "#859900", "#268BD2")
+    channels: tuple[str, ...] = ("#DC322F", "#859900", "#268BD2", "#93A1A1")
     cell: int = 44
     value_size: int = 15
     weight_size: int = 11
@@ -147,7 +148,7 @@ THEMES: Mapping[str, Theme] = MappingProxyType(
             muted="#999999",
             chip="#000000",
             chip_ink="#F0E442",
-            channels=("#D55E00", "#009E73", "#56B4E9"),
+            channels=("#D55E00", "#009E73", "#56B4E9", "#999999"),
         ),
         "dark": Theme(
             "dark",
@@ -164,7 +165,7 @@ THEMES: Mapping[str, Theme] = MappingProxyType(
             muted="#657B83",
             chip="#FDF6E3",
             chip_ink="#002B36",
-            channels=("#DC322F", "#859900", "#6C71C4"),
+            channels=("#DC322F", "#859900", "#6C71C4", "#93A1A1"),
         ),
         # large type and thick lines, for a projector at the back of a room
         "classroom": Theme(
