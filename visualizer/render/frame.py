@@ -338,7 +338,7 @@ class FrameRenderer:
         if not self.numbers:
             return 0
         # room for the parameters on one line and a 3×3 kernel's sum on two
-        return round(self.theme.text_size * 38)
+        return round(self.theme.text_size * 40)
 
     def _channel_name(self, c: int) -> str:
         names = CHANNEL_NAMES.get(self._channels)
@@ -354,6 +354,8 @@ class FrameRenderer:
         """The parameters, then the output-size formula with the numbers, wrapped to ``width`` px."""
         conv = self.conv
         shape = "×".join(map(str, conv.image.shape))
+        # name the type only where it matters, e.g. 8-bit pixels that clamp at 255
+        dtype = "" if conv.image.dtype in (np.int64, np.float64) else f" {conv.image.dtype}"
         kernel = "×".join(map(str, conv.kernel.shape))
         pads = conv.pads
         amount = str(pads[0]) if len(set(pads)) == 1 else "top {} bottom {} left {} right {}".format(*pads)
@@ -363,7 +365,7 @@ class FrameRenderer:
         )
         padding = f"padding {name}({amount}, {mode})" if any(pads) else f"padding {name or '0'}".strip()
         parts = [
-            f"input {shape}",
+            f"input {shape}{dtype}",
             f"kernel {kernel}" + (" flipped (true convolution)" if conv.flip_kernel else ""),
             f"stride {_pair(conv.stride)}",
             padding,
