@@ -202,6 +202,10 @@ def test_matplotlib_keys_are_off_for_this_figure_only():
         _press(window, key)
     assert (window.axes.get_xscale(), window.axes.get_yscale()) == ("linear", "linear")
     assert {k: list(v) for k, v in matplotlib.rcParams.items() if k.startswith("keymap.")} == before
+    toggles = []
+    manager.full_screen_toggle = lambda: toggles.append(True)
+    _press(window, "f")  # full screen stays, through the window's manager
+    assert toggles == [True]
     other = Figure()  # a figure of one's own keeps matplotlib's keys
     FigureManagerBase(FigureCanvasAgg(other), 2)
     axes = other.add_axes((0, 0, 1, 1))
@@ -230,3 +234,14 @@ def test_import_opens_nothing_and_no_display_is_one_line(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.startswith("convviz: error: the presenter needs a window") and done.stderr.count("\n") == 1
+
+
+def test_visualizer_present_calls_the_function_whichever_the_name_holds(monkeypatch):
+    import visualizer
+    import visualizer.present as module
+
+    calls = []
+    monkeypatch.setattr(module, "present", lambda conv, **style: calls.append((conv, style)))
+    conv = Convolution(IMAGE, KERNEL)
+    visualizer.present(conv, fps=3)  # importing the module made the package attribute the module itself
+    assert calls == [(conv, {"fps": 3})]
