@@ -113,8 +113,10 @@ def resolve_pads(
     return (rows, rows, cols, cols)
 
 
-def output_size(size: int, kernel: int, stride: int = 1, pads: int = 0, dilation: int = 1) -> int:
+def output_size(size: int, kernel: int, stride: int = 1, pads: int = 0, dilation: int = 1, axis: str = "rows") -> int:
     """Output length along one axis: ``floor((size + pads - d(kernel-1) - 1) / stride) + 1``.
+
+    ``axis`` ("rows" or "cols") only names the axis when the kernel does not fit.
 
     Examples
     --------
@@ -128,7 +130,7 @@ def output_size(size: int, kernel: int, stride: int = 1, pads: int = 0, dilation
     if span > padded:
         raise ValueError(
             f"kernel spans {span} pixels (dilation {dilation}) but the padded input has only "
-            f"{padded}: use a smaller kernel or dilation, or more padding"
+            f"{padded} {axis}: use a smaller kernel or dilation, or more padding"
         )
     return (padded - span) // stride + 1
 
@@ -166,8 +168,8 @@ def output_shape(
     top, bottom, left, right = resolve_pads(input_shape, kernel_shape, stride, padding, dilation)
     (sr, sc), (dr, dc) = as_pair(stride, "stride"), as_pair(dilation, "dilation")
     return (
-        output_size(input_shape[0], kernel_shape[0], sr, top + bottom, dr),
-        output_size(input_shape[1], kernel_shape[1], sc, left + right, dc),
+        output_size(input_shape[0], kernel_shape[0], sr, top + bottom, dr, "rows"),
+        output_size(input_shape[1], kernel_shape[1], sc, left + right, dc, "cols"),
     )
 
 
@@ -184,7 +186,7 @@ def formula(size: int, kernel: int, stride: int, pads: int, dilation: int, axis:
     # with dilation 1 the span d(M−1)+1 is just M: show the lesson's simpler form
     span = f"{kernel}" if dilation == 1 else f"{dilation}·({kernel}−1) − 1"
     body = f"({size} + {pads} − {span}) / {stride}"
-    return f"{axis} = ⌊{body}⌋ + 1 = {output_size(size, kernel, stride, pads, dilation)}"
+    return f"{axis} = ⌊{body}⌋ + 1 = {output_size(size, kernel, stride, pads, dilation, axis)}"
 
 
 def window_origins(out_shape: Pair, stride: Pair) -> list[Pair]:
