@@ -35,7 +35,8 @@ BAD = {
     "dilation float": (lambda: conv(dilation=0.5), TypeError, ["dilation", "int"]),
     "dilation bool": (lambda: conv(dilation=False), TypeError, ["dilation", "int"]),
     "dilated kernel larger than the input": (lambda: conv(dilation=3), ValueError, ["kernel", "dilation", "padding"]),
-    "kernel larger than the input": (lambda: conv(kernel=np.ones((6, 3))), ValueError, ["kernel", "padding"]),
+    "kernel taller than the input": (lambda: conv(kernel=np.ones((6, 3))), ValueError, ["kernel", "5 rows", "padding"]),
+    "kernel wider than the input": (lambda: conv(kernel=np.ones((3, 6))), ValueError, ["kernel", "5 cols", "padding"]),
     "kernel larger than the padded input": (
         lambda: conv(kernel=np.ones((9, 9)), padding=1),
         ValueError,
