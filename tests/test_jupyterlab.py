@@ -124,7 +124,7 @@ def test_stepper_in_jupyterlab(tmp_path, monkeypatch):
     sums = _valid_sums(*_lesson_arrays())
     total = len(sums)
     assert total >= 4, "the lesson's stepper should have a few steps to walk through"
-    with jupyter_lab(tmp_path) as url, chromium() as browser:
+    with chromium() as browser, jupyter_lab(tmp_path) as url:  # no server is started when Chromium is missing
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))
