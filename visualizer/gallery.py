@@ -139,10 +139,10 @@ GALLERY: tuple[Animation, ...] = (
     Animation(
         "lesson_colour_3x3x3",
         (5, 5, 3),
-        ("gaussian_blur", "sharpen", "sobel_x"),
+        ("gaussian_blur", "sharpen", "outline"),
         clip="auto",
         values="photo",
-        about="A colour image: blur red, sharpen green, find edges in blue, one 3×3×3 kernel stack",
+        about="A colour image: blur red, sharpen green, outline edges in blue, one 3×3×3 kernel stack",
     ),
 )
 """Every animation in ``animations/``, in README order."""
