@@ -110,10 +110,12 @@ def test_gif_frame_k_shades_the_footprint_of_step_k(tmp_path, params, numbers):
 
 def test_same_call_gives_the_same_bytes(tmp_path):
     conv = digits((5, 5), padding="same", pad_mode="replicate")
-    for name in ("a.gif", "a.png"):
+    for name in ("a.gif", "a.png", "a.html"):
         first = save_animation(conv, tmp_path / name, progress=False).read_bytes()
         assert save_animation(conv, tmp_path / name, progress=False).read_bytes() == first
         assert save_animation(conv, tmp_path / f"again_{name}", progress=False).read_bytes() == first
+    one, two = (save_animation(conv, tmp_path / folder, progress=False) for folder in ("f1", "f2"))
+    assert [p.read_bytes() for p in sorted(one.iterdir())] == [p.read_bytes() for p in sorted(two.iterdir())]
 
 
 # -- other formats ------------------------------------------------------------------
