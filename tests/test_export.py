@@ -109,7 +109,7 @@ def test_gif_frame_k_shades_the_footprint_of_step_k(tmp_path, params, numbers):
 
 
 def test_same_call_gives_the_same_bytes(tmp_path):
-    conv = digits((5, 5), padding="same", pad_mode="replicate")
+    conv = digits((4, 4), padding=1, pad_mode="replicate", stride=2)
     for name in ("a.gif", "a.png", "a.html"):
         first = save_animation(conv, tmp_path / name, progress=False).read_bytes()
         assert save_animation(conv, tmp_path / name, progress=False).read_bytes() == first
