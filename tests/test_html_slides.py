@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import pytest
 from browser import chromium
@@ -116,8 +119,12 @@ def test_exported_slides_show_each_step_with_its_sum(tmp_path, monkeypatch):
 
 
 def test_page_is_self_contained_text():
-    captions = ["a", "</script> http://x"]
-    page = html_player(_frames(2), fps=1, title="<T> http", captions=captions)
+    # this 2×1 PNG happens to hold "Http" in its base64 text: the page must still hold no "http"
+    unlucky = Image.fromarray(np.array([[[172, 4, 4], [192, 192, 146]]], np.uint8))
+    buffer = io.BytesIO()
+    unlucky.save(buffer, format="PNG")
+    assert "http" in base64.b64encode(buffer.getvalue()).decode().lower()
+    page = html_player([unlucky, unlucky], fps=1, title="<T> http", captions=["a", "</script> http://x"])
     assert "http" not in page.lower() and "</script> " not in page
     assert page.count("data:image/png;base64,") == 3  # both frames, the first also as the starting image
     assert "&lt;T&gt;" in page

@@ -97,7 +97,7 @@ def html_player(
         "WIDTH": str(width),
         "HEIGHT": str(height),
         "HELP": help_rows,
-        "FIRST": data["frames"][0],
+        "FIRST": _text(data["frames"][0]),
         "CAPTION": _text(captions[0]),
         "COUNT": str(len(frames)),
         "MAX": str(len(frames) - 1),
