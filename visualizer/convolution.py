@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numbers
 import os
-import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -387,17 +388,16 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     # make NumPy loop over three numbers at a time)
     weights = np.repeat(kernel[:, :, np.newaxis], out_shape[1], axis=2) if kernel.ndim == 3 else kernel
     # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
-    # (list iterators hand out each item once under the GIL); scratch is made here, in the calling
+    # (a range iterator hands out each start once under the GIL); scratch is made here, in the calling
     # thread, whose heap reuses the memory freed by the last call: first touches are slow here
     queue = iter(range(0, rows, band))
     work = [(padded, weights, stride, out, band, queue, np.empty_like(out[:band])) for _ in range(workers)]
-    # NumPy's ufuncs release the GIL, so another thread runs bands on another core meanwhile
-    threads = [threading.Thread(target=_shift_add, args=args) for args in work[1:]]
-    for thread in threads:
-        thread.start()
-    _shift_add(*work[0])
-    for thread in threads:
-        thread.join()
+    # NumPy's ufuncs release the GIL, so other threads run bands on other cores meanwhile
+    with ThreadPoolExecutor(workers - 1) if workers > 1 else nullcontext() as pool:
+        helpers = [pool.submit(_shift_add, *args) for args in work[1:]]
+        _shift_add(*work[0])
+        for helper in helpers:
+            helper.result()  # waits, and raises what the thread raised
     return out
 
 
