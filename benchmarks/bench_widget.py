@@ -3,9 +3,9 @@
 The widget's time is from setting the step slider's value in Python to the Image
 widget holding the new PNG (the observer draws the frame, encodes it, and writes
 the text and the status label). The reference is ``render_frame`` for the same
-step: what a plain ``interact`` over the renderer would do each time. Runs
-alternate between the two; the medians give the ratio. Target: the widget's
-median under 50 ms.
+step, which keeps its renderer between calls: the drawing alone, so the ratio is
+the price of the PNG, the text and the widget plumbing. Runs alternate between
+the two; the medians give the ratio. Target: the widget's median under 50 ms.
 
     python benchmarks/bench_widget.py [--rounds 5]
 """
