@@ -152,7 +152,7 @@ _PAGE = """<!DOCTYPE html>
   #position { width: min(30vw, 300px); accent-color: #268bd2; }
   #counter, #speed { font-variant-numeric: tabular-nums; min-width: 4.5em; text-align: center; }
   #help { position: absolute; inset: 0; display: none; align-items: center; justify-content: center;
-          background: rgba(0, 43, 54, 0.88); color: #fff; font-size: 24px; }
+          background: rgba(0, 43, 54, 0.88); color: #fff; font-size: clamp(12px, 3.2vmin, 26px); }
   #help.shown { display: flex; }
   #help th { text-align: right; padding: 4px 24px; font-family: "DejaVu Sans Mono", monospace; }
   #help td { text-align: left; padding: 4px 0; }
