@@ -166,4 +166,8 @@ def test_stepper_in_jupyterlab(tmp_path, monkeypatch):
 
 def expect_status(page, text: str, timeout: float = 20_000) -> None:
     """Wait until the stepper's status label reads ``text`` (it is set after the picture is drawn)."""
-    page.locator(STATUS, has_text=text).wait_for(timeout=timeout)
+    try:
+        page.locator(STATUS, has_text=re.compile(f"^{re.escape(text)}$")).wait_for(timeout=timeout)
+    except Exception as error:  # Playwright's TimeoutError: say what the label reads instead
+        actual = page.locator(STATUS).all_inner_texts()
+        raise AssertionError(f"the status never read {text!r}; it reads {actual}") from error
