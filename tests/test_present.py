@@ -20,7 +20,7 @@ from PIL import Image
 from scipy import ndimage
 
 from visualizer import KERNELS, Convolution, render_frame
-from visualizer.present import KEYS, PresenterState, PresenterWindow
+from visualizer.presenter import KEYS, PresenterState, PresenterWindow
 
 IMAGE = np.arange(49).reshape(7, 7) % 10
 KERNEL = np.array([[1, 0, 2], [0, 1, 0], [2, 0, 1]])
@@ -225,7 +225,7 @@ def test_bad_arguments():
 
 
 def test_import_opens_nothing_and_no_display_is_one_line(tmp_path):
-    code = "import sys, visualizer.present; print('matplotlib' in sys.modules)"
+    code = "import sys, visualizer.presenter; print('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
     env["HOME"] = str(tmp_path)
@@ -236,12 +236,8 @@ def test_import_opens_nothing_and_no_display_is_one_line(tmp_path):
     assert done.stderr.startswith("convviz: error: the presenter needs a window") and done.stderr.count("\n") == 1
 
 
-def test_visualizer_present_calls_the_function_whichever_the_name_holds(monkeypatch):
+def test_visualizer_present_is_the_presenter_function():
     import visualizer
-    import visualizer.present as module
+    from visualizer.presenter import present
 
-    calls = []
-    monkeypatch.setattr(module, "present", lambda conv, **style: calls.append((conv, style)))
-    conv = Convolution(IMAGE, KERNEL)
-    visualizer.present(conv, fps=3)  # importing the module made the package attribute the module itself
-    assert calls == [(conv, {"fps": 3})]
+    assert visualizer.present is present

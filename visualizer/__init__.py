@@ -25,7 +25,7 @@ _LAZY = {
     "save_animation": ".render.export",
     "Stepper": ".widget",
     "interact": ".widget",
-    "present": ".present",
+    "present": ".presenter",
 }
 
 

@@ -311,7 +311,7 @@ def _present_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_present(args: argparse.Namespace) -> None:
-    from .present import present  # matplotlib's window toolkit loads only for this command
+    from .presenter import present  # matplotlib's window toolkit loads only for this command
 
     present(conv_from_args(args), theme=args.theme, numbers=args.numbers, fps=args.fps, seed=args.seed)
 

@@ -16,8 +16,6 @@ r new random input · g save a GIF · f full screen · h keys · q Esc quit
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -336,8 +334,8 @@ def present(
     Examples
     --------
     >>> import visualizer as vz
-    >>> callable(vz.present), present.__name__
-    (True, 'present')
+    >>> vz.present is present
+    True
     """
     state = PresenterState(conv, theme=theme, numbers=numbers, fps=fps, seed=seed)
     import matplotlib.pyplot as plt
@@ -368,14 +366,3 @@ def _window_backend(plt: Any) -> None:
         + "; ".join(errors)
         + "). On Linux set DISPLAY and install python3-tk; or use 'convviz animate -o slides.html'"
     )
-
-
-class _CallableModule(types.ModuleType):
-    # Importing this module sets the package attribute ``visualizer.present`` to the module
-    # itself, hiding the function of the same name: calling the module calls the function,
-    # so ``visualizer.present(conv)`` works whichever of the two the name holds.
-    def __call__(self, conv: Convolution, **style: Any) -> PresenterState:
-        return present(conv, **style)
-
-
-sys.modules[__name__].__class__ = _CallableModule
