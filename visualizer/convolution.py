@@ -382,7 +382,8 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
     rows, (m, n) = out_shape[0], kernel.shape[:2]
     band = min(rows, max(1, _BAND_BYTES * rows // out.nbytes))
-    workers = min(_idle_cores(), -(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
+    workers = min(-(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
+    workers = min(workers, _idle_cores()) if workers > 1 else 1
     # a per-channel stack's taps, repeated along a row: with the channels interleaved, a row of
     # the input is one run of numbers and the weights must be one run too (a (C,) weight would
     # make NumPy loop over three numbers at a time)
@@ -402,17 +403,20 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
 
 
 def _idle_cores() -> int:
-    """This thread's core plus the cores the load average leaves idle (as OpenMP's dynamic mode does).
+    """This thread's core plus the cores other processes leave idle.
 
     A thread started on a busy machine waits for a core, and the GIL it holds in between
     stalls the others: there it is slower than no thread at all.
     """
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not on every platform
-        return 1
-    # while it computes, this process is in the load too: `_CORES - load` cores are idle besides its own
-    return max(1, min(_CORES, 1 + round(_CORES - load)))
+    try:  # Linux: the threads runnable now, this one included
+        with open("/proc/loadavg") as file:
+            busy = int(file.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        try:  # elsewhere: the last minute's average, which counts this process too while it computes
+            busy = round(os.getloadavg()[0])
+        except (AttributeError, OSError):
+            return 1
+    return max(1, min(_CORES, 1 + _CORES - busy))
 
 
 def _shift_add(
