@@ -30,8 +30,12 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_how_convolution_works.ipynb"
 STATUS = ".stepper-status"
-# JupyterLab asks the internet for news unless told not to; the test must see no outside request.
-NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+SETTINGS = {
+    # JupyterLab asks the internet for news unless told not to; the test must see no outside request
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # by default cells scrolled out of view are hidden, and the stepper's label with them
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
 
 
 def _free_port() -> int:
@@ -46,7 +50,7 @@ def jupyter_lab(tmp_path: Path) -> Iterator[str]:
     root, settings = tmp_path / "root", tmp_path / "settings"
     root.mkdir()
     settings.mkdir()
-    (settings / "overrides.json").write_text(json.dumps(NO_NEWS))
+    (settings / "overrides.json").write_text(json.dumps(SETTINGS))
     # a fresh folder each run: the server would reuse a notebook's running kernel otherwise
     shutil.copy(NOTEBOOK, root)
     port, token = _free_port(), secrets.token_hex(16)

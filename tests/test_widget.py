@@ -201,6 +201,9 @@ def test_colour_image_with_a_kernel_per_channel():
     sums = correlate_scipy(image, stack).reshape(-1, 3)
     stepper.slider.value = 4
     assert status_sum(stepper) == "(" + ", ".join(number(v) for v in sums[3]) + ")"
+    for c, name in enumerate(("red", "green", "blue")):
+        assert f"<b>{name}</b>" in stepper.explanation.value
+        assert f"= {number(sums[3, c])}</code>" in stepper.explanation.value
     stepper.weights[9 + 4].value = 5  # green's centre weight
     stack[1, 1, 1] = 5
     assert status_sum(stepper) == "(" + ", ".join(number(v) for v in correlate_scipy(image, stack)[1, 0]) + ")"

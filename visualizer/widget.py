@@ -20,7 +20,7 @@ from .cli import _values
 from .convolution import PAD_MODES, Convolution
 from .images import photo_crop
 from .kernels import KERNELS, kernel
-from .render.frame import FrameRenderer
+from .render.frame import CHANNEL_NAMES, FrameRenderer
 from .render.style import THEMES
 from .text import arithmetic, format_number
 
@@ -135,7 +135,11 @@ class Stepper(widgets.VBox):
                 [self.play, self.first_button, self.back_button, self.next_button, self.last_button]
                 + [self.slider, self.speed]
             ),
-            widgets.HBox([self.picture, widgets.VBox([self.status, self.explanation])]),
+            # the text goes under a picture too wide to leave it room beside it
+            widgets.HBox(
+                [self.picture, widgets.VBox([self.status, self.explanation], layout=widgets.Layout(flex="1 1 320px"))],
+                layout=widgets.Layout(flex_flow="row wrap"),
+            ),
             self.message,
             settings,
         ]
@@ -227,7 +231,8 @@ class Stepper(widgets.VBox):
                 for c, plane in enumerate(planes)
             ]
             if len(grids) > 1:
-                grids = [widgets.VBox([widgets.Label(f"channel {c}"), g]) for c, g in enumerate(grids)]
+                names = _channel_names(len(grids))
+                grids = [widgets.VBox([widgets.Label(name), g]) for name, g in zip(names, grids, strict=True)]
             self._weights_box.children = grids
             self._weights_shape = weights.shape
         with self._quietly():
@@ -373,7 +378,7 @@ def _explain(conv: Convolution, step: Any) -> str:
         if channel is not None:
             window = window[..., channel]
             weights = weights[..., channel] if weights.ndim == 3 else weights
-            parts.append(f"<b>channel {channel}</b>")
+            parts.append(f"<b>{_channel_names(conv.channels)[channel]}</b>")
         parts.append(_products_table(weights, window))
         parts.append(f"<code>{html.escape(arithmetic(step, channel=channel, max_terms=12))}</code>")
     if conv.clip_range is not None:
@@ -384,6 +389,11 @@ def _explain(conv: Convolution, step: Any) -> str:
     parts.append(f"<small>{html.escape(conv.describe())}</small>")
     # the widget's own line height (one control's height) would spread the text thin
     return "".join(f"<div style='line-height:1.4;margin-bottom:8px'>{part}</div>" for part in parts)
+
+
+def _channel_names(channels: int) -> tuple[str, ...]:
+    """The renderer's names for the channels (red, green, blue), or "channel 0", "channel 1", …."""
+    return CHANNEL_NAMES.get(channels) or tuple(f"channel {c}" for c in range(channels))
 
 
 def _kernel_name(weights: np.ndarray) -> str:
