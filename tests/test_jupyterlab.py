@@ -119,7 +119,8 @@ def _valid_sums(image: np.ndarray, kernel: np.ndarray) -> list[float]:
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return text.replace("-", "−")  # a true minus sign, as in handwriting
 
 
 def test_stepper_in_jupyterlab(tmp_path, monkeypatch):

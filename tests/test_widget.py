@@ -22,7 +22,8 @@ KERNEL = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]])
 
 
 def number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+    text = str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+    return text.replace("-", "−")  # a true minus sign, as in handwriting
 
 
 def status_sum(stepper: Stepper) -> str:
