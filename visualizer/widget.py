@@ -137,7 +137,7 @@ class Stepper(widgets.VBox):
             ),
             # the text goes under a picture too wide to leave it room beside it
             widgets.HBox(
-                [self.picture, widgets.VBox([self.status, self.explanation], layout=widgets.Layout(flex="1 1 320px"))],
+                [self.picture, widgets.VBox([self.status, self.explanation], layout=widgets.Layout(flex="1 1 240px"))],
                 layout=widgets.Layout(flex_flow="row wrap"),
             ),
             self.message,
