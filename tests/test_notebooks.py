@@ -50,8 +50,8 @@ def test_notebook_runs(path, kernel_home):
     work.mkdir()
     shutil.copy(path, work)
     book = nbformat.read(work / path.name, as_version=4)
-    # the notebooks are small: a cell that takes a minute has stalled
-    client = NotebookClient(book, timeout=60, kernel_name=KERNEL, resources={"metadata": {"path": str(work)}})
+    # every cell takes a second or two: one that takes half a minute has stalled
+    client = NotebookClient(book, timeout=30, kernel_name=KERNEL, resources={"metadata": {"path": str(work)}})
     client.execute()  # raises CellExecutionError naming the failing cell
     outputs = [out for cell in book.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
