@@ -125,7 +125,7 @@ def _number(value: float) -> str:
 
 def test_stepper_in_jupyterlab(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("JUPYTER_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("JUPYTER_CONFIG_DIR", raising=False)  # the user's own Jupyter settings stay out of it
     sums = _valid_sums(*_lesson_arrays())
     total = len(sums)
     assert total >= 4, "the lesson's stepper should have a few steps to walk through"
