@@ -133,15 +133,16 @@ def test_kernel_size(stepper):
 
 
 def test_input_values(stepper):
-    assert stepper.rows.disabled and stepper.cols.disabled
+    assert stepper.rows.disabled and stepper.cols.disabled and stepper.seed.disabled
     stepper.values.value = "ramp"
-    assert not stepper.rows.disabled
+    assert not stepper.rows.disabled and stepper.seed.disabled
     stepper.rows.value, stepper.cols.value = 3, 4
     ramp = np.arange(12).reshape(3, 4)
     assert np.array_equal(stepper.conv.image, ramp)
     assert walk(stepper) == expected_statuses(ramp, KERNEL)
 
     stepper.values.value = "random"
+    assert not stepper.seed.disabled
     first = stepper.conv.image.copy()
     assert first.shape == (3, 4) and first.min() >= 0 and first.max() <= 9
     stepper.seed.value = 1

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .cli import _values
-from .convolution import PAD_MODES, Convolution
+from .convolution import PAD_MODES, Convolution, Step
 from .images import photo_crop
 from .kernels import KERNELS, kernel
 from .render.frame import CHANNEL_NAMES, FrameRenderer
@@ -209,7 +209,7 @@ class Stepper(widgets.VBox):
         self.values = widgets.Dropdown(options=VALUE_SOURCES, value=GIVEN, description="values")
         self.rows = widgets.IntSlider(value=min(h, MAX_INPUT), min=1, max=MAX_INPUT, description="rows", disabled=True)
         self.cols = widgets.IntSlider(value=min(w, MAX_INPUT), min=1, max=MAX_INPUT, description="cols", disabled=True)
-        self.seed = widgets.IntText(value=0, description="seed", layout=widgets.Layout(width="160px"))
+        self.seed = widgets.IntText(value=0, description="seed", disabled=True, layout=widgets.Layout(width="160px"))
         for control in (self.values, self.rows, self.cols, self.seed):
             control.observe(self._new_input, "value")
 
@@ -345,8 +345,7 @@ class Stepper(widgets.VBox):
         step = self.conv.step(index)
         buffer = io.BytesIO()
         # speed over size: the PNG only travels to the browser next door
-        frame = self._renderer.frame(index)
-        frame.save(buffer, format="png", compress_level=1)
+        self._renderer.frame(index).save(buffer, format="png", compress_level=1)
         self.picture.value = buffer.getvalue()
         self.explanation.value = _explain(self.conv, step)
         self.status.value = f"step {index + 1}/{self.conv.num_steps} · sum {_sum_text(step)}"
@@ -365,7 +364,7 @@ def interact(
     return Stepper(Convolution(image, kernel, **conv_params), theme=theme, numbers=numbers, fps=fps)
 
 
-def _explain(conv: Convolution, step: Any) -> str:
+def _explain(conv: Convolution, step: Step) -> str:
     """The step as HTML: where the window is, the products, the sum, the clipped value, the formula."""
     (i, j), (r, c) = step.out_index, step.origin
     parts = [
@@ -427,6 +426,6 @@ def _plain_text(value: Any) -> str:
     return f"({text})" if values.size > 1 else text
 
 
-def _sum_text(step: Any) -> str:
+def _sum_text(step: Step) -> str:
     text = _plain_text(step.value)
     return text + (f" → {_plain_text(step.clipped_value)}" if step.is_clipped else "")
