@@ -34,6 +34,8 @@ class Animation:
     kernel : int, str or tuple of str
         ``k`` for a k×k kernel of random weights 0…2, a name from ``KERNELS``,
         or one name per channel for an ``(M, N, C)`` stack.
+    padding, stride, dilation, pad_mode, clip
+        As for :class:`~visualizer.Convolution`.
     values : str
         One of :data:`VALUES`; "photo" gives ``uint8`` pixels.
     numbers : bool
