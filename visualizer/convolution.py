@@ -31,8 +31,9 @@ ClipSpec = None | str | tuple
 # Output rows per band in the shift-add loop: a band of about 256 KB stays in cache.
 _BAND_BYTES = 1 << 18
 # Cores for the shift-add's threads, and the multiply-adds that make another thread worth starting:
-# a 3×3 kernel over a megapixel is not (measured: no faster on an idle machine, up to twice as
-# slow when another process wants the core), 5×5 and up are (1.4–1.8× faster when idle).
+# a 3×3 kernel over a megapixel is not (measured on 2 cores: no faster when idle, 1.2× slower beside
+# one busy process), 5×5 and up are (1.3–1.4× faster when idle, as fast beside one busy process,
+# 1.2–1.4× faster beside two: the threads get a larger share of a crowded machine).
 _CORES = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 _WORK_PER_THREAD = 1 << 23
 
@@ -384,8 +385,7 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
     rows, (m, n) = out_shape[0], kernel.shape[:2]
     band = min(rows, max(1, _BAND_BYTES * rows // out.nbytes))
-    workers = min(-(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
-    workers = min(workers, _idle_cores()) if workers > 1 else 1
+    workers = min(_CORES, -(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
     # a per-channel stack's taps, repeated along a row: with the channels interleaved, a row of
     # the input is one run of numbers and the weights must be one run too (a (C,) weight would
     # make NumPy loop over three numbers at a time)
@@ -402,23 +402,6 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
         for helper in helpers:
             helper.result()  # waits, and raises what the thread raised
     return out
-
-
-def _idle_cores() -> int:
-    """This thread's core plus the cores other processes leave idle.
-
-    A thread started on a busy machine waits for a core, and the GIL it holds in between
-    stalls the others: there it is slower than no thread at all.
-    """
-    try:  # Linux: the threads runnable now, this one included
-        with open("/proc/loadavg") as file:
-            busy = int(file.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        try:  # elsewhere: the last minute's average, which counts this process too while it computes
-            busy = round(os.getloadavg()[0])
-        except (AttributeError, OSError):
-            return 1
-    return max(1, min(_CORES, 1 + _CORES - busy))
 
 
 def _shift_add(

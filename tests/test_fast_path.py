@@ -1,0 +1,108 @@
+"""The threaded shift-add in ``visualizer.convolution``: same answer as SciPy, same bits as one thread.
+
+The engine starts threads only for large work on a machine with several cores, so these tests
+set the thresholds that decide it and check that the threads really ran.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from visualizer import Convolution
+from visualizer import convolution as engine
+
+
+@pytest.fixture
+def band_threads(monkeypatch: pytest.MonkeyPatch) -> set[int]:
+    """Force two worker threads for any work; yields the ids of the threads that ran the shift-add."""
+    monkeypatch.setattr(engine, "_CORES", 2)
+    monkeypatch.setattr(engine, "_WORK_PER_THREAD", 1)
+    ran: set[int] = set()
+    shift_add = engine._shift_add
+
+    def recording(*args):
+        ran.add(threading.get_ident())
+        return shift_add(*args)
+
+    monkeypatch.setattr(engine, "_shift_add", recording)
+    return ran
+
+
+def one_thread(conv: Convolution) -> np.ndarray:
+    """The same convolution computed by the calling thread alone."""
+    cores = engine._CORES
+    engine._CORES = 1
+    try:
+        return conv.replace().result()
+    finally:
+        engine._CORES = cores
+
+
+def reference(image: np.ndarray, kernel: np.ndarray, stride: int) -> np.ndarray:
+    """scipy.ndimage.correlate, zeros outside, channel by channel; every stride-th output of 'same'."""
+    planes = image[..., np.newaxis] if image.ndim == 2 else image
+    out = np.stack(
+        [
+            ndimage.correlate(planes[..., c], kernel if kernel.ndim == 2 else kernel[..., c], mode="constant")
+            for c in range(planes.shape[2])
+        ],
+        axis=-1,
+    )
+    return out[::stride, ::stride, 0] if image.ndim == 2 else out[::stride, ::stride]
+
+
+RNG = np.random.default_rng(3)
+GREY = RNG.random((1024, 1040), dtype=np.float32)
+COLOUR = RNG.random((1024, 1024, 3), dtype=np.float32)
+CASES = [
+    pytest.param(GREY, RNG.standard_normal((5, 5)).astype(np.float32), id="grey"),
+    pytest.param(COLOUR, RNG.standard_normal((5, 5, 3)).astype(np.float32), id="colour-stack"),
+    pytest.param(COLOUR, RNG.standard_normal((5, 5)).astype(np.float32), id="colour-one-kernel"),
+]
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize(("image", "kernel"), CASES)
+def test_threads_match_scipy_and_one_thread(band_threads, image, kernel, stride):
+    # padding 2 on every side centres a 5×5 window on each pixel, as ndimage does
+    conv = Convolution(image, kernel, stride=stride, padding=2)
+    threaded = conv.result()
+    assert len(band_threads) == 2, "the work was not shared between two threads"
+    np.testing.assert_allclose(threaded, reference(image, kernel, stride), rtol=1e-5, atol=1e-5)
+    single = one_thread(conv)
+    assert threaded.dtype == single.dtype and threaded.shape == single.shape
+    assert threaded.tobytes() == single.tobytes()
+
+
+def test_threaded_steps_equal_result(band_threads):
+    # 512 KB of output: two bands, one per thread
+    image = RNG.random((512, 256), dtype=np.float32)
+    conv = Convolution(image, RNG.standard_normal((5, 5)).astype(np.float32), padding="same")
+    result = conv.result()
+    values = np.array([step.value for step in conv.steps()], dtype=result.dtype).reshape(result.shape)
+    assert len(band_threads) == 2
+    assert values.tobytes() == result.tobytes()
+    np.testing.assert_allclose(result, reference(image, conv.kernel, 1), rtol=1e-5, atol=1e-5)
+
+
+def test_threads_only_for_large_work():
+    # a 3×3 kernel over a megapixel runs in the calling thread; 5×5 uses every core there is (up to 8)
+    ran: list[int] = []
+    shift_add = engine._shift_add
+
+    def counting(*args):
+        ran.append(threading.get_ident())
+        return shift_add(*args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_shift_add", counting)
+        patch.setattr(engine, "_CORES", 2)
+        Convolution(GREY, np.ones((3, 3), np.float32), padding="same").result()
+        assert len(ran) == 1
+        ran.clear()
+        Convolution(GREY, np.ones((5, 5), np.float32), padding="same").result()
+        assert len(ran) == 2
