@@ -90,7 +90,7 @@ def test_threaded_steps_equal_result(band_threads):
 
 
 def test_threads_only_for_large_work():
-    # a 3×3 kernel over a megapixel runs in the calling thread; 5×5 uses every core there is (up to 8)
+    # a megapixel with a 7×7 kernel runs in the calling thread; four megapixels share the cores (up to 8)
     ran: list[int] = []
     shift_add = engine._shift_add
 
@@ -98,11 +98,27 @@ def test_threads_only_for_large_work():
         ran.append(threading.get_ident())
         return shift_add(*args)
 
+    kernel = np.ones((7, 7), np.float32)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "_shift_add", counting)
         patch.setattr(engine, "_CORES", 2)
-        Convolution(GREY, np.ones((3, 3), np.float32), padding="same").result()
+        Convolution(GREY, kernel, padding="same").result()
         assert len(ran) == 1
         ran.clear()
-        Convolution(GREY, np.ones((5, 5), np.float32), padding="same").result()
+        Convolution(np.vstack([GREY, GREY]), kernel, padding="same").result()
         assert len(ran) == 2
+
+
+@pytest.mark.parametrize("image", [GREY[:300, :200], COLOUR[:200, :300]], ids=["grey", "colour"])
+@pytest.mark.parametrize("size", [1, 4, 5])
+def test_runs_of_rows_equal_slices(image, size):
+    # stride 1 reads each tap as one run of whole padded rows; a padded array that is not C-ordered
+    # takes the slice-by-slice path instead: both must give the same bits, in every band
+    kernel = RNG.standard_normal((size, size)).astype(np.float32)
+    before = size // 2  # where ndimage centres an even kernel
+    conv = Convolution(image, kernel, padding=((before, size - 1 - before),) * 2)
+    args = (conv._applied_kernel, conv.stride, conv.dilation, conv.output_shape)
+    runs = engine._correlate(conv.padded, *args)
+    slices = engine._correlate(np.asfortranarray(conv.padded), *args)
+    assert runs.tobytes() == slices.tobytes()
+    np.testing.assert_allclose(runs, reference(image, kernel, 1), rtol=1e-5, atol=1e-5)

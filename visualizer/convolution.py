@@ -30,12 +30,13 @@ ClipSpec = None | str | tuple
 
 # Output rows per band in the shift-add loop: a band of about 256 KB stays in cache.
 _BAND_BYTES = 1 << 18
-# Cores for the shift-add's threads, and the multiply-adds that make another thread worth starting:
-# a 3×3 kernel over a megapixel is not (measured on 2 cores: no faster when idle, 1.2× slower beside
-# one busy process), 5×5 and up are (1.3–1.4× faster when idle, as fast beside one busy process,
-# 1.2–1.4× faster beside two: the threads get a larger share of a crowded machine).
+# Cores for the shift-add's threads, and the multiply-adds each thread must have to be worth
+# starting. Measured on a shared 2-core machine: a second thread computes a 7×7 kernel over a
+# megapixel 1.5× faster back to back, but when the other core has been idle a while (as between
+# calls in real use) waking it costs about what it saves; single-threaded, a megapixel with a 7×7
+# kernel takes 11 ms, so only work beyond that is shared.
 _CORES = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-_WORK_PER_THREAD = 1 << 23
+_WORK_PER_THREAD = 1 << 25
 
 
 class Step:
@@ -390,11 +391,18 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     # the input is one run of numbers and the weights must be one run too (a (C,) weight would
     # make NumPy loop over three numbers at a time)
     weights = np.repeat(kernel[:, :, np.newaxis], out_shape[1], axis=2) if kernel.ndim == 3 else kernel
+    # With stride 1 and one weight per tap, the numbers a band of output rows reads from the shifted
+    # input follow one another in memory: each tap is one run of numbers, which NumPy goes through
+    # 2-3x faster than a 2-D slice (it steps through those row by row). The runs are summed in
+    # scratch as wide as a padded row; the columns past the output's width mix two rows' ends and
+    # are dropped when a band is copied out.
+    runs = stride == (1, 1) and kernel.ndim == 2 and padded.flags.c_contiguous
+    scratch = (2, band, padded[0].size) if runs else (1,) + out[:band].shape
     # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
     # (a range iterator hands out each start once under the GIL); scratch is made here, in the calling
     # thread, whose heap reuses the memory freed by the last call: first touches are slow here
     queue = iter(range(0, rows, band))
-    work = [(padded, weights, stride, out, band, queue, np.empty_like(out[:band])) for _ in range(workers)]
+    work = [(padded, weights, stride, out, band, queue, np.empty(scratch, out.dtype)) for _ in range(workers)]
     # NumPy's ufuncs release the GIL, so other threads run bands on other cores meanwhile
     with ThreadPoolExecutor(workers - 1) if workers > 1 else nullcontext() as pool:
         helpers = [pool.submit(_shift_add, *args) for args in work[1:]]
@@ -405,23 +413,47 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
 
 
 def _shift_add(
-    padded: np.ndarray, weights: np.ndarray, stride: Pair, out: np.ndarray, band: int, starts: Iterator, tmp: np.ndarray
+    padded: np.ndarray,
+    weights: np.ndarray,
+    stride: Pair,
+    out: np.ndarray,
+    band: int,
+    starts: Iterator,
+    scratch: np.ndarray,
 ) -> None:
-    """Add ``weights[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap."""
+    """Add ``weights[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap.
+
+    ``scratch`` holds a band's products; given a second layer, it holds a band's sums too, a
+    padded row wide per output row, and the input is read in runs of whole rows (see ``_correlate``).
+    """
     (sr, sc), (m, n), (rows, cols) = stride, weights.shape[:2], out.shape[:2]
     taps = [(u, v) for u in range(m) for v in range(n)]
+    runs = len(scratch) == 2
+    if runs:
+        line, depth = padded[0].size, padded[0, 0].size  # numbers per padded row, per pixel
+        numbers, width = padded.reshape(-1), cols * depth
     for a in starts:
         b = min(a + band, rows)
-        acc, t = out[a:b], tmp[: b - a]
+        if runs:
+            size = (b - a - 1) * line + width
+            acc, t = scratch[0].reshape(-1)[:size], scratch[1].reshape(-1)[:size]
+        else:
+            acc, t = out[a:b], scratch[0, : b - a]
         for i, (u, v) in enumerate(taps):
-            r0 = u + a * sr
-            shifted = padded[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
+            if runs:
+                start = (a + u) * line + v * depth
+                shifted = numbers[start : start + size]
+            else:
+                r0 = u + a * sr
+                shifted = padded[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
             # the first tap initialises the sums: no zero-fill pass
             if i == 0:
                 np.multiply(shifted, weights[u, v], out=acc)
             else:
                 np.multiply(shifted, weights[u, v], out=t)
                 acc += t
+        if runs:
+            out[a:b] = scratch[0, : b - a, :width].reshape(out[a:b].shape)
 
 
 def _correlate_dilated(
