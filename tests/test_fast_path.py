@@ -34,12 +34,9 @@ def band_threads(monkeypatch: pytest.MonkeyPatch) -> set[int]:
 
 def one_thread(conv: Convolution) -> np.ndarray:
     """The same convolution computed by the calling thread alone."""
-    cores = engine._CORES
-    engine._CORES = 1
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_CORES", 1)
         return conv.replace().result()
-    finally:
-        engine._CORES = cores
 
 
 def reference(image: np.ndarray, kernel: np.ndarray, stride: int) -> np.ndarray:

@@ -395,7 +395,8 @@ def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: P
     # input follow one another in memory: each tap is one run of numbers, which NumPy goes through
     # 2-3x faster than a 2-D slice (it steps through those row by row). The runs are summed in
     # scratch as wide as a padded row; the columns past the output's width mix two rows' ends and
-    # are dropped when a band is copied out.
+    # are dropped when a band is copied out (with floats near their dtype's limit, their sums can
+    # overflow where the output's do not, and NumPy then warns).
     runs = stride == (1, 1) and kernel.ndim == 2 and padded.flags.c_contiguous
     scratch = (2, band, padded[0].size) if runs else (1,) + out[:band].shape
     # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
