@@ -168,7 +168,7 @@ def bench_import() -> bool:
 
 def main() -> int:
     rng = np.random.default_rng(0)
-    if hasattr(os, "getloadavg"):  # other processes on the machine slow every contender, not alike
+    if hasattr(os, "getloadavg"):  # a busy machine shows in every figure: say how busy it was
         print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
     results = [bench_convolution(rng), bench_steps(rng), bench_import()]
     if hasattr(os, "getloadavg"):
