@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 from browser import chromium
+from processes import stop
 
 pytestmark = pytest.mark.browser
 
@@ -68,12 +69,7 @@ def jupyter_lab(tmp_path: Path) -> Iterator[str]:
         _wait_until_up(f"{base}/api/status?token={token}", server, tmp_path / "jupyterlab.log")
         yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
 
 

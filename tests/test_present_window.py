@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from processes import stop
 
 pytestmark = pytest.mark.xvfb
 
@@ -57,12 +58,7 @@ def screen(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         yield f":{number}", folder / "Xvfb_screen0"
     finally:
         os.close(read)
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def _screenshot(xwd: Path, box: tuple[int, int, int, int]) -> np.ndarray:
