@@ -255,10 +255,12 @@ def test_font_is_dejavu_with_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None
     assert "DejaVu" in font(14).getname()[0]
     with pytest.raises(ValueError, match="variant must be one of"):
         font(14, "italic")
-    monkeypatch.setattr(style, "_font_folder", lambda: None)
+    monkeypatch.setattr(style, "matplotlib_data", lambda *parts: None)
     font.cache_clear()
     try:
-        assert isinstance(font(13), ImageFont.FreeTypeFont | ImageFont.ImageFont)
+        fallback = font(13)
+        assert isinstance(fallback, ImageFont.FreeTypeFont | ImageFont.ImageFont)
+        assert not isinstance(fallback, ImageFont.FreeTypeFont) or "DejaVu" not in fallback.getname()[0]
     finally:
         font.cache_clear()
 

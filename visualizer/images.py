@@ -24,12 +24,13 @@ unsupported mode) raises ValueError naming the file and the problem.
 from __future__ import annotations
 
 import os
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
+
+from .resources import matplotlib_data
 
 SAMPLE_WIDTH = 200
 """The lesson's photo size: small enough that a 3×3 kernel visibly changes it."""
@@ -105,12 +106,7 @@ def sample_path() -> Path | None:
 
     Found without importing matplotlib, so it costs nothing.
     """
-    spec = find_spec("matplotlib")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(folder, "mpl-data", "sample_data", "grace_hopper.jpg")
-        if path.is_file():
-            return path
-    return None
+    return matplotlib_data("sample_data", "grace_hopper.jpg")
 
 
 def sample_photo(width: int | None = SAMPLE_WIDTH, grey: bool = False, *, dtype: Any = "uint8") -> np.ndarray:

@@ -8,28 +8,18 @@ a dark one and a large-type one for a classroom projector.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from types import MappingProxyType
 
 from PIL import ImageFont
 
+from ..resources import matplotlib_data
+
 RGB = tuple[int, int, int]
 
 FONT_VARIANTS = {"regular": "DejaVuSans.ttf", "oblique": "DejaVuSans-Oblique.ttf", "bold": "DejaVuSans-Bold.ttf"}
-
-
-@cache
-def _font_folder() -> Path | None:
-    # find matplotlib's bundled fonts without importing matplotlib (importing it costs ~0.3 s)
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or spec.origin is None:
-        return None
-    folder = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-    return folder if folder.is_dir() else None
 
 
 @lru_cache(maxsize=64)
@@ -45,7 +35,7 @@ def font(size: int, variant: str = "regular") -> ImageFont.FreeTypeFont | ImageF
     """
     if variant not in FONT_VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(FONT_VARIANTS)}; got {variant!r}")
-    folder = _font_folder()
+    folder = matplotlib_data("fonts", "ttf")
     if folder is not None and (folder / FONT_VARIANTS[variant]).is_file():
         return ImageFont.truetype(str(folder / FONT_VARIANTS[variant]), size)
     return ImageFont.load_default(size)
