@@ -81,7 +81,8 @@ def test_threaded_steps_equal_result(band_threads):
     conv = Convolution(image, RNG.standard_normal((5, 5)).astype(np.float32), padding="same")
     result = conv.result()
     values = np.array([step.value for step in conv.steps()], dtype=result.dtype).reshape(result.shape)
-    assert len(band_threads) == 2
+    # result() and steps() each start a pool: its worker's id may or may not be reused
+    assert len(band_threads) >= 2, "the work was not shared between threads"
     assert values.tobytes() == result.tobytes()
     np.testing.assert_allclose(result, reference(image, conv.kernel, 1), rtol=1e-5, atol=1e-5)
 
