@@ -22,6 +22,7 @@ import numpy as np
 
 from . import __version__
 from .convolution import PAD_MODE_ALIASES, PAD_MODES, Convolution
+from .examples import VALUE_SOURCES, example_values
 from .kernels import KERNELS
 from .text import arithmetic, format_number
 
@@ -80,13 +81,12 @@ def _inline(text: str, name: str) -> np.ndarray:
 
 
 def _values(spec: str, shape: tuple[int, ...], rng: np.random.Generator, low: int, high: int, name: str) -> np.ndarray:
-    if spec == "random":
-        return rng.integers(low, high + 1, size=shape)
-    if spec == "ramp":
-        return np.arange(int(np.prod(shape))).reshape(shape)
-    if spec == "photo":
-        return _photo_crop(shape, name)
-    return _numbers(spec, name)
+    if spec not in VALUE_SOURCES:
+        return _numbers(spec, name)
+    try:
+        return example_values(spec, shape, rng, low=low, high=high)
+    except ValueError as error:
+        raise UsageError(f"{name} {spec}: {_first_line(error)}") from None
 
 
 def _numbers(spec: str, name: str) -> np.ndarray:
@@ -94,17 +94,6 @@ def _numbers(spec: str, name: str) -> np.ndarray:
     if ";" in spec or re.fullmatch(r"[-+\d.,eE ]+", spec):
         return _inline(spec, name)
     return load_array(spec, name)
-
-
-def _photo_crop(shape: tuple[int, ...], name: str) -> np.ndarray:
-    from .images import photo_crop  # Pillow loads only when a photo is asked for
-
-    if len(shape) == 3 and shape[2] != 3:
-        raise UsageError(f"{name} photo gives grey (ROWSxCOLS) or RGB (ROWSxCOLSx3) values; got {shape[2]} channels")
-    try:
-        return photo_crop(shape[:2], grey=len(shape) == 2)
-    except ValueError as error:
-        raise UsageError(f"{name} photo: {_first_line(error)}") from None
 
 
 def add_conv_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,10 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from .convolution import ClipSpec, Convolution
+from .examples import example_values
 from .geometry import PaddingSpec
-
-VALUES = ("random", "ramp", "photo")
-"""Where an entry's input values come from: random digits 0…9, a ramp 0, 1, 2, …, or a crop of the sample photo."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,8 @@ class Animation:
     padding, stride, dilation, pad_mode, clip
         As for :class:`~visualizer.Convolution`.
     values : str
-        One of :data:`VALUES`; "photo" gives ``uint8`` pixels.
+        One of :data:`~visualizer.examples.VALUE_SOURCES`: random digits 0…9, a ramp,
+        or "photo" (``uint8`` pixels of the sample photo).
     numbers : bool
         Values written in the cells (False: conv_arithmetic's plain look).
     about : str
@@ -64,18 +63,9 @@ class Animation:
     def convolution(self) -> Convolution:
         """The :class:`Convolution` this entry shows (the same values every time)."""
         rng = np.random.default_rng(0)
-        if self.values == "photo":
-            from .images import photo_crop  # Pillow and the sample photo only for photo entries
-
-            image = photo_crop(self.input[:2], grey=len(self.input) == 2)
-        elif self.values == "ramp":
-            image = np.arange(int(np.prod(self.input))).reshape(self.input)
-        elif self.values == "random":
-            image = rng.integers(0, 10, size=self.input)
-        else:
-            raise ValueError(f"values must be one of {', '.join(VALUES)}; got {self.values!r}")
+        image = example_values(self.values, self.input, rng)
         if isinstance(self.kernel, int):
-            kernel = rng.integers(0, 3, size=(self.kernel, self.kernel))
+            kernel = example_values("random", (self.kernel, self.kernel), rng, high=2)
         else:
             from .filters import resolve_kernel  # a name, or one name per channel for a stack
 

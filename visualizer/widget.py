@@ -16,9 +16,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .cli import _values
 from .convolution import PAD_MODES, Convolution, Step
-from .images import photo_crop
+from .examples import VALUE_SOURCES, example_values
 from .kernels import KERNELS, kernel
 from .render.frame import CHANNEL_NAMES, FrameRenderer
 from .render.style import THEMES
@@ -29,7 +28,6 @@ GIVEN = "as given"
 PADDINGS = ("valid", "same", "full", 0, 1, 2, 3)
 # a Dropdown cannot hold None as a value (it means "nothing selected"), so the control holds these labels
 CLIPS = {"none": None, "auto (8-bit: 0…255)": "auto", "0…255": (0, 255), "0…1": (0, 1)}
-VALUE_SOURCES = (GIVEN, "random", "ramp", "photo")
 # Sizes the sliders offer: more cells than this no longer fit a notebook's width with numbers in them.
 MAX_INPUT = 12
 MAX_KERNEL = 7
@@ -206,7 +204,7 @@ class Stepper(widgets.VBox):
 
     def _build_input(self, conv: Convolution) -> None:
         h, w = conv.image.shape[:2]
-        self.values = widgets.Dropdown(options=VALUE_SOURCES, value=GIVEN, description="values")
+        self.values = widgets.Dropdown(options=(GIVEN, *VALUE_SOURCES), value=GIVEN, description="values")
         self.rows = widgets.IntSlider(value=min(h, MAX_INPUT), min=1, max=MAX_INPUT, description="rows", disabled=True)
         self.cols = widgets.IntSlider(value=min(w, MAX_INPUT), min=1, max=MAX_INPUT, description="cols", disabled=True)
         self.seed = widgets.IntText(value=0, description="seed", disabled=True, layout=widgets.Layout(width="160px"))
@@ -306,9 +304,7 @@ class Stepper(widgets.VBox):
 
     def _made_input(self) -> np.ndarray:
         shape = (self.rows.value, self.cols.value) + self._given.shape[2:]
-        if self.values.value == "photo":
-            return photo_crop(shape[:2], grey=len(shape) == 2)
-        return _values(self.values.value, shape, np.random.default_rng(self.seed.value), 0, 9, "values")
+        return example_values(self.values.value, shape, np.random.default_rng(self.seed.value))
 
     # -- drawing ------------------------------------------------------------------
 
