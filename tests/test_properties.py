@@ -197,7 +197,7 @@ def test_arithmetic_line_adds_up(case):
             )
             value = step.value if channel is None else step.value[channel]
             assert total == value
-            assert line.split(" = ")[1].split(" → ")[0] == format_number(value)
+            assert line.split(" = ")[1].split(" → ")[0] == format_number(value).replace("-", "−")
 
 
 # -- kernels ------------------------------------------------------------------------------

@@ -32,6 +32,15 @@ def format_number(value: object) -> str:
     return text.removesuffix(".0")
 
 
+def display_number(value: object) -> str:
+    """:func:`format_number` with a true minus sign, as frames and the arithmetic line write it.
+
+    >>> display_number(-3), display_number(0.5)
+    ('−3', '0.5')
+    """
+    return format_number(value).replace("-", "−")
+
+
 def arithmetic(step: Step, channel: int | None = None, max_terms: int | None = None) -> str:
     """The step's sum written out: ``w×x + w×x + … = sum`` and ``→ clipped`` when clamped.
 
@@ -67,10 +76,10 @@ def arithmetic(step: Step, channel: int | None = None, max_terms: int | None = N
         terms = terms[:head] + [" + …"] + terms[len(terms) - (max_terms - head) :]
     line = "".join(terms)
     line = ("−" if line.startswith(" − ") else "") + line[3:]
-    line += f" = {format_number(value)}"
+    line += f" = {display_number(value)}"
     # compare as printed: 4.999999999999999 rounded to an 8-bit 5 must not read "= 5 → 5"
     if format_number(value) != format_number(clipped):
-        line += f" → {format_number(clipped)}"
+        line += f" → {display_number(clipped)}"
     return line
 
 

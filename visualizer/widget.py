@@ -21,7 +21,7 @@ from .examples import VALUE_SOURCES, example_values
 from .kernels import KERNELS, kernel
 from .render.frame import CHANNEL_NAMES, FrameRenderer
 from .render.style import THEMES
-from .text import arithmetic, format_number
+from .text import arithmetic, display_number
 
 CUSTOM = "custom"
 GIVEN = "as given"
@@ -377,7 +377,7 @@ def _explain(conv: Convolution, step: Step) -> str:
         parts.append(_products_table(weights, window))
         parts.append(f"<code>{html.escape(arithmetic(step, channel=channel, max_terms=12))}</code>")
     if conv.clip_range is not None:
-        low, high = (_number(v) for v in conv.clip_range)
+        low, high = (display_number(v) for v in conv.clip_range)
         verdict = "clipped" if step.is_clipped else "inside the range, kept"
         parts.append(f"clamped to {low}…{high}: {_plain_text(step.clipped_value)} ({verdict})")
     parts.append("<br>".join(html.escape(line) for line in conv.formula()))
@@ -401,8 +401,9 @@ def _products_table(weights: np.ndarray, window: np.ndarray) -> str:
     cells = (
         "<tr>"
         + "".join(
-            f"<td style='padding:1px 6px;text-align:right;border:1px solid #ccc'>{_number(w)}×{_number(x)}"
-            f"<br><b>{_number(w * x)}</b></td>"
+            "<td style='padding:1px 6px;text-align:right;border:1px solid #ccc'>"
+            f"{display_number(w)}×{display_number(x)}"
+            f"<br><b>{display_number(w * x)}</b></td>"
             for w, x in zip(weight_row, window_row, strict=True)
         )
         + "</tr>"
@@ -411,14 +412,9 @@ def _products_table(weights: np.ndarray, window: np.ndarray) -> str:
     return f"<table style='border-collapse:collapse;font-family:monospace'>{''.join(cells)}</table>"
 
 
-def _number(value: Any) -> str:
-    """A number as the arithmetic line writes it, with a true minus sign."""
-    return format_number(value).replace("-", "−")
-
-
 def _plain_text(value: Any) -> str:
     values = np.atleast_1d(value)
-    text = ", ".join(_number(v) for v in values)
+    text = ", ".join(display_number(v) for v in values)
     return f"({text})" if values.size > 1 else text
 
 

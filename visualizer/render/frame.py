@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw
 
 from ..convolution import Convolution
 from ..geometry import window_taps
-from ..text import arithmetic, format_number
+from ..text import arithmetic, display_number
 from .style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
 
 CHANNEL_NAMES = {1: ("grey",), 3: ("red", "green", "blue"), 4: ("red", "green", "blue", "alpha")}
@@ -361,7 +361,7 @@ class FrameRenderer:
         amount = str(pads[0]) if len(set(pads)) == 1 else "top {} bottom {} left {} right {}".format(*pads)
         name = f"{conv.padding} " if isinstance(conv.padding, str) else ""
         mode = (
-            f"value {format_number(conv.pad_value)}" if conv.pad_mode == "zeros" and conv.pad_value else conv.pad_mode
+            f"value {display_number(conv.pad_value)}" if conv.pad_mode == "zeros" and conv.pad_value else conv.pad_mode
         )
         padding = f"padding {name}({amount}, {mode})" if any(pads) else f"padding {name or '0'}".strip()
         parts = [
@@ -373,7 +373,7 @@ class FrameRenderer:
         ]
         if conv.clip_range is not None:
             low, high = conv.clip_range
-            parts.append(f"clip {format_number(low)}…{format_number(high)}")
+            parts.append(f"clip {display_number(low)}…{display_number(high)}")
         return _pack(parts, self._text_font, width, " · ", "") + _pack(
             list(conv.formula()), self._text_font, width, "    ", ""
         )
@@ -440,7 +440,7 @@ class FrameRenderer:
                 [(t.margin, y), (t.margin + size, y), (t.margin + size, y + size)],
                 fill=self._index(self._colour["chip"]),
             )
-            low, high = (format_number(v) for v in self.conv.clip_range)
+            low, high = (display_number(v) for v in self.conv.clip_range)
             legend = f"marks an output clamped to {low}…{high}"
             self._text(image, (t.margin + size + 8, self._legend_y), legend, self._text_font, text_ink, self._bg)
         for grid in self._outputs:
@@ -496,7 +496,7 @@ class FrameRenderer:
 
     def _draw_value(self, image: Image.Image, grid: _Grid, r: int, c: int, value, shaded: bool) -> None:
         fnt, ink, fill = self._value_style(r, c, shaded)
-        self._text(image, self._value_xy(grid, r, c), _label(value), fnt, ink, fill, anchor="mm")
+        self._text(image, self._value_xy(grid, r, c), display_number(value), fnt, ink, fill, anchor="mm")
 
     def _grid_lines(self, draw: ImageDraw.ImageDraw, grid: _Grid, dashed, colour: RGB, width: int) -> None:
         """Cell borders: dashed around padding cells, solid around the rest (solid wins where they meet)."""
@@ -550,7 +550,7 @@ class FrameRenderer:
             draw.polygon([(x1 - size, y0), (x1, y0), (x1, y0 + size)], fill=self._index(self._colour["chip"]))
 
     def _output_value(self, image: Image.Image, grid: _Grid, r: int, c: int, value, fill: RGB) -> None:
-        self._text(image, grid.centre(r, c), _label(value), self._value_font, self._ink_on(fill), fill, "mm")
+        self._text(image, grid.centre(r, c), display_number(value), self._value_font, self._ink_on(fill), fill, "mm")
 
     # -- moving parts --------------------------------------------------------
 
@@ -561,7 +561,7 @@ class FrameRenderer:
         self._weights = []
         for c in range(self._channels):
             k = kernel[..., c] if kernel.ndim == 3 else kernel
-            self._weights.append([[_label(w) for w in row] for row in k])
+            self._weights.append([[display_number(w) for w in row] for row in k])
         if not self.numbers:
             return
         self._ramp(self._colour["chip_ink"], self._colour["chip"])
@@ -622,7 +622,6 @@ class FrameRenderer:
             lines = self._wrapped_sum(step, c if self._colour_image else None, f"{name}out[{i}, {j}] = ", width)
             for line in lines:
                 # each sum is drawn once per frame: no point caching its glyphs
-                line = line.replace("-", "−")  # negative sums read with a true minus, like the terms
                 coverage, size, (dx, dy) = _coverage.__wrapped__(line, self._text_font, "la", 0, 0)
                 lut, mask = self._ramp(ink, self._bg)
                 corner = (t.margin + dx, y + dy)
@@ -661,18 +660,13 @@ def _coverage(text: str, fnt, anchor: str, fx: float, fy: float) -> tuple[bytes,
     return coverage.tobytes(), size, (x0, y0)
 
 
-def _label(value: object) -> str:
-    """A value as shown in a cell: format_number with a true minus sign."""
-    return format_number(value).replace("-", "−")
-
-
 def _pair(p: tuple[int, int]) -> str:
     return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
 
 
 def _widest(values: np.ndarray, fnt) -> float:
     """Width in pixels of the widest label among ``values`` (only the longest labels are measured)."""
-    labels = {_label(v) for v in values}
+    labels = {display_number(v) for v in values}
     longest = max(map(len, labels))
     return max(_length(label, fnt) for label in labels if len(label) >= longest - 1)
 
