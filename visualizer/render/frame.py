@@ -309,11 +309,12 @@ class FrameRenderer:
     def _read_outputs(self) -> None:
         """Output values per channel, and where clamping (not mere rounding) changed them."""
         conv = self.conv
-        result = conv.result()
+        # one computation serves the cell sizes, the outputs and the combined colours
+        raw = conv.raw_result()
+        self._result = result = conv.clamp(raw)
         if conv.clip_range is None:
             clipped = np.zeros(result.shape, bool)
         else:
-            raw = conv.raw_result()
             clipped = (raw < conv.clip_range[0]) | (raw > conv.clip_range[1])
         channels = range(conv.channels or 1)
         self._output_values = [result] if result.ndim == 2 else [result[..., c] for c in channels]
@@ -325,7 +326,7 @@ class FrameRenderer:
         t = self.theme
         if not self.numbers:
             return t.cell
-        values = np.unique(np.concatenate([self.conv.padded.ravel(), np.ravel(self.conv.result())]))
+        values = np.unique(np.concatenate([self.conv.padded.ravel(), np.ravel(self._result)]))
         return int(
             max(
                 t.cell,
@@ -528,7 +529,7 @@ class FrameRenderer:
         for k, grid in enumerate(self._outputs):
             if grid is self._combined:
                 # last, so the colour picture gets whatever palette entries the rest leaves
-                colours = _palette_colours(_display_colours(self.conv.result()), 256 - len(self._palette))
+                colours = _palette_colours(_display_colours(self._result), 256 - len(self._palette))
             for r in range(grid.rows):
                 for c in range(grid.cols):
                     if grid is self._combined:
