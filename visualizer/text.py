@@ -10,6 +10,30 @@ import numpy as np
 
 from .convolution import Step
 
+CHANNEL_NAMES = {1: ("grey",), 3: ("red", "green", "blue"), 4: ("red", "green", "blue", "alpha")}
+
+
+def channel_names(channels: int) -> tuple[str, ...]:
+    """What the channels are called: red, green, blue (and alpha), else "channel 0", "channel 1", ….
+
+    >>> channel_names(3), channel_names(2)
+    (('red', 'green', 'blue'), ('channel 0', 'channel 1'))
+    """
+    return CHANNEL_NAMES.get(channels) or tuple(f"channel {c}" for c in range(channels))
+
+
+def sum_label(step: Step, channel: int | None = None) -> str:
+    """What a step's sum computes, as it prefixes :func:`arithmetic`: ``"red out[1, 2] = "``.
+
+    >>> import numpy as np
+    >>> from visualizer import Convolution
+    >>> sum_label(Convolution(np.zeros((3, 3, 3)), np.ones((2, 2))).step(1), channel=0)
+    'red out[0, 1] = '
+    """
+    i, j = step.out_index
+    name = "" if channel is None else f"{channel_names(step.window.shape[2])[channel]} "
+    return f"{name}out[{i}, {j}] = "
+
 
 def format_number(value: object) -> str:
     """A short, exact-looking form of a pixel or weight.

@@ -19,9 +19,9 @@ import numpy as np
 from .convolution import PAD_MODES, Convolution, Step
 from .examples import VALUE_SOURCES, example_values
 from .kernels import KERNELS, kernel
-from .render.frame import CHANNEL_NAMES, FrameRenderer
+from .render.frame import FrameRenderer
 from .render.style import THEMES
-from .text import arithmetic, display_number
+from .text import arithmetic, channel_names, display_number
 
 CUSTOM = "custom"
 GIVEN = "as given"
@@ -229,7 +229,7 @@ class Stepper(widgets.VBox):
                 for c, plane in enumerate(planes)
             ]
             if len(grids) > 1:
-                names = _channel_names(len(grids))
+                names = channel_names(len(grids))
                 grids = [widgets.VBox([widgets.Label(name), g]) for name, g in zip(names, grids, strict=True)]
             self._weights_box.children = grids
             self._weights_shape = weights.shape
@@ -373,7 +373,7 @@ def _explain(conv: Convolution, step: Step) -> str:
         if channel is not None:
             window = window[..., channel]
             weights = weights[..., channel] if weights.ndim == 3 else weights
-            parts.append(f"<b>{_channel_names(conv.channels)[channel]}</b>")
+            parts.append(f"<b>{channel_names(conv.channels)[channel]}</b>")
         parts.append(_products_table(weights, window))
         parts.append(f"<code>{html.escape(arithmetic(step, channel=channel, max_terms=12))}</code>")
     if conv.clip_range is not None:
@@ -384,11 +384,6 @@ def _explain(conv: Convolution, step: Step) -> str:
     parts.append(f"<small>{html.escape(conv.describe())}</small>")
     # the widget's own line height (one control's height) would spread the text thin
     return "".join(f"<div style='line-height:1.4;margin-bottom:8px'>{part}</div>" for part in parts)
-
-
-def _channel_names(channels: int) -> tuple[str, ...]:
-    """The renderer's names for the channels (red, green, blue), or "channel 0", "channel 1", …."""
-    return CHANNEL_NAMES.get(channels) or tuple(f"channel {c}" for c in range(channels))
 
 
 def _kernel_name(weights: np.ndarray) -> str:

@@ -26,8 +26,8 @@ from tqdm import tqdm
 
 from ..convolution import Convolution, Step
 from ..filters import contact_sheet
-from ..text import arithmetic
-from .frame import CHANNEL_NAMES, FrameRenderer
+from ..text import arithmetic, sum_label
+from .frame import FrameRenderer
 from .style import Theme
 
 FORMATS = {
@@ -228,14 +228,11 @@ def caption(step: Step) -> str:
     >>> caption(conv.step(0))
     'out[0, 0] = 1×1 + 0×2 + 0×3 + 2×4 = 9'
     """
-    i, j = step.out_index
     if step.window.ndim == 2:
-        return f"out[{i}, {j}] = {arithmetic(step)}"
-    channels = step.window.shape[2]
-    names = CHANNEL_NAMES.get(channels) or [f"channel {c}" for c in range(channels)]
+        return sum_label(step) + arithmetic(step)
     # every channel's sum shares the player's one caption line, so the middle terms give way
-    sums = (f"{names[c]} out[{i}, {j}] = {arithmetic(step, channel=c, max_terms=4)}" for c in range(channels))
-    return "; ".join(sums)
+    channels = range(step.window.shape[2])
+    return "; ".join(sum_label(step, c) + arithmetic(step, channel=c, max_terms=4) for c in channels)
 
 
 # -- writers -----------------------------------------------------------------------

@@ -34,10 +34,8 @@ from PIL import Image, ImageDraw
 
 from ..convolution import Convolution
 from ..geometry import window_taps
-from ..text import arithmetic, display_number
+from ..text import arithmetic, channel_names, display_number, sum_label
 from .style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
-
-CHANNEL_NAMES = {1: ("grey",), 3: ("red", "green", "blue"), 4: ("red", "green", "blue", "alpha")}
 
 # levels of the shades kept between a text colour and its background
 _TEXT_SHADES = (0.2, 0.4, 0.6, 0.8)
@@ -287,7 +285,7 @@ class FrameRenderer:
                 ix, ox = x + (column - in_w) // 2, x + (column - out_w) // 2
                 self._inputs.append(panel(ix, in_top, padded_rows, padded_cols))
                 self._outputs.append(panel(ox, out_top, out_rows, out_cols))
-                name = self._channel_name(c)
+                name = channel_names(self._channels)[c]
                 self._titles += [
                     (ix, y, f"{name}: input and its kernel"),
                     (ox, out_top - title_height, f"{name}: output"),
@@ -340,10 +338,6 @@ class FrameRenderer:
             return 0
         # room for the parameters on one line and a 3×3 kernel's sum on two
         return round(self.theme.text_size * 40)
-
-    def _channel_name(self, c: int) -> str:
-        names = CHANNEL_NAMES.get(self._channels)
-        return names[c] if names else f"channel {c}"
 
     def _input_title(self) -> str:
         rows, cols = self.conv.image.shape[:2]
@@ -617,10 +611,9 @@ class FrameRenderer:
         ink = self._ink_on(self._bg)
         width = self.size[0] - 2 * t.margin
         y = self._arithmetic_y
-        i, j = step.out_index
         for c in range(self._channels):
-            name = f"{self._channel_name(c)} " if self._colour_image else ""
-            lines = self._wrapped_sum(step, c if self._colour_image else None, f"{name}out[{i}, {j}] = ", width)
+            channel = c if self._colour_image else None
+            lines = self._wrapped_sum(step, channel, sum_label(step, channel), width)
             for line in lines:
                 # each sum is drawn once per frame: no point caching its glyphs
                 coverage, size, (dx, dy) = _coverage.__wrapped__(line, self._text_font, "la", 0, 0)
