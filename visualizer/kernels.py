@@ -93,6 +93,16 @@ def kernel(name: str, size: int | None = None) -> np.ndarray:
     return fixed.copy()
 
 
+def kernel_name(weights: Any) -> str | None:
+    """The name of the preset in :data:`KERNELS` equal to ``weights``, or None.
+
+    >>> kernel_name([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]), kernel_name(np.ones((2, 2)))
+    ('sharpen', None)
+    """
+    weights = np.asarray(weights)
+    return next((name for name, k in KERNELS.items() if k.shape == weights.shape and np.array_equal(k, weights)), None)
+
+
 def sobel_magnitude(image: Any, **params: Any) -> np.ndarray:
     """Edge strength ``hypot(Gx, Gy)`` from the Sobel x and y kernels.
 

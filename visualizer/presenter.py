@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from .convolution import PAD_MODES, Convolution
-from .kernels import KERNELS
+from .kernels import KERNELS, kernel_name
 from .render.frame import FrameRenderer
 from .render.html import KEYS as SLIDE_KEYS
 from .render.html import SPEEDS
@@ -217,7 +217,7 @@ class PresenterState:
         self._go(self.step)
 
     def _next_kernel(self) -> None:
-        name = _next(list(KERNELS), next((n for n, k in KERNELS.items() if _same(k, self.conv.kernel)), None))
+        name = _next(list(KERNELS), kernel_name(self.conv.kernel))
         self._change("kernel", KERNELS[name])
         if not self.message:
             self.message = f"kernel {name}"

@@ -18,7 +18,7 @@ import numpy as np
 
 from .convolution import PAD_MODES, Convolution, Step
 from .examples import VALUE_SOURCES, example_values
-from .kernels import KERNELS, kernel
+from .kernels import KERNELS, kernel, kernel_name
 from .render.frame import FrameRenderer
 from .render.style import THEMES
 from .text import arithmetic, channel_names, display_number
@@ -190,7 +190,7 @@ class Stepper(widgets.VBox):
             getattr(self, name).observe(lambda change, name=name: self._rebuild(**{name: change.new}), "value")
 
         self.kernel_name = widgets.Dropdown(
-            options=[*KERNELS, CUSTOM], value=_kernel_name(conv.kernel), description="kernel"
+            options=[*KERNELS, CUSTOM], value=kernel_name(conv.kernel) or CUSTOM, description="kernel"
         )
         self.kernel_name.observe(self._pick_kernel, "value")
         self.kernel_size = widgets.BoundedIntText(
@@ -260,7 +260,7 @@ class Stepper(widgets.VBox):
             return
         weights = self._grid_kernel()
         with self._quietly():
-            self.kernel_name.value = _kernel_name(weights)
+            self.kernel_name.value = kernel_name(weights) or CUSTOM
         self._set_kernel(weights, refill=False)
 
     def _pick_kernel(self, change: Any) -> None:
@@ -384,12 +384,6 @@ def _explain(conv: Convolution, step: Step) -> str:
     parts.append(f"<small>{html.escape(conv.describe())}</small>")
     # the widget's own line height (one control's height) would spread the text thin
     return "".join(f"<div style='line-height:1.4;margin-bottom:8px'>{part}</div>" for part in parts)
-
-
-def _kernel_name(weights: np.ndarray) -> str:
-    """The name of the preset equal to ``weights``, or "custom"."""
-    names = [name for name, k in KERNELS.items() if k.shape == weights.shape and np.array_equal(k, weights)]
-    return names[0] if names else CUSTOM
 
 
 def _products_table(weights: np.ndarray, window: np.ndarray) -> str:
