@@ -15,9 +15,9 @@ from visualizer.filters import (
     filter_image,
     filter_sheet,
     kernel_stack,
-    sheet_layout,
 )
 from visualizer.images import sample_photo
+from visualizer.render.sheet import sheet_layout
 
 # our pad-mode names -> scipy.ndimage's (SciPy's "reflect" repeats the edge: ours is its "mirror")
 SCIPY_MODES = {"zeros": "constant", "replicate": "nearest", "reflect": "mirror", "circular": "wrap"}

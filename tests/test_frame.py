@@ -241,7 +241,7 @@ def test_bad_theme_step_and_area_raise_clear_errors() -> None:
         renderer.frame(1.0)
     with pytest.raises(TypeError, match="numbers must be True or False"):
         FrameRenderer(conv, numbers="yes")
-    with pytest.raises(TypeError, match="conv must be a visualizer.Convolution"):
+    with pytest.raises(TypeError, match="op must be a visualizer operation"):
         FrameRenderer(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="area must be one of input, output"):
         renderer.cell_box("kernel", 0, 0)

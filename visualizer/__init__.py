@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 # they load on first use so that `import visualizer` stays fast and headless.
 _LAZY = {
     "render_frame": ".render.frame",
+    "save_frame": ".render.frame",
     "save_animation": ".render.export",
     "Stepper": ".widget",
     "interact": ".widget",

@@ -408,8 +408,9 @@ def _filters_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_filters(args: argparse.Namespace) -> None:
-    from .filters import apply_filters, border_sheet, contact_sheet
+    from .filters import apply_filters, border_sheet
     from .images import save_image
+    from .render.sheet import contact_sheet
 
     if args.compare_pad_modes:
         path = save_image(np.asarray(border_sheet(_read_photo(args))), args.output)

@@ -153,7 +153,8 @@ def render_gallery(
     ...     [path.name for path in paths]
     ['no_padding_no_strides.gif', 'README.md']
     """
-    from .render.export import atomic_write, save_animation  # Pillow only when rendering
+    from .files import atomic_write
+    from .render.export import save_animation  # Pillow only when rendering
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

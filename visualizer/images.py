@@ -277,7 +277,7 @@ def save_image(
     else:  # low becomes black and high white, rounded to the nearest level
         pixels = to_uint8((array.astype(np.float64) - low) / (high - low))
     picture = Image.fromarray(pixels)
-    from .render.export import atomic_write  # the exporter's machinery loads only when something is saved
+    from .files import atomic_write
 
     with atomic_write(target) as temporary:
         picture.save(temporary, format=kind, **({"quality": quality} if kind == "JPEG" else {}))

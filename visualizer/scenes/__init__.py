@@ -1,0 +1,41 @@
+"""Scenes: what one step of an operation shows, as plain data (:mod:`.items`), built per operation.
+
+:func:`scene_builder` picks the builder for an operation; painters
+(:mod:`visualizer.render.raster`, :mod:`visualizer.render.vector`) draw what
+it describes. Adding an operation adds one builder here and no painter.
+
+>>> import numpy as np
+>>> import visualizer as vz
+>>> builder = scene_builder(vz.Convolution(np.eye(3), np.ones((2, 2))), numbers=True)
+>>> builder.scene(0).text_at("value", "output", 0, 0)
+'2'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import LAYOUTS, SceneBuilder
+from .items import Scene
+
+__all__ = ["LAYOUTS", "Scene", "SceneBuilder", "scene_builder"]
+
+
+def _builders() -> dict[type, type[SceneBuilder]]:
+    from ..convolution import Convolution
+    from .convolution import ConvolutionScene
+
+    return {Convolution: ConvolutionScene}
+
+
+def scene_builder(op: Any, **style: Any) -> SceneBuilder:
+    """The scene builder for ``op`` with ``style`` (theme, numbers, layout).
+
+    Raises TypeError for an object no builder knows.
+    """
+    builders = _builders()
+    for kind, builder in builders.items():
+        if isinstance(op, kind):
+            return builder(op, **style)
+    names = ", ".join(sorted(kind.__name__ for kind in builders))
+    raise TypeError(f"op must be a visualizer operation ({names}), got {type(op).__name__}")

@@ -1,0 +1,185 @@
+"""What every scene builder shares: the style it draws in, text measuring, and the step protocol.
+
+A builder reads one operation and its steps and says, as items
+(:mod:`.items`), what each step shows. It separates what never changes
+(``still``), what a step reveals and later steps keep (``revealed_at``), and
+what only one step shows (``moving``), so painters can draw the still parts
+once and each frame's changes on top, as matplotlib's blitting does.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..render.style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
+from ..text import display_number
+from .items import IDENTITY, Font, Item, Matrix, Scene, Text
+
+LAYOUTS = ("flat", "oblique")
+
+
+class Colours:
+    """A theme's colours as RGB triples, with the shaded fills and the readable ink for any fill."""
+
+    def __init__(self, theme: Theme):
+        t = theme
+        self.background = rgb(t.background)
+        for name in ("input", "output", "grid", "padding_grid", "empty_grid", "ink", "paper_ink", "muted", "chip"):
+            setattr(self, name, rgb(getattr(t, name)))
+        self.chip_ink = rgb(t.chip_ink)
+        self.channels = tuple(rgb(c) for c in t.channels)
+        shade = rgb(t.shade)
+        # the 40 % shading is precomputed per fill, so a painter only paints flat colours
+        self.shaded_input = blend(shade, self.input, t.shade_alpha)
+        self.shaded_padding = blend(shade, self.background, t.shade_alpha)
+        self.shaded_output = blend(shade, self.output, t.shade_alpha)
+
+    def ink_on(self, fill: RGB) -> RGB:
+        """The theme's light or dark text colour, whichever reads better on ``fill``."""
+        return readable_ink(fill, self.paper_ink, self.ink)
+
+
+@lru_cache(maxsize=256)
+def readable_ink(fill: RGB, a: RGB, b: RGB) -> RGB:
+    """``a`` or ``b``, whichever reads better on ``fill``; the lighter one when it reads well enough.
+
+    >>> readable_ink((38, 139, 210), (255, 255, 255), (0, 43, 54))
+    (255, 255, 255)
+    """
+    light, dark = (a, b) if luminance(a) >= luminance(b) else (b, a)
+    # white on conv_arithmetic's blue and cyan reads well (contrast ≥ 3 for bold digits)
+    return light if contrast(light, fill) >= 3 or contrast(light, fill) > contrast(dark, fill) else dark
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str, face: Font) -> float:
+    """Width in pixels of ``text`` in ``face``.
+
+    >>> text_width("12", Font(15)) > text_width("1", Font(15))
+    True
+    """
+    return font(face.size, face.variant).getlength(text)
+
+
+def widest(values: np.ndarray, face: Font) -> float:
+    """Width in pixels of the widest label among ``values`` (only the longest labels are measured)."""
+    labels = {display_number(v) for v in np.ravel(values)}
+    longest = max(map(len, labels))
+    return max(text_width(label, face) for label in labels if len(label) >= longest - 1)
+
+
+def pack(chunks: list[str], face: Font, width: float, separator: str = " ", indent: str = "    ") -> list[str]:
+    """Greedy line filling: ``chunks`` joined by ``separator``, continued lines indented.
+
+    >>> pack(["one", "two", "three"], Font(15), 10_000)
+    ['one two three']
+    """
+    lines, used = [chunks[0]], text_width(chunks[0], face)
+    gap = text_width(separator, face)
+    for chunk in chunks[1:]:
+        if used + gap + text_width(chunk, face) <= width:
+            lines[-1] += separator + chunk
+            used += gap + text_width(chunk, face)
+        else:
+            lines.append(indent + chunk)
+            used = text_width(indent + chunk, face)
+    return lines
+
+
+def pair_text(p: tuple[int, int]) -> str:
+    """``2`` for (2, 2), ``1×2`` otherwise."""
+    return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
+
+
+class SceneBuilder:
+    """The protocol painters read; subclasses fill in the items for one kind of operation.
+
+    Parameters
+    ----------
+    op
+        The operation to show (it provides ``num_steps`` and ``step(i)``).
+    theme : str or Theme
+        "default", "colorblind", "dark" or "classroom".
+    numbers : bool
+        Values, weights, header and arithmetic line; False gives conv_arithmetic's plain look.
+    layout : str
+        "flat" (panels side by side) or "oblique" (conv_arithmetic's tilted planes, output above input).
+    """
+
+    def __init__(self, op: Any, *, theme: str | Theme = "default", numbers: bool = True, layout: str = "flat"):
+        if not isinstance(numbers, bool | np.bool_):
+            raise TypeError(f"numbers must be True or False, got {numbers!r}")
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
+        self.op = op
+        self.theme = get_theme(theme)
+        self.numbers = bool(numbers)
+        self.layout = layout
+        self.colours = Colours(self.theme)
+        t = self.theme
+        self.value_font = Font(t.value_size, "bold")
+        self.weight_font = Font(t.weight_size)
+        self.text_font = Font(t.text_size)
+        self.title_font = Font(t.title_size)
+        self.line_height = round(t.text_size * 1.45)
+        self.size: tuple[int, int] = (0, 0)
+        self.planes: list[Matrix] = [IDENTITY]
+        self.grids: dict = {}
+        self._still: list[Item] = []
+        self._revealed: list[list[Item]] = []
+
+    def __len__(self) -> int:
+        return self.op.num_steps
+
+    @property
+    def background(self) -> RGB:
+        return self.colours.background
+
+    def still(self) -> tuple[Item, ...]:
+        """Items every frame shows, in painting order."""
+        return tuple(self._still)
+
+    def revealed_at(self, index: int) -> tuple[Item, ...]:
+        """Items step ``index`` reveals and every later frame keeps (an output filled in)."""
+        return tuple(self._revealed[index]) if self._revealed else ()
+
+    def moving(self, index: int) -> tuple[Item, ...]:
+        """Items only step ``index`` shows, painted last."""
+        raise NotImplementedError
+
+    def moving_colours(self) -> tuple[set[RGB], set[tuple[RGB, RGB]]]:
+        """Every fill and every (ink, background) text pair a moving item may use, so palettes are complete."""
+        raise NotImplementedError
+
+    def check_index(self, index: int) -> int:
+        """``index`` as a step number 0…n-1 (negative counts from the end); the operation checks it."""
+        return self.op.step(index).index
+
+    def scene(self, index: int) -> Scene:
+        """Everything step ``index`` shows (negative counts from the end)."""
+        index = self.check_index(index)
+        revealed = tuple(item for k in range(index + 1) for item in self.revealed_at(k))
+        return Scene(
+            index=index,
+            size=self.size,
+            background=self.background,
+            planes=tuple(self.planes),
+            still=self.still(),
+            revealed=revealed,
+            moving=self.moving(index),
+            grids=dict(self.grids),
+        )
+
+    # -- helpers for subclasses --------------------------------------------------------
+
+    def label(self, xy, text: str, face: Font, tag: tuple = (), anchor: str = "la", plane: int = 0) -> Text:
+        """Text on the background, in the ink that reads on it."""
+        bg = self.colours.background
+        return Text(xy, text, face, self.colours.ink_on(bg), bg, anchor, plane, tag)
+
+    def add_plane(self, matrix: Matrix) -> int:
+        self.planes.append(matrix)
+        return len(self.planes) - 1

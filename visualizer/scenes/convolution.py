@@ -1,0 +1,473 @@
+"""The scene of a :class:`~visualizer.convolution.Convolution` step.
+
+A step shows the header (parameters and the output-size formula with the
+numbers), the padded input — padding as a dashed grid with no fill, its values
+slanted in the input's colour when they copy the input (replicate, reflect,
+circular) and faint when they are a constant — the kernel footprint shaded on
+the taps it samples with each weight in a chip, the outputs filled in up to the
+current step (a corner mark where clamping changed a value), and the step's
+sum written out. Colour images get one panel per channel with its own kernel,
+per-channel outputs and the combined colour output.
+
+>>> import numpy as np
+>>> from visualizer import Convolution
+>>> scene = ConvolutionScene(Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))).scene(3)
+>>> scene.text_at("value", "output", 1, 1)
+'90'
+>>> scene.text_at("chip", "input", 1, 1)
+'1'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from ..convolution import Convolution
+from ..geometry import window_taps
+from ..text import arithmetic, channel_names, display_number, sum_label
+from .base import SceneBuilder, pack, pair_text, text_width, widest
+from .items import Box, Font, Grid, Item, Polygon, Text, apply
+from .oblique import Oblique
+
+ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
+
+
+class ConvolutionScene(SceneBuilder):
+    """Builds the scene of every step of one :class:`Convolution` (see the module's description).
+
+    ``grids`` holds "input" and "output" (grey), or "input:c" and "output:c" per
+    channel and "combined" (colour).
+    """
+
+    def __init__(self, conv: Convolution, **style: Any):
+        if not isinstance(conv, Convolution):
+            raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
+        super().__init__(conv, **style)
+        self.conv = conv
+        self.pad_font = Font(self.theme.value_size, "oblique" if conv.pad_mode != "zeros" else "regular")
+        self.channels = conv.channels or 1
+        self.colour_image = conv.channels is not None
+        # red, green, blue (and alpha) combine into a picture; other channel counts do not
+        self.rgb = self.channels in (3, 4)
+        self._read_outputs()
+        self.cell = self._cell_size()
+        kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
+        planes = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
+        self.weights = [[[display_number(w) for w in row] for row in k] for k in planes]
+        self.oblique = Oblique(self) if self.layout == "oblique" else None
+        if self.oblique:
+            self.oblique.arrange()
+        else:
+            self._arrange_flat()
+        self._build_still()
+        self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
+
+    # -- names ---------------------------------------------------------------------------
+
+    def input_name(self, channel: int) -> str:
+        return f"input:{channel}" if self.colour_image else "input"
+
+    def output_name(self, channel: int) -> str:
+        return f"output:{channel}" if self.colour_image else "output"
+
+    # -- values --------------------------------------------------------------------------
+
+    def _read_outputs(self) -> None:
+        """Output values per channel, and where clamping (not mere rounding) changed them."""
+        conv = self.conv
+        raw = conv.raw_result()  # one computation serves the cell sizes, the outputs and the combined colours
+        self.result = result = conv.clamp(raw)
+        if conv.clip_range is None:
+            clipped = np.zeros(result.shape, bool)
+        else:
+            clipped = (raw < conv.clip_range[0]) | (raw > conv.clip_range[1])
+        channels = range(self.channels)
+        self.output_values = [result] if result.ndim == 2 else [result[..., c] for c in channels]
+        self.clipped = [clipped] if result.ndim == 2 else [clipped[..., c] for c in channels]
+        self.any_clipped = bool(clipped.any())
+
+    def _cell_size(self) -> int:
+        """The theme's cell, widened so the longest value and weight still fit."""
+        t = self.theme
+        if not self.numbers:
+            return t.cell
+        values = np.unique(np.concatenate([self.conv.padded.ravel(), np.ravel(self.result)]))
+        return int(
+            max(
+                t.cell, widest(values, self.value_font) + 10, widest(np.unique(self.conv.kernel), self.weight_font) + 12
+            )
+        )
+
+    # -- layout --------------------------------------------------------------------------
+
+    def panel_band(self) -> int:
+        """The band above and left of each grid for its zero-based row and column indices."""
+        return round(self.theme.weight_size * 1.8) if self.numbers else 0
+
+    def min_width(self) -> int:
+        # room for the parameters on one line and a 3×3 kernel's sum on two
+        return round(self.theme.text_size * 40) if self.numbers else 0
+
+    def header_top(self, width: int) -> int:
+        """Wrap the header to ``width`` px; the y where the panels may start."""
+        t = self.theme
+        self.header = self._header_lines(width - 2 * t.margin) if self.numbers else []
+        return t.margin + len(self.header) * self.line_height + (t.margin // 2 if self.header else 0)
+
+    def grid(self, name: str, x: int, y: int, rows: int, cols: int, *, padding: bool = False, plane: int = 0) -> Grid:
+        lw, c = self.theme.line_width, self.colours
+        dashed = frozenset()
+        if padding:
+            dashed = frozenset((r, col) for r, col in np.ndindex(rows, cols) if self.conv.is_padding(r, col))
+        grid = Grid(
+            name, x, y, rows, cols, self.cell, lw, c.grid, dashed, c.padding_grid, plane=plane, tag=("grid", name)
+        )
+        self.grids[name] = grid
+        return grid
+
+    def _arrange_flat(self) -> None:
+        conv, t = self.conv, self.theme
+        padded_rows, padded_cols = conv.padded.shape[:2]
+        out_rows, out_cols = conv.output_shape
+        cell, lw, band = self.cell, t.line_width, self.panel_band()
+        title_height = round(t.title_size * 1.6) if self.numbers else 0
+        in_w, in_h = band + padded_cols * cell + lw, band + padded_rows * cell + lw
+        out_w, out_h = band + out_cols * cell + lw, band + out_rows * cell + lw
+        column = max(in_w, out_w)
+        # widths first: the header wraps to the frame's width, and its height places the panels
+        if self.colour_image:
+            right = t.margin + self.channels * (column + t.gap) - t.gap + (t.gap + out_w if self.rgb else 0)
+        else:
+            right = t.margin + in_w + t.gap + out_w
+        width = max(right + t.margin, self.min_width())
+        y = self.header_top(width)
+        self.titles: list[tuple[float, float, str, str]] = []
+        if not self.colour_image:
+            top = y + title_height
+            body = max(in_h, out_h)
+            iy, ox, oy = top + (body - in_h) // 2, t.margin + in_w + t.gap, top + (body - out_h) // 2
+            self.grid("input", t.margin + band, iy + band, padded_rows, padded_cols, padding=True)
+            self.grid("output", ox + band, oy + band, out_rows, out_cols)
+            self.titles += [
+                (t.margin, iy - title_height, self.input_title_of(0), "input"),
+                (ox, oy - title_height, self.output_title(0), "output"),
+            ]
+            bottom = top + body
+        else:
+            in_top = y + title_height
+            out_top = in_top + in_h + t.gap // 2 + title_height
+            for c in range(self.channels):
+                x = t.margin + c * (column + t.gap)
+                ix, ox = x + (column - in_w) // 2, x + (column - out_w) // 2
+                self.grid(self.input_name(c), ix + band, in_top + band, padded_rows, padded_cols, padding=True)
+                self.grid(self.output_name(c), ox + band, out_top + band, out_rows, out_cols)
+                self.titles += [
+                    (ix, y, self.input_title_of(c), self.input_name(c)),
+                    (ox, out_top - title_height, self.output_title(c), self.output_name(c)),
+                ]
+            if self.rgb:
+                cx = t.margin + self.channels * (column + t.gap)
+                self.grid("combined", cx + band, out_top + band, out_rows, out_cols)
+                self.titles.append((cx, out_top - title_height, self.output_title(self.channels), "combined"))
+            bottom = out_top + out_h
+        self.finish(width, bottom)
+
+    def finish(self, width: int, bottom: int) -> None:
+        """Place the clamping legend and the arithmetic lines under ``bottom``; set the frame size."""
+        t = self.theme
+        self.legend_y = bottom + t.margin // 2 if self.numbers and self.any_clipped else None
+        if self.legend_y is not None:
+            bottom += t.margin // 2 + self.line_height
+        self.arithmetic_y = bottom + t.margin
+        lines = ARITHMETIC_LINES * self.channels if self.numbers else 0
+        height = self.arithmetic_y + lines * self.line_height + (t.margin if lines else 0)
+        self.size = (width + width % 2, height + height % 2)
+
+    def input_title_of(self, channel: int) -> str:
+        """What an input panel is called: its size and padding (grey), or its channel (colour)."""
+        if self.colour_image:
+            return f"{channel_names(self.channels)[channel]}: input and its kernel"
+        rows, cols = self.conv.image.shape[:2]
+        prows, pcols = self.conv.padded.shape[:2]
+        title = f"input {rows}×{cols}"
+        return title + (f", padded to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else "")
+
+    def output_title(self, channel: int) -> str:
+        """What an output panel is called; ``channel == channels`` is the combined colour output."""
+        if not self.colour_image:
+            return "output {}×{}".format(*self.conv.output_shape)
+        if channel == self.channels:
+            return "combined output"
+        return f"{channel_names(self.channels)[channel]}: output"
+
+    def _header_lines(self, width: int) -> list[str]:
+        """The parameters, then the output-size formula with the numbers, wrapped to ``width`` px."""
+        conv = self.conv
+        shape = "×".join(map(str, conv.image.shape))
+        # name the type only where it matters, e.g. 8-bit pixels that clamp at 255
+        dtype = "" if conv.image.dtype in (np.int64, np.float64) else f" {conv.image.dtype}"
+        kernel = "×".join(map(str, conv.kernel.shape))
+        pads = conv.pads
+        amount = str(pads[0]) if len(set(pads)) == 1 else "top {} bottom {} left {} right {}".format(*pads)
+        name = f"{conv.padding} " if isinstance(conv.padding, str) else ""
+        zeros = conv.pad_mode == "zeros"
+        mode = f"value {display_number(conv.pad_value)}" if zeros and conv.pad_value else conv.pad_mode
+        padding = f"padding {name}({amount}, {mode})" if any(pads) else f"padding {name or '0'}".strip()
+        parts = [
+            f"input {shape}{dtype}",
+            f"kernel {kernel}" + (" flipped (true convolution)" if conv.flip_kernel else ""),
+            f"stride {pair_text(conv.stride)}",
+            padding,
+            f"dilation {pair_text(conv.dilation)}",
+        ]
+        if conv.clip_range is not None:
+            low, high = conv.clip_range
+            parts.append(f"clip {display_number(low)}…{display_number(high)}")
+        face = self.text_font
+        return pack(parts, face, width, " · ", "") + pack(list(conv.formula()), face, width, "    ", "")
+
+    # -- still parts -----------------------------------------------------------------------
+
+    def _build_still(self) -> None:
+        t, c, out = self.theme, self.colours, self._still
+        for k, line in enumerate(self.header):
+            out.append(self.label((t.margin, t.margin + k * self.line_height), line, self.text_font, ("header", k)))
+        if self.numbers:
+            for x, y, title, name in self.titles:
+                out.append(self.label((x, y), title, self.title_font, ("title", name)))
+        for channel in range(self.channels):
+            grid = self.grids[self.input_name(channel)]
+            for r, col in np.ndindex(grid.rows, grid.cols):
+                if not self.conv.is_padding(r, col):
+                    out.append(Box(grid.interior(r, col), c.input, plane=grid.plane, tag=("cell", grid.name, r, col)))
+                if self.numbers:
+                    out.append(self.input_value(grid, channel, r, col, shaded=False))
+            out.append(grid)
+        if self.numbers and not self.oblique:
+            out.extend(self._indices())
+        if self.legend_y is not None:
+            size, y = max(6, self.cell // 5), self.legend_y + (self.line_height - t.text_size) // 2
+            out.append(Polygon(((t.margin, y), (t.margin + size, y), (t.margin + size, y + size)), c.chip))
+            low, high = (display_number(v) for v in self.conv.clip_range)
+            legend = f"marks an output clamped to {low}…{high}"
+            out.append(self.label((t.margin + size + 8, self.legend_y), legend, self.text_font, ("legend",)))
+        if self.oblique:
+            out.extend(self.oblique.still_outputs())
+        else:
+            for grid in self.output_grids():
+                empty = Grid(grid.name, grid.x, grid.y, grid.rows, grid.cols, grid.cell, grid.line, c.empty_grid)
+                out.append(_thin(empty, grid.plane))
+        if self.rgb and not self.oblique:
+            # a bar in the channel's colour under each input panel says which channel it is
+            for channel in range(self.channels):
+                grid = self.grids[self.input_name(channel)]
+                y = int(grid.y) + grid.size[1] + 4
+                x0, x1 = int(grid.x), int(grid.x) + grid.size[0] - 1
+                out.append(Box((x0, y, x1, y + 5), c.channels[channel], tag=("channel-bar", channel)))
+
+    def output_grids(self) -> list[Grid]:
+        names = [self.output_name(c) for c in range(self.channels)] + (["combined"] if self.rgb else [])
+        return [self.grids[name] for name in names]
+
+    def _indices(self) -> list[Item]:
+        """Zero-based row and column numbers beside each grid: the input's own (none on padding), the output's."""
+        top, _, left, _ = self.conv.pads
+        h, w = self.conv.image.shape[:2]
+        muted, bg, face, gap = self.colours.muted, self.background, self.weight_font, self.theme.line_width + 3
+        spans = [(self.grids[self.input_name(c)], top, left, h, w) for c in range(self.channels)]
+        spans += [(self.grids[self.output_name(c)], 0, 0, *self.conv.output_shape) for c in range(self.channels)]
+        items: list[Item] = []
+        for grid, row0, col0, rows, cols in spans:
+            for r in range(rows):
+                xy = (grid.x - gap, grid.centre(row0 + r, 0)[1])
+                items.append(Text(xy, str(r), face, muted, bg, "rm", tag=("index", grid.name, "row", r)))
+            for col in range(cols):
+                xy = (grid.centre(0, col0 + col)[0], grid.y - gap)
+                items.append(Text(xy, str(col), face, muted, bg, "md", tag=("index", grid.name, "col", col)))
+        return items
+
+    def value_style(self, r: int, c: int, shaded: bool) -> tuple[Font, Any, Any]:
+        """Font, text colour and fill of input cell (r, c), plain or under the footprint."""
+        colours = self.colours
+        if not self.conv.is_padding(r, c):
+            fill = colours.shaded_input if shaded else colours.input
+            return self.value_font, colours.ink_on(fill), fill
+        fill = colours.shaded_padding if shaded else colours.background
+        if shaded:
+            return self.pad_font, colours.ink_on(fill), fill
+        # zeros are faint (they only fill the border); copied values look like the input, slanted
+        ink = colours.muted if self.conv.pad_mode == "zeros" else colours.input
+        return self.pad_font, ink, fill
+
+    def input_value(self, grid: Grid, channel: int, r: int, c: int, shaded: bool) -> Text:
+        padded = self.conv.padded
+        value = padded[r, c] if padded.ndim == 2 else padded[r, c, channel]
+        face, ink, fill = self.value_style(r, c, shaded)
+        cx, cy = grid.centre(r, c)
+        xy = (cx, cy - self.theme.weight_size * 0.3)  # room for the weight below
+        return Text(xy, display_number(value), face, ink, fill, "mm", grid.plane, ("value", grid.name, r, c))
+
+    # -- revealed and moving parts ---------------------------------------------------------
+
+    def _reveal(self, out_index: tuple[int, int]) -> list[Item]:
+        """The output cells a step fills in (one per channel, and the combined colour)."""
+        if self.oblique:
+            return self.oblique.reveal(out_index)
+        i, j = out_index
+        items: list[Item] = []
+        c = self.colours
+        for channel in range(self.channels):
+            grid = self.grids[self.output_name(channel)]
+            x0, y0, x1, y1 = grid.region(i, j, i + 1, j + 1)
+            items.append(Box((x0, y0, x1 - 1, y1 - 1), c.output, c.grid, grid.line, tag=("cell", grid.name, i, j)))
+            items.extend(self.output_marks(channel, i, j, c.output))
+        if self.rgb:
+            grid = self.grids["combined"]
+            x0, y0, x1, y1 = grid.region(i, j, i + 1, j + 1)
+            fill = self.combined_colour(i, j)
+            tag = ("cell", "combined", i, j)
+            items.append(Box((x0, y0, x1 - 1, y1 - 1), fill, c.grid, grid.line, approximate=True, tag=tag))
+        return items
+
+    def combined_colour(self, i: int, j: int) -> tuple[int, int, int]:
+        if not hasattr(self, "_combined"):
+            self._combined = _display_colours(self.result)
+        return tuple(int(v) for v in self._combined[i, j])
+
+    def output_marks(self, channel: int, i: int, j: int, fill) -> list[Item]:
+        """An output cell's value and, where clamping changed it, a corner mark."""
+        grid = self.grids[self.output_name(channel)]
+        items: list[Item] = []
+        if self.numbers:
+            text = display_number(self.output_values[channel][i, j])
+            ink = self.colours.ink_on(fill)
+            items.append(
+                Text(grid.centre(i, j), text, self.value_font, ink, fill, "mm", grid.plane, ("value", grid.name, i, j))
+            )
+            if self.clipped[channel][i, j]:
+                _, y0, x1, _ = grid.interior(i, j)
+                size = max(6, grid.cell // 5)
+                corner = ((x1 - size, y0), (x1, y0), (x1, y0 + size))
+                items.append(Polygon(corner, self.colours.chip, grid.plane, ("clipped", grid.name, i, j)))
+        return items
+
+    def moving(self, index: int) -> tuple[Item, ...]:
+        step = self.conv.step(index)
+        i, j = step.out_index
+        c = self.colours
+        items: list[Item] = []
+        for channel in range(self.channels):
+            items.extend(self.footprint(channel, step.origin))
+            grid = self.grids[self.output_name(channel)]
+            items.append(Box(grid.interior(i, j), c.shaded_output, plane=grid.plane, tag=("current", grid.name, i, j)))
+            items.extend(self.output_marks(channel, i, j, c.shaded_output))
+        if self.rgb:
+            # the combined cell keeps its colour; a ring that reads on that colour marks it as current
+            ring = c.ink_on(self.combined_colour(i, j))
+            grid = self.grids["combined"]
+            width = max(2, self.theme.line_width)
+            items.append(
+                Box(grid.interior(i, j), None, ring, width, plane=grid.plane, tag=("current", "combined", i, j))
+            )
+        if self.oblique:
+            items.extend(self.oblique.connectors(step))
+        if self.numbers:
+            items.extend(self.arithmetic_lines(step))
+        return tuple(items)
+
+    def footprint(self, channel: int, origin: tuple[int, int]) -> list[Item]:
+        """The taps the kernel samples, shaded, each with its value and its weight in a chip."""
+        conv, c = self.conv, self.colours
+        grid = self.grids[self.input_name(channel)]
+        rows, cols = window_taps(origin, conv.kernel.shape, conv.dilation)
+        weights = self.weights[channel]
+        items: list[Item] = []
+        for u, r in enumerate(rows):
+            for v, col in enumerate(cols):
+                box = grid.interior(r, col)
+                fill = c.shaded_padding if conv.is_padding(r, col) else c.shaded_input
+                items.append(Box(box, fill, plane=grid.plane, tag=("footprint", grid.name, r, col)))
+                if not self.numbers:
+                    continue
+                items.append(self.input_value(grid, channel, r, col, shaded=True))
+                items.extend(self.chip(grid, r, col, weights[u][v]))
+        return items
+
+    def chip(self, grid: Grid, r: int, col: int, text: str) -> list[Item]:
+        """A weight in a small dark chip in the cell's bottom-right corner (upright on a tilted plane)."""
+        t, c = self.theme, self.colours
+        _, _, x1, y1 = grid.interior(r, col)
+        x1, y1 = x1 - 1, y1 - 1
+        box = (x1 - round(text_width(text, self.weight_font)) - 5, y1 - t.weight_size - 3, x1, y1)
+        plane = grid.plane
+        if plane:  # the chip stays upright, centred where the tilted corner lands
+            w, h = box[2] - box[0], box[3] - box[1]
+            cx, cy = apply(self.planes[plane], ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+            box = (round(cx - w / 2), round(cy - h / 2), round(cx - w / 2) + w, round(cy - h / 2) + h)
+            x1, y1, plane = box[2] - 2, box[3] - 0, 0
+        else:
+            x1, y1 = x1 - 2, y1 - 1
+        return [
+            Box(box, c.chip, radius=3, plane=plane, tag=("chip-box", grid.name, r, col)),
+            Text((x1, y1), text, self.weight_font, c.chip_ink, c.chip, "rd", plane, ("chip", grid.name, r, col)),
+        ]
+
+    def arithmetic_lines(self, step) -> list[Item]:
+        t = self.theme
+        width = self.size[0] - 2 * t.margin
+        y = self.arithmetic_y
+        items: list[Item] = []
+        for c in range(self.channels):
+            channel = c if self.colour_image else None
+            for k, line in enumerate(self._wrapped_sum(step, channel, sum_label(step, channel), width)):
+                items.append(
+                    self.label((t.margin, y + k * self.line_height), line, self.text_font, ("arithmetic", c, k))
+                )
+            y += ARITHMETIC_LINES * self.line_height
+        return items
+
+    def _wrapped_sum(self, step, channel: int | None, label: str, width: int) -> list[str]:
+        """The step's sum in at most two lines of ``width`` px, eliding middle terms when it must."""
+        terms = step.kernel.shape[0] * step.kernel.shape[1]
+        for max_terms in (None, *range(terms - 1, 1, -1)):
+            chunks = re.split(r" (?=[+−=→] )", label + arithmetic(step, channel=channel, max_terms=max_terms))
+            lines = pack(chunks, self.text_font, width)
+            if len(lines) <= ARITHMETIC_LINES:
+                return lines
+        return lines[:ARITHMETIC_LINES]
+
+    def moving_colours(self) -> tuple[set, set]:
+        c = self.colours
+        fills = {c.shaded_input, c.shaded_padding, c.shaded_output, c.chip, c.grid}
+        if self.rgb:
+            fills |= {c.ink_on(self.combined_colour(i, j)) for i, j in np.ndindex(*self.conv.output_shape)}
+        pairs = set()
+        if self.numbers:
+            pairs = {(c.chip_ink, c.chip), (c.ink_on(self.background), self.background)}
+            pairs |= {(c.ink_on(c.shaded_output), c.shaded_output)}
+            for r, col in np.ndindex(self.conv.padded.shape[:2]):
+                _, ink, fill = self.value_style(r, col, shaded=True)
+                pairs.add((ink, fill))
+        return fills, pairs
+
+
+def _thin(grid: Grid, plane: int) -> Grid:
+    """An empty output grid: thin lines in its own colour, where outputs will appear."""
+    return Grid(
+        grid.name, grid.x, grid.y, grid.rows, grid.cols, grid.cell, grid.line, grid.colour,
+        width=max(1, grid.line // 2), plane=plane, tag=("empty-grid", grid.name),
+    )  # fmt: skip
+
+
+def _display_colours(result: np.ndarray) -> np.ndarray:
+    """A red-green-blue(-alpha) output as uint8 colours: 0…1 floats scaled up, 0…255 as it is, others stretched."""
+    values = np.asarray(result[..., :3], dtype=float)
+    low, high = values.min(), values.max()
+    if result.dtype.kind == "f" and low >= 0 and high <= 1:
+        values = values * 255
+    elif low < 0 or high > 255:
+        values = (values - low) * (255 / (high - low)) if high > low else np.zeros_like(values)
+    return np.rint(values).astype(np.uint8)
