@@ -13,8 +13,9 @@ import pytest
 from PIL import Image
 
 from visualizer import Convolution, save_animation
-from visualizer.render.export import atomic_write, caption
+from visualizer.files import atomic_write
 from visualizer.render.frame import FrameRenderer
+from visualizer.text import caption
 
 # conv_arithmetic's palette (DESIGN.md): the footprint is #073642 at 40 % over the cell's own fill
 INPUT, OUTPUT, SHADE = np.array([38, 139, 210]), np.array([42, 161, 152]), np.array([7, 54, 66])

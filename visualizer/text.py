@@ -112,3 +112,17 @@ def _term(weight: object, pixel: object) -> str:
     w, x = format_number(weight), format_number(pixel)
     x = f"(−{x[1:]})" if x.startswith("-") else x
     return f" − {w[1:]}×{x}" if w.startswith("-") else f" + {w}×{x}"
+
+
+def caption(step: Step) -> str:
+    """The step's sum in one line, labelled as on the frame: ``out[i, j] = w×x + … = sum``.
+
+    >>> from visualizer import Convolution
+    >>> caption(Convolution([[1, 2], [3, 4]], [[1, 0], [0, 2]]).step(0))
+    'out[0, 0] = 1×1 + 0×2 + 0×3 + 2×4 = 9'
+    """
+    if step.window.ndim == 2:
+        return sum_label(step) + arithmetic(step)
+    # every channel's sum shares the player's one caption line, so the middle terms give way
+    channels = range(step.window.shape[2])
+    return "; ".join(sum_label(step, c) + arithmetic(step, channel=c, max_terms=4) for c in channels)

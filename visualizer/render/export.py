@@ -1,8 +1,10 @@
-"""Write a convolution's frames to disk: GIF, MP4, HTML player, PNG contact sheet or numbered PNGs.
+"""Write an operation's frames to disk: GIF, MP4, HTML player, PDF handout, PNG contact sheet or PNGs.
 
-:func:`save_animation` picks the format from the path's suffix and draws every
-frame with the one :class:`~visualizer.render.frame.FrameRenderer`. Every
-writer goes through :func:`atomic_write`, so an export that fails part-way
+:func:`save_animation` picks the format from the path's suffix and paints
+every step's scene: pixels through the one
+:class:`~visualizer.render.frame.FrameRenderer`, vectors (the PDF handout)
+through :mod:`.vector`. Every writer goes through
+:func:`~visualizer.files.atomic_write`, so an export that fails part-way
 leaves no partial file and never damages what was already at the target.
 """
 
@@ -19,13 +21,13 @@ import sys
 from collections.abc import Iterator
 from numbers import Integral, Real
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from tqdm import tqdm
 
-from ..convolution import Convolution, Step
 from ..files import atomic_write
-from ..text import arithmetic, sum_label
+from ..scenes import LAYOUTS
 from .frame import FrameRenderer
 from .sheet import contact_sheet
 from .style import Theme
@@ -35,6 +37,7 @@ FORMATS = {
     ".mp4": "an H.264 video (needs ffmpeg)",
     ".html": "a self-contained player page",
     ".png": "a contact sheet of all frames",
+    ".pdf": "a print handout, one vector page per step",
 }
 """Suffix -> what :func:`save_animation` writes; a path without a suffix (or a folder) gets numbered PNGs."""
 
@@ -48,7 +51,7 @@ _FRAME_NAME = re.compile(r"frame_\d+\.png")
 
 
 def save_animation(
-    conv: Convolution,
+    op: Any,
     path: str | os.PathLike,
     *,
     fps: float = 2,
@@ -56,16 +59,18 @@ def save_animation(
     progress: bool | None = None,
     theme: str | Theme = "default",
     numbers: bool = True,
+    layout: str = "flat",
 ) -> Path:
-    """Draw every step of ``conv`` and write them to ``path``; the format follows the suffix.
+    """Draw every step of ``op`` and write them to ``path``; the format follows the suffix.
 
     Parameters
     ----------
-    conv : Convolution
-        The convolution to show, one frame per step (row-major).
+    op : Convolution (or another operation with a scene builder)
+        What to show, one frame per step.
     path : str or path-like
         ``.gif`` (looping), ``.mp4`` (H.264 through ffmpeg, which must be on
-        PATH), ``.html`` (a self-contained player), ``.png`` (a contact sheet
+        PATH), ``.html`` (a self-contained player), ``.pdf`` (a handout: one
+        vector page per step, text kept as text), ``.png`` (a contact sheet
         of all frames, for print), or a path without a suffix / an existing
         folder (numbered PNG frames ``frame_000.png`` …).
     fps : float
@@ -75,8 +80,9 @@ def save_animation(
         (and extra frames at the end of an MP4); ≥ 0.
     progress : bool or None
         Show a progress bar on stderr; None shows it only when stderr is a terminal.
-    theme, numbers
-        Passed to the frame renderer: the colour theme, and whether values are written in the cells.
+    theme, numbers, layout
+        The picture's style: the colour theme, whether values are written in the
+        cells, and "flat" or "oblique" (conv_arithmetic's tilted planes).
 
     Returns
     -------
@@ -87,14 +93,13 @@ def save_animation(
     --------
     >>> import tempfile
     >>> import numpy as np
+    >>> from visualizer import Convolution
     >>> conv = Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))
     >>> with tempfile.TemporaryDirectory() as root:
-    ...     with Image.open(save_animation(conv, Path(root) / "conv.gif")) as gif:
+    ...     with Image.open(save_animation(conv, Path(root) / "conv.gif", layout="oblique")) as gif:
     ...         gif.n_frames
     4
     """
-    if not isinstance(conv, Convolution):
-        raise TypeError(f"conv must be a Convolution, got {type(conv).__name__}")
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
     target = Path(path)
@@ -104,9 +109,11 @@ def save_animation(
         raise ValueError(f"hold must be a whole number ≥ 0 (extra frame times at the end), got {hold!r}")
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None (only on a terminal), got {progress!r}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
     ffmpeg = _ffmpeg() if kind == ".mp4" else None
     _check_folder(target)
-    renderer = FrameRenderer(conv, theme=theme, numbers=numbers)
+    renderer = FrameRenderer(op, theme=theme, numbers=numbers, layout=layout)
     show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
     frames = _frames(renderer, show, target.name or str(target))
     with atomic_write(target, folder=kind == "folder") as temp:
@@ -115,9 +122,11 @@ def save_animation(
         elif kind == ".mp4":
             _write_mp4(temp, frames, fps, int(hold), ffmpeg)
         elif kind == ".html":
-            _write_html(temp, frames, conv, fps)
+            _write_html(temp, frames, renderer, fps)
+        elif kind == ".pdf":
+            _write_handout(temp, renderer, show, target.name)
         elif kind == ".png":
-            _write_sheet(temp, frames, conv)
+            _write_sheet(temp, frames, renderer)
         else:
             _write_folder(temp, frames, len(renderer))
     if kind == "folder":
@@ -177,21 +186,6 @@ def _frames(renderer: FrameRenderer, show: bool, label: str) -> Iterator[Image.I
             bar.update()
 
 
-def caption(step: Step) -> str:
-    """The step's sum in one line, labelled as on the frame: ``out[i, j] = w×x + … = sum``.
-
-    >>> import numpy as np
-    >>> conv = Convolution([[1, 2], [3, 4]], [[1, 0], [0, 2]])
-    >>> caption(conv.step(0))
-    'out[0, 0] = 1×1 + 0×2 + 0×3 + 2×4 = 9'
-    """
-    if step.window.ndim == 2:
-        return sum_label(step) + arithmetic(step)
-    # every channel's sum shares the player's one caption line, so the middle terms give way
-    channels = range(step.window.shape[2])
-    return "; ".join(sum_label(step, c) + arithmetic(step, channel=c, max_terms=4) for c in channels)
-
-
 # -- writers -----------------------------------------------------------------------
 
 
@@ -239,21 +233,33 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
                 stream.close()
 
 
-def _write_html(temp: Path, frames: Iterator[Image.Image], conv: Convolution, fps: float) -> None:
+def _write_html(temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer, fps: float) -> None:
     from .html import html_player  # the player page is only needed for .html
 
-    captions = [caption(step) for step in conv.steps()]
-    text = html_player(list(frames), fps=fps, title=conv.describe(), captions=captions)
+    builder = renderer.builder
+    captions = [builder.caption(index) for index in range(len(builder))]
+    text = html_player(list(frames), fps=fps, title=renderer.op.describe(), captions=captions)
     temp.write_text(text, encoding="utf-8")
 
 
-def _write_sheet(temp: Path, frames: Iterator[Image.Image], conv: Convolution) -> None:
-    cols = conv.output_shape[1]
-    columns = cols if cols <= _SHEET_MAX_COLUMNS else math.ceil(math.sqrt(conv.num_steps))
-    panels = [
-        (f"step {step.index + 1}: out[{step.out_index[0]}, {step.out_index[1]}]", frame.convert("RGB"))
-        for step, frame in zip(conv.steps(), frames, strict=True)
-    ]
+def _write_handout(temp: Path, renderer: FrameRenderer, show: bool, label: str) -> None:
+    from .vector import write_pdf  # fpdf2 loads only for PDF
+
+    builder = renderer.builder
+    with tqdm(total=len(builder), desc=label, unit="page", disable=not show, leave=False, file=sys.stderr) as bar:
+        scenes = []
+        for index in range(len(builder)):
+            scenes.append(builder.scene(index))
+            bar.update()
+    write_pdf(temp, scenes, title=renderer.op.describe())
+
+
+def _write_sheet(temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer) -> None:
+    builder = renderer.builder
+    cols = builder.sheet_columns()
+    columns = cols if cols <= _SHEET_MAX_COLUMNS else math.ceil(math.sqrt(len(builder)))
+    labels = (builder.step_label(index) for index in range(len(builder)))
+    panels = [(label, frame.convert("RGB")) for label, frame in zip(labels, frames, strict=True)]
     contact_sheet(panels, columns=columns).save(temp, format="PNG")
 
 

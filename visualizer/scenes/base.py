@@ -154,6 +154,18 @@ class SceneBuilder:
         """Every fill and every (ink, background) text pair a moving item may use, so palettes are complete."""
         raise NotImplementedError
 
+    def caption(self, index: int) -> str:
+        """The step in one line of text (the HTML player's caption)."""
+        raise NotImplementedError
+
+    def step_label(self, index: int) -> str:
+        """A short name of the step for a contact sheet: "step 5: out[1, 1]" (humans count from 1)."""
+        raise NotImplementedError
+
+    def sheet_columns(self) -> int:
+        """How many columns a contact sheet of every step has (the output's, so it mirrors the output)."""
+        raise NotImplementedError
+
     def check_index(self, index: int) -> int:
         """``index`` as a step number 0…n-1 (negative counts from the end); the operation checks it."""
         return self.op.step(index).index

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..convolution import Convolution
 from ..geometry import window_taps
-from ..text import arithmetic, channel_names, display_number, sum_label
+from ..text import arithmetic, caption, channel_names, display_number, sum_label
 from .base import SceneBuilder, pack, pair_text, text_width, widest
 from .items import Box, Font, Grid, Item, Polygon, Text, apply
 from .oblique import Oblique
@@ -438,6 +438,16 @@ class ConvolutionScene(SceneBuilder):
             if len(lines) <= ARITHMETIC_LINES:
                 return lines
         return lines[:ARITHMETIC_LINES]
+
+    def caption(self, index: int) -> str:
+        return caption(self.conv.step(index))
+
+    def step_label(self, index: int) -> str:
+        step = self.conv.step(index)
+        return f"step {step.index + 1}: out[{step.out_index[0]}, {step.out_index[1]}]"
+
+    def sheet_columns(self) -> int:
+        return self.conv.output_shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
         c = self.colours
