@@ -208,6 +208,12 @@ def add_style_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="leave the values out: conv_arithmetic's plain look",
     )
+    group.add_argument(
+        "--layout",
+        default="flat",
+        choices=["flat", "oblique"],
+        help="flat panels, or conv_arithmetic's oblique planes (output above input)",
+    )
     group.add_argument("--fps", default=2.0, type=float, help="frames per second, up to 50 (default 2)")
     group.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -266,8 +272,8 @@ def _animate_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         default="convolution.gif",
         metavar="PATH",
-        help="FILE.gif, FILE.mp4 (needs ffmpeg), FILE.html, FILE.png (contact sheet), "
-        "or a folder for numbered PNG frames (default convolution.gif)",
+        help="FILE.gif, FILE.mp4 (needs ffmpeg), FILE.html, FILE.pdf (a handout, one page per step), "
+        "FILE.png (contact sheet), or a folder for numbered PNG frames (default convolution.gif)",
     )
 
 
@@ -275,9 +281,8 @@ def _cmd_animate(args: argparse.Namespace) -> None:
     from .render.export import save_animation
 
     conv = conv_from_args(args)
-    path = save_animation(
-        conv, args.output, fps=args.fps, progress=False if args.quiet else None, theme=args.theme, numbers=args.numbers
-    )
+    style = {"theme": args.theme, "numbers": args.numbers, "layout": args.layout}
+    path = save_animation(conv, args.output, fps=args.fps, progress=False if args.quiet else None, **style)
     steps = f"{conv.num_steps} step" + ("s" if conv.num_steps != 1 else "")
     print(f"wrote {path} ({steps}: {conv.describe()})")
 
@@ -302,7 +307,8 @@ def _present_arguments(parser: argparse.ArgumentParser) -> None:
 def _cmd_present(args: argparse.Namespace) -> None:
     from .presenter import present  # matplotlib's window toolkit loads only for this command
 
-    present(conv_from_args(args), theme=args.theme, numbers=args.numbers, fps=args.fps, seed=args.seed)
+    style = {"theme": args.theme, "numbers": args.numbers, "layout": args.layout}
+    present(conv_from_args(args), fps=args.fps, seed=args.seed, **style)
 
 
 def _photo_arguments(parser: argparse.ArgumentParser, output: str) -> None:

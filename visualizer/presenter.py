@@ -46,6 +46,7 @@ KEYS = (
     ("k", "next kernel"),
     ("m", "pad mode: " + ", ".join(PAD_MODES)),
     ("r", "new random input"),
+    ("l", "layout: flat, oblique"),
     ("g", "save this animation as a GIF"),
     *SLIDE_KEYS[4:],
     ("q  Esc", "quit"),
@@ -101,6 +102,7 @@ class PresenterState:
         numbers: bool = True,
         fps: float = 2,
         seed: int | None = None,
+        layout: str = "flat",
     ):
         if not isinstance(conv, Convolution):
             raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
@@ -109,6 +111,7 @@ class PresenterState:
         self.conv = conv
         self.theme = theme
         self.numbers = bool(numbers)
+        self.layout = layout
         self.fps = fps
         self.step = 0
         self.playing = False
@@ -118,7 +121,7 @@ class PresenterState:
         self.problem = False  # the message says a change was refused
         self.saved: Path | None = None
         self._rng = np.random.default_rng(seed)
-        self._renderer = FrameRenderer(conv, theme=theme, numbers=self.numbers)
+        self._renderer = self._render(conv)
         self._keys: dict[str, Callable[[], None]] = {
             " ": lambda: setattr(self, "playing", not self.playing),
             "right": lambda: self._go(self.step + 1),
@@ -135,6 +138,7 @@ class PresenterState:
             "k": self._next_kernel,
             "m": lambda: self._change("pad_mode", _next(list(PAD_MODES), self.conv.pad_mode)),
             "r": self._random_input,
+            "l": self._toggle_layout,
             "g": self.save_gif,
             "h": lambda: setattr(self, "help", not self.help),
             "q": lambda: setattr(self, "quit", True),
@@ -182,7 +186,8 @@ class PresenterState:
         from .render.export import save_animation
 
         path = Path.cwd() / self.gif_name()
-        save_animation(self.conv, path, fps=self.fps, theme=self.theme, numbers=self.numbers, progress=False)
+        style = {"theme": self.theme, "numbers": self.numbers, "layout": self.layout}
+        save_animation(self.conv, path, fps=self.fps, progress=False, **style)
         self.saved = path
         self.message = f"saved {path.name}"
         print(f"saved {path}")
@@ -198,15 +203,22 @@ class PresenterState:
         slower = [s for s in SPEEDS if s < self.fps] or [SPEEDS[0]]
         self.fps = faster[0] if direction > 0 else slower[-1]
 
+    def _render(self, conv: Convolution) -> FrameRenderer:
+        return FrameRenderer(conv, theme=self.theme, numbers=self.numbers, layout=self.layout)
+
     def _toggle_numbers(self) -> None:
         self.numbers = not self.numbers
-        self._renderer = FrameRenderer(self.conv, theme=self.theme, numbers=self.numbers)
+        self._renderer = self._render(self.conv)
+
+    def _toggle_layout(self) -> None:
+        self.layout = "oblique" if self.layout == "flat" else "flat"
+        self._renderer = self._render(self.conv)
 
     def _change(self, name: str, value: Any) -> None:
         """Replace one parameter; a combination that cannot work leaves everything as it was."""
         try:
             conv = self.conv.replace(**{name: value})
-            renderer = FrameRenderer(conv, theme=self.theme, numbers=self.numbers)
+            renderer = self._render(conv)
         except (ValueError, TypeError) as error:
             label = name.replace("_", " ")
             shown = value if isinstance(value, int | str) else "×".join(map(str, np.shape(value)))
@@ -323,6 +335,7 @@ def present(
     numbers: bool = True,
     fps: float = 2,
     seed: int | None = None,
+    layout: str = "flat",
 ) -> PresenterState:
     """Open the classroom window for ``conv``; returns its final state when it is closed.
 
@@ -337,7 +350,7 @@ def present(
     >>> vz.present is present
     True
     """
-    state = PresenterState(conv, theme=theme, numbers=numbers, fps=fps, seed=seed)
+    state = PresenterState(conv, theme=theme, numbers=numbers, fps=fps, seed=seed, layout=layout)
     import matplotlib.pyplot as plt
 
     _window_backend(plt)

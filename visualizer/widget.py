@@ -21,6 +21,7 @@ from .examples import VALUE_SOURCES, example_values
 from .kernels import KERNELS, kernel, kernel_name
 from .render.frame import FrameRenderer
 from .render.style import THEMES
+from .scenes import LAYOUTS
 from .text import arithmetic, channel_names, display_number
 
 CUSTOM = "custom"
@@ -54,6 +55,8 @@ class Stepper(widgets.VBox):
         Write the values in the cells.
     fps : int
         Steps per second when playing (1…10).
+    layout : str
+        "flat" or "oblique" (conv_arithmetic's tilted planes).
 
     Attributes
     ----------
@@ -66,7 +69,7 @@ class Stepper(widgets.VBox):
     values, rows, cols, seed
         The input: as given, random 0…9 (with a seed, as ``convviz --values random``), a ramp
         0, 1, 2, … or a crop of the sample photo.
-    numbers, theme
+    numbers, theme, layout_choice
         The look.
     picture, status, explanation, message
         The frame (PNG), "step k/n · sum s" (set after drawing), the step as text, and
@@ -87,7 +90,9 @@ class Stepper(widgets.VBox):
     'step 1/1 · sum 45'
     """
 
-    def __init__(self, conv: Convolution, *, theme: str = "default", numbers: bool = True, fps: int = 2):
+    def __init__(
+        self, conv: Convolution, *, theme: str = "default", numbers: bool = True, fps: int = 2, layout: str = "flat"
+    ):
         if not isinstance(conv, Convolution):
             raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
         if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 10:
@@ -99,7 +104,7 @@ class Stepper(widgets.VBox):
         self._changes: dict[str, Any] = {}  # every parameter changed so far, tried together
         self._given = conv.image
         self._kernel = conv.kernel
-        self._renderer = FrameRenderer(conv, theme=theme, numbers=numbers)
+        self._renderer = FrameRenderer(conv, theme=theme, numbers=numbers, layout=layout)
         self._syncing = False  # True while the code (not the learner) sets the weight grid
 
         self._build_stepping(fps)
@@ -107,7 +112,8 @@ class Stepper(widgets.VBox):
         self._build_input(conv)
         self.numbers = widgets.Checkbox(value=numbers, description="numbers in cells")
         self.theme = widgets.Dropdown(options=list(THEMES), value=theme, description="theme")
-        for control in (self.numbers, self.theme):
+        self.layout_choice = widgets.ToggleButtons(options=list(LAYOUTS), value=layout, description="layout")
+        for control in (self.numbers, self.theme, self.layout_choice):
             control.observe(self._restyle, "value")
 
         # its own size: in a flex row the picture would otherwise be squeezed or stretched to the text's height
@@ -124,7 +130,7 @@ class Stepper(widgets.VBox):
                 widgets.VBox([self.stride, self.padding, self.pad_mode, self.dilation, self.clip]),
                 widgets.VBox([widgets.HBox([self.kernel_name, self.kernel_size]), self._weights_box]),
                 widgets.VBox([self.values, self.rows, self.cols, self.seed]),
-                widgets.VBox([self.numbers, self.theme]),
+                widgets.VBox([self.numbers, self.theme, self.layout_choice]),
             ],
             titles=("Convolution", "Kernel", "Input", "Look"),
         )
@@ -313,7 +319,7 @@ class Stepper(widgets.VBox):
         self._changes.update(changes)
         try:
             conv = self._origin.replace(**self._changes)
-            renderer = FrameRenderer(conv, theme=self.theme.value, numbers=self.numbers.value)
+            renderer = self._render(conv)
         except (ValueError, TypeError) as error:
             self.message.value = (
                 "<div style='line-height:1.4;padding:4px 8px;background:#fdf6e3;border-left:4px solid #cb4b16'>"
@@ -326,8 +332,11 @@ class Stepper(widgets.VBox):
         self.conv, self._renderer = conv, renderer
         self._restep()
 
+    def _render(self, conv: Convolution) -> FrameRenderer:
+        return FrameRenderer(conv, theme=self.theme.value, numbers=self.numbers.value, layout=self.layout_choice.value)
+
     def _restyle(self, change: Any = None) -> None:
-        self._renderer = FrameRenderer(self.conv, theme=self.theme.value, numbers=self.numbers.value)
+        self._renderer = self._render(self.conv)
         self._show()
 
     def _restep(self) -> None:
@@ -348,7 +357,14 @@ class Stepper(widgets.VBox):
 
 
 def interact(
-    image: Any, kernel: Any, *, theme: str = "default", numbers: bool = True, fps: int = 2, **conv_params: Any
+    image: Any,
+    kernel: Any,
+    *,
+    theme: str = "default",
+    numbers: bool = True,
+    fps: int = 2,
+    layout: str = "flat",
+    **conv_params: Any,
 ) -> Stepper:
     """A :class:`Stepper` for ``Convolution(image, kernel, **conv_params)``.
 
@@ -357,7 +373,7 @@ def interact(
     >>> interact([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]], stride=2).status.value
     'step 1/1 · sum 6'
     """
-    return Stepper(Convolution(image, kernel, **conv_params), theme=theme, numbers=numbers, fps=fps)
+    return Stepper(Convolution(image, kernel, **conv_params), theme=theme, numbers=numbers, fps=fps, layout=layout)
 
 
 def _explain(conv: Convolution, step: Step) -> str:
