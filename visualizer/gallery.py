@@ -39,6 +39,8 @@ class Animation:
         or "photo" (``uint8`` pixels of the sample photo).
     numbers : bool
         Values written in the cells (False: conv_arithmetic's plain look).
+    layout : str
+        "flat" (panels side by side) or "oblique" (conv_arithmetic's tilted planes).
     about : str
         One sentence for the README.
 
@@ -58,6 +60,7 @@ class Animation:
     clip: ClipSpec = None
     values: str = "random"
     numbers: bool = True
+    layout: str = "flat"
     about: str = ""
 
     def convolution(self) -> Convolution:
@@ -103,7 +106,9 @@ GALLERY: tuple[Animation, ...] = (
             stride=stride,
             dilation=dilation,
             numbers=numbers,
-            about=f"conv_arithmetic's {name}" + (", with the numbers" if numbers else ", plain"),
+            # the plain ones in conv_arithmetic's own oblique look, to compare frame by frame
+            layout="flat" if numbers else "oblique",
+            about=f"conv_arithmetic's {name}" + (", with the numbers" if numbers else ", plain and oblique"),
         )
         for name, size, kernel, padding, stride, dilation in _CONV_ARITHMETIC
         for numbers in (False, True)
@@ -162,13 +167,38 @@ def render_gallery(
     rows = []
     for entry in entries:
         conv = entry.convolution()
-        paths.append(save_animation(conv, folder / f"{entry.name}.gif", numbers=entry.numbers, progress=progress))
+        style = {"numbers": entry.numbers, "layout": entry.layout}
+        paths.append(save_animation(conv, folder / f"{entry.name}.gif", progress=progress, **style))
         rows.append(_table_row(entry, conv))
     readme = folder / "README.md"
     with atomic_write(readme) as temp:
         pictures = "\n".join(f"### {e.name}\n\n{e.about}.\n\n![{e.name}]({e.name}.gif)\n" for e in entries)
-        temp.write_text(_README.format(rows="\n".join(rows), pictures=pictures), encoding="utf-8")
+        text = _README.format(rows="\n".join(rows), beside=_beside(entries), pictures=pictures)
+        temp.write_text(text, encoding="utf-8")
     return [*paths, readme]
+
+
+# conv_arithmetic's own GIFs, shown beside ours in the README (read on the web, never fetched by the package)
+_THEIRS = "https://raw.githubusercontent.com/vdumoulin/conv_arithmetic/master/gif/{}.gif"
+_BESIDE = ("no_padding_no_strides", "full_padding_no_strides", "padding_strides")
+
+
+def _beside(entries: tuple[Animation, ...]) -> str:
+    names = [name for name in _BESIDE if any(e.name == name for e in entries)]
+    if not names:
+        return ""
+    head = "| | " + " | ".join(name.replace("_", " ") for name in names) + " |"
+    rule = "|---" * (len(names) + 1) + "|"
+    ours = "| here | " + " | ".join(f"![{n}]({n}.gif)" for n in names) + " |"
+    theirs = "| conv_arithmetic | " + " | ".join(f"![{n}, conv_arithmetic]({_THEIRS.format(n)})" for n in names) + " |"
+    return "\n".join(["## Beside conv_arithmetic", "", _BESIDE_TEXT, "", head, rule, ours, theirs, ""])
+
+
+_BESIDE_TEXT = (
+    "The plain entries use conv_arithmetic's oblique look: the input plane below, the output plane above it, "
+    "lines from the footprint's corners to the current output cell. They have the same frames in the same order "
+    "as conv_arithmetic's GIFs (Dumoulin & Visin, *A guide to convolution arithmetic for deep learning*, 2016)."
+)
 
 
 def _table_row(entry: Animation, conv: Convolution) -> str:
@@ -210,6 +240,7 @@ Padding `same (top, bottom, left, right)` lists the pads the rule chose.
 |---|---|---|---|---|---|---|---|
 {rows}
 
+{beside}
 ## The animations
 
 {pictures}"""
