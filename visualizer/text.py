@@ -126,3 +126,37 @@ def caption(step: Step) -> str:
     # every channel's sum shares the player's one caption line, so the middle terms give way
     channels = range(step.window.shape[2])
     return "; ".join(sum_label(step, c) + arithmetic(step, channel=c, max_terms=4) for c in channels)
+
+
+def parameters(conv) -> list[str]:
+    """The convolution's parameters as a frame's header lists them, one phrase each.
+
+    >>> from visualizer import Convolution
+    >>> parameters(Convolution(np.zeros((4, 5), np.uint8), np.ones((3, 3)), stride=2, padding="same"))
+    ['input 4×5 uint8', 'kernel 3×3', 'stride 2', 'padding same (top 0 bottom 1 left 1 right 1, zeros)', 'dilation 1']
+    """
+    shape = "×".join(map(str, conv.image.shape))
+    # name the type only where it matters, e.g. 8-bit pixels that clamp at 255
+    dtype = "" if conv.image.dtype in (np.int64, np.float64) else f" {conv.image.dtype}"
+    kernel = "×".join(map(str, conv.kernel.shape))
+    pads = conv.pads
+    amount = str(pads[0]) if len(set(pads)) == 1 else "top {} bottom {} left {} right {}".format(*pads)
+    name = f"{conv.padding} " if isinstance(conv.padding, str) else ""
+    zeros = conv.pad_mode == "zeros"
+    mode = f"value {display_number(conv.pad_value)}" if zeros and conv.pad_value else conv.pad_mode
+    padding = f"padding {name}({amount}, {mode})" if any(pads) else f"padding {name or '0'}".strip()
+    parts = [
+        f"input {shape}{dtype}",
+        f"kernel {kernel}" + (" flipped (true convolution)" if conv.flip_kernel else ""),
+        f"stride {_pair(conv.stride)}",
+        padding,
+        f"dilation {_pair(conv.dilation)}",
+    ]
+    if conv.clip_range is not None:
+        low, high = conv.clip_range
+        parts.append(f"clip {display_number(low)}…{display_number(high)}")
+    return parts
+
+
+def _pair(p: tuple[int, int]) -> str:
+    return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"

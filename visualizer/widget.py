@@ -16,13 +16,14 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .convolution import PAD_MODES, Convolution, Step
+from .convolution import PAD_MODES, Convolution
 from .examples import VALUE_SOURCES, example_values
+from .explain import explain, sum_text
 from .kernels import KERNELS, kernel, kernel_name
 from .render.frame import FrameRenderer
 from .render.style import THEMES
 from .scenes import LAYOUTS
-from .text import arithmetic, channel_names, display_number
+from .text import channel_names
 
 CUSTOM = "custom"
 GIVEN = "as given"
@@ -352,8 +353,8 @@ class Stepper(widgets.VBox):
         # speed over size: the PNG only travels to the browser next door
         self._renderer.frame(index).save(buffer, format="png", compress_level=1)
         self.picture.value = buffer.getvalue()
-        self.explanation.value = _explain(self.conv, step)
-        self.status.value = f"step {index + 1}/{self.conv.num_steps} · sum {_sum_text(step)}"
+        self.explanation.value = explain(self.conv, step)
+        self.status.value = f"step {index + 1}/{self.conv.num_steps} · sum {sum_text(step)}"
 
 
 def interact(
@@ -374,55 +375,3 @@ def interact(
     'step 1/1 · sum 6'
     """
     return Stepper(Convolution(image, kernel, **conv_params), theme=theme, numbers=numbers, fps=fps, layout=layout)
-
-
-def _explain(conv: Convolution, step: Step) -> str:
-    """The step as HTML: where the window is, the products, the sum, the clipped value, the formula."""
-    (i, j), (r, c) = step.out_index, step.origin
-    parts = [
-        f"<b>output [{i}, {j}]</b> · window's top-left at row {r}, column {c}"
-        + (" of the padded input" if any(conv.pads) else " of the input")
-    ]
-    channels = range(conv.channels) if conv.channels else [None]
-    for channel in channels:
-        window, weights = step.window, step.kernel
-        if channel is not None:
-            window = window[..., channel]
-            weights = weights[..., channel] if weights.ndim == 3 else weights
-            parts.append(f"<b>{channel_names(conv.channels)[channel]}</b>")
-        parts.append(_products_table(weights, window))
-        parts.append(f"<code>{html.escape(arithmetic(step, channel=channel, max_terms=12))}</code>")
-    if conv.clip_range is not None:
-        low, high = (display_number(v) for v in conv.clip_range)
-        verdict = "clipped" if step.is_clipped else "inside the range, kept"
-        parts.append(f"clamped to {low}…{high}: {_plain_text(step.clipped_value)} ({verdict})")
-    parts.append("<br>".join(html.escape(line) for line in conv.formula()))
-    parts.append(f"<small>{html.escape(conv.describe())}</small>")
-    # the widget's own line height (one control's height) would spread the text thin
-    return "".join(f"<div style='line-height:1.4;margin-bottom:8px'>{part}</div>" for part in parts)
-
-
-def _products_table(weights: np.ndarray, window: np.ndarray) -> str:
-    cells = (
-        "<tr>"
-        + "".join(
-            "<td style='padding:1px 6px;text-align:right;border:1px solid #ccc'>"
-            f"{display_number(w)}×{display_number(x)}"
-            f"<br><b>{display_number(w * x)}</b></td>"
-            for w, x in zip(weight_row, window_row, strict=True)
-        )
-        + "</tr>"
-        for weight_row, window_row in zip(weights, window, strict=True)
-    )
-    return f"<table style='border-collapse:collapse;font-family:monospace'>{''.join(cells)}</table>"
-
-
-def _plain_text(value: Any) -> str:
-    values = np.atleast_1d(value)
-    text = ", ".join(display_number(v) for v in values)
-    return f"({text})" if values.size > 1 else text
-
-
-def _sum_text(step: Step) -> str:
-    text = _plain_text(step.value)
-    return text + (f" → {_plain_text(step.clipped_value)}" if step.is_clipped else "")

@@ -27,8 +27,9 @@ import numpy as np
 
 from ..convolution import Convolution
 from ..geometry import window_taps
-from ..text import arithmetic, caption, channel_names, display_number, sum_label
-from .base import SceneBuilder, pack, pair_text, text_width, widest
+from ..text import arithmetic, caption, channel_names, display_number, parameters, sum_label
+from .base import SceneBuilder, pack, text_width, widest
+from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text, apply
 from .oblique import Oblique
 
@@ -58,10 +59,7 @@ class ConvolutionScene(SceneBuilder):
         planes = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
         self.weights = [[[display_number(w) for w in row] for row in k] for k in planes]
         self.oblique = Oblique(self) if self.layout == "oblique" else None
-        if self.oblique:
-            self.oblique.arrange()
-        else:
-            self._arrange_flat()
+        (self.oblique or Flat(self)).arrange()
         self._build_still()
         self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
 
@@ -114,7 +112,9 @@ class ConvolutionScene(SceneBuilder):
     def header_top(self, width: int) -> int:
         """Wrap the header to ``width`` px; the y where the panels may start."""
         t = self.theme
-        self.header = self._header_lines(width - 2 * t.margin) if self.numbers else []
+        face, wrap = self.text_font, width - 2 * t.margin
+        parts, formula = parameters(self.conv), list(self.conv.formula())
+        self.header = pack(parts, face, wrap, " · ", "") + pack(formula, face, wrap, "    ", "") if self.numbers else []
         return t.margin + len(self.header) * self.line_height + (t.margin // 2 if self.header else 0)
 
     def grid(self, name: str, x: int, y: int, rows: int, cols: int, *, padding: bool = False, plane: int = 0) -> Grid:
@@ -127,53 +127,6 @@ class ConvolutionScene(SceneBuilder):
         )
         self.grids[name] = grid
         return grid
-
-    def _arrange_flat(self) -> None:
-        conv, t = self.conv, self.theme
-        padded_rows, padded_cols = conv.padded.shape[:2]
-        out_rows, out_cols = conv.output_shape
-        cell, lw, band = self.cell, t.line_width, self.panel_band()
-        title_height = round(t.title_size * 1.6) if self.numbers else 0
-        in_w, in_h = band + padded_cols * cell + lw, band + padded_rows * cell + lw
-        out_w, out_h = band + out_cols * cell + lw, band + out_rows * cell + lw
-        column = max(in_w, out_w)
-        # widths first: the header wraps to the frame's width, and its height places the panels
-        if self.colour_image:
-            right = t.margin + self.channels * (column + t.gap) - t.gap + (t.gap + out_w if self.rgb else 0)
-        else:
-            right = t.margin + in_w + t.gap + out_w
-        width = max(right + t.margin, self.min_width())
-        y = self.header_top(width)
-        self.titles: list[tuple[float, float, str, str]] = []
-        if not self.colour_image:
-            top = y + title_height
-            body = max(in_h, out_h)
-            iy, ox, oy = top + (body - in_h) // 2, t.margin + in_w + t.gap, top + (body - out_h) // 2
-            self.grid("input", t.margin + band, iy + band, padded_rows, padded_cols, padding=True)
-            self.grid("output", ox + band, oy + band, out_rows, out_cols)
-            self.titles += [
-                (t.margin, iy - title_height, self.input_title_of(0), "input"),
-                (ox, oy - title_height, self.output_title(0), "output"),
-            ]
-            bottom = top + body
-        else:
-            in_top = y + title_height
-            out_top = in_top + in_h + t.gap // 2 + title_height
-            for c in range(self.channels):
-                x = t.margin + c * (column + t.gap)
-                ix, ox = x + (column - in_w) // 2, x + (column - out_w) // 2
-                self.grid(self.input_name(c), ix + band, in_top + band, padded_rows, padded_cols, padding=True)
-                self.grid(self.output_name(c), ox + band, out_top + band, out_rows, out_cols)
-                self.titles += [
-                    (ix, y, self.input_title_of(c), self.input_name(c)),
-                    (ox, out_top - title_height, self.output_title(c), self.output_name(c)),
-                ]
-            if self.rgb:
-                cx = t.margin + self.channels * (column + t.gap)
-                self.grid("combined", cx + band, out_top + band, out_rows, out_cols)
-                self.titles.append((cx, out_top - title_height, self.output_title(self.channels), "combined"))
-            bottom = out_top + out_h
-        self.finish(width, bottom)
 
     def finish(self, width: int, bottom: int) -> None:
         """Place the clamping legend and the arithmetic lines under ``bottom``; set the frame size."""
@@ -203,32 +156,6 @@ class ConvolutionScene(SceneBuilder):
             return "combined output"
         return f"{channel_names(self.channels)[channel]}: output"
 
-    def _header_lines(self, width: int) -> list[str]:
-        """The parameters, then the output-size formula with the numbers, wrapped to ``width`` px."""
-        conv = self.conv
-        shape = "×".join(map(str, conv.image.shape))
-        # name the type only where it matters, e.g. 8-bit pixels that clamp at 255
-        dtype = "" if conv.image.dtype in (np.int64, np.float64) else f" {conv.image.dtype}"
-        kernel = "×".join(map(str, conv.kernel.shape))
-        pads = conv.pads
-        amount = str(pads[0]) if len(set(pads)) == 1 else "top {} bottom {} left {} right {}".format(*pads)
-        name = f"{conv.padding} " if isinstance(conv.padding, str) else ""
-        zeros = conv.pad_mode == "zeros"
-        mode = f"value {display_number(conv.pad_value)}" if zeros and conv.pad_value else conv.pad_mode
-        padding = f"padding {name}({amount}, {mode})" if any(pads) else f"padding {name or '0'}".strip()
-        parts = [
-            f"input {shape}{dtype}",
-            f"kernel {kernel}" + (" flipped (true convolution)" if conv.flip_kernel else ""),
-            f"stride {pair_text(conv.stride)}",
-            padding,
-            f"dilation {pair_text(conv.dilation)}",
-        ]
-        if conv.clip_range is not None:
-            low, high = conv.clip_range
-            parts.append(f"clip {display_number(low)}…{display_number(high)}")
-        face = self.text_font
-        return pack(parts, face, width, " · ", "") + pack(list(conv.formula()), face, width, "    ", "")
-
     # -- still parts -----------------------------------------------------------------------
 
     def _build_still(self) -> None:
@@ -243,11 +170,14 @@ class ConvolutionScene(SceneBuilder):
             for r, col in np.ndindex(grid.rows, grid.cols):
                 if not self.conv.is_padding(r, col):
                     out.append(Box(grid.interior(r, col), c.input, plane=grid.plane, tag=("cell", grid.name, r, col)))
-                if self.numbers:
-                    out.append(self.input_value(grid, channel, r, col, shaded=False))
+            # lines before values: upright numbers on a tilted plane may reach over a line, never under it
             out.append(grid)
+            if self.numbers:
+                out.extend(
+                    self.input_value(grid, channel, r, col, False) for r, col in np.ndindex(grid.rows, grid.cols)
+                )
         if self.numbers and not self.oblique:
-            out.extend(self._indices())
+            out.extend(Flat(self).indices())
         if self.legend_y is not None:
             size, y = max(6, self.cell // 5), self.legend_y + (self.line_height - t.text_size) // 2
             out.append(Polygon(((t.margin, y), (t.margin + size, y), (t.margin + size, y + size)), c.chip))
@@ -271,23 +201,6 @@ class ConvolutionScene(SceneBuilder):
     def output_grids(self) -> list[Grid]:
         names = [self.output_name(c) for c in range(self.channels)] + (["combined"] if self.rgb else [])
         return [self.grids[name] for name in names]
-
-    def _indices(self) -> list[Item]:
-        """Zero-based row and column numbers beside each grid: the input's own (none on padding), the output's."""
-        top, _, left, _ = self.conv.pads
-        h, w = self.conv.image.shape[:2]
-        muted, bg, face, gap = self.colours.muted, self.background, self.weight_font, self.theme.line_width + 3
-        spans = [(self.grids[self.input_name(c)], top, left, h, w) for c in range(self.channels)]
-        spans += [(self.grids[self.output_name(c)], 0, 0, *self.conv.output_shape) for c in range(self.channels)]
-        items: list[Item] = []
-        for grid, row0, col0, rows, cols in spans:
-            for r in range(rows):
-                xy = (grid.x - gap, grid.centre(row0 + r, 0)[1])
-                items.append(Text(xy, str(r), face, muted, bg, "rm", tag=("index", grid.name, "row", r)))
-            for col in range(cols):
-                xy = (grid.centre(0, col0 + col)[0], grid.y - gap)
-                items.append(Text(xy, str(col), face, muted, bg, "md", tag=("index", grid.name, "col", col)))
-        return items
 
     def value_style(self, r: int, c: int, shaded: bool) -> tuple[Font, Any, Any]:
         """Font, text colour and fill of input cell (r, c), plain or under the footprint."""
