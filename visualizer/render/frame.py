@@ -88,8 +88,9 @@ class FrameRenderer:
 
         ``area`` is "input" (``row``, ``col`` in padded coordinates), "output" or,
         for colour images, "combined" (the colour output); ``channel`` picks the
-        panel of a colour image. On a tilted plane the box is a small square
-        around the cell's centre.
+        panel of a colour image. On a tilted plane (the oblique layout) the box
+        is a small square near the cell's top-left corner, clear of its value
+        (centre) and weight (bottom-right), where the cell's fill shows.
 
         >>> import numpy as np
         >>> from visualizer import Convolution
@@ -113,9 +114,9 @@ class FrameRenderer:
         matrix = self.builder.planes[grid.plane]
         if grid.plane == 0:
             return grid.interior(row, col)
-        x, y = (round(v) for v in apply(matrix, grid.centre(row, col)))
-        half = max(1, grid.cell // 8)
-        return (x - half, y - half, x + half, y + half)
+        x0, y0, x1, y1 = grid.interior(row, col)
+        x, y = (round(v) for v in apply(matrix, (x0 + 0.2 * (x1 - x0), y0 + 0.2 * (y1 - y0))))
+        return (x - 2, y - 2, x + 2, y + 2)
 
 
 def _channel_of(name: str) -> int:
