@@ -151,7 +151,10 @@ def _use(player: Player, how: str, control: str) -> None:
 def test_stepping_shows_each_step_frame_and_caption(open_player, how):
     player = open_player()
     player.assert_slide(0)
-    for control, expected in [("forward", 1), ("forward", 2), ("back", 1), ("last", COUNT - 1), ("first", 0)]:
+    visits = [("forward", 1), ("forward", 2), ("back", 1), ("last", COUNT - 1), ("first", 0)]
+    # at either end a step stays put, as on the slider, in the widget and the presenter
+    visits += [("back", 0), ("last", COUNT - 1), ("forward", COUNT - 1), ("back", COUNT - 2)]
+    for control, expected in visits:
         _use(player, how, control)
         player.assert_slide(expected)
 
