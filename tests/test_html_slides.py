@@ -1,4 +1,4 @@
-"""The HTML slides in headless Chromium: keys step and play, f goes full screen, nothing is fetched."""
+"""The HTML slides' text: self-contained, escaped, read back intact in Chromium (controls: test_html_player)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import numpy as np
 import pytest
 from browser import chromium
 from PIL import Image, ImageDraw
-from scipy import signal
 
-from visualizer import Convolution, save_animation
 from visualizer.render.html import html_player
 
 TITLE = "test <slides> & an http://address"
@@ -39,83 +37,28 @@ def slides(tmp_path, monkeypatch):
 
 def _shown(page) -> dict:
     return page.evaluate(
-        """() => ({index: Number(document.getElementById('frame').dataset.index),
-                   src: document.getElementById('frame').src,
-                   caption: document.getElementById('caption').textContent,
+        """() => ({caption: document.getElementById('caption').textContent,
                    counter: document.getElementById('counter').textContent})"""
     )
 
 
 @pytest.mark.browser
-def test_keys_step_play_and_full_screen_offline(slides):
+def test_title_and_captions_read_back_as_text_offline(slides):
     path, captions = slides
-    page_text = path.read_text(encoding="utf-8")
-    frames = page_text.split('"frames": [', 1)[1].split("]", 1)[0].replace('"', "").split(", ")
     requests = []
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 800, "height": 600})
         page.on("request", lambda request: requests.append(request.url))
         page.goto(path.as_uri())
-        assert page.title() == TITLE
-        first = _shown(page)
-        assert (first["index"], first["caption"], first["counter"]) == (0, captions[0], "1 / 5")
-
+        assert page.title() == TITLE and page.text_content("h1") == TITLE
+        assert _shown(page)["caption"] == captions[0]
         page.keyboard.press("ArrowRight")
         shown = _shown(page)
-        assert (shown["index"], shown["caption"], shown["counter"]) == (1, captions[1], "2 / 5")
-        assert shown["src"] == frames[1] != first["src"]
-
-        page.keyboard.press("ArrowLeft")
-        assert _shown(page)["index"] == 0
-        page.keyboard.press("End")
-        assert _shown(page)["caption"] == captions[4]
-        page.keyboard.press("Home")
-        assert _shown(page)["index"] == 0
-
-        assert page.text_content("#speed") == "4 fps"
-        page.keyboard.press("+")
-        assert page.text_content("#speed") == "6 fps"
-        page.keyboard.press("-")
-        page.keyboard.press("-")
-        assert page.text_content("#speed") == "3 fps"
-
-        page.keyboard.press(" ")  # play: the frame moves on by itself, then stops on a second space
-        page.wait_for_function("document.getElementById('frame').dataset.index !== '0'", timeout=5000)
-        page.keyboard.press(" ")
-        stopped = _shown(page)["index"]
-        page.wait_for_timeout(700)
-        assert _shown(page)["index"] == stopped
-
-        page.keyboard.press("h")
-        assert page.is_visible("#help")
-        page.keyboard.press("h")
-        assert not page.is_visible("#help")
-
-        page.keyboard.press("f")
-        page.wait_for_function("document.getElementById('player').classList.contains('fullscreen')", timeout=5000)
-        assert page.evaluate("document.fullscreenElement.id") == "player"
+        assert (shown["caption"], shown["counter"]) == (captions[1], "2 / 5")
+        assert page.locator("#caption b").count() == 0 and page.locator("a").count() == 0
 
     file_url = path.as_uri()
     assert requests and all(url == file_url or url.startswith("data:") for url in requests), requests
-
-
-@pytest.mark.browser
-def test_exported_slides_show_each_step_with_its_sum(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
-    image, kernel = np.arange(20).reshape(4, 5), np.array([[1, 0], [0, 2]])
-    path = save_animation(Convolution(image, kernel, stride=2), tmp_path / "conv.html", progress=False)
-    assert "http" not in path.read_text(encoding="utf-8").lower()
-    expected = signal.correlate2d(image, kernel, mode="valid")[::2, ::2]  # 2×2 outputs
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1024, "height": 700})
-        page.goto(path.as_uri())
-        for key, (i, j) in [(None, (0, 0)), ("ArrowRight", (0, 1)), ("ArrowRight", (1, 0)), ("End", (1, 1))]:
-            if key:
-                page.keyboard.press(key)
-            shown = _shown(page)
-            assert shown["index"] == i * 2 + j and shown["counter"] == f"{i * 2 + j + 1} / 4"
-            assert shown["caption"].startswith(f"out[{i}, {j}] = ")
-            assert shown["caption"].endswith(f" = {expected[i, j]}")
 
 
 def test_page_is_self_contained_text():

@@ -224,7 +224,8 @@ _PAGE = """<!DOCTYPE html>
     $("play-icon").setAttribute("d", on ? "M4 3h4v14H4zm8 0h4v14h-4z" : "M5 3v14l12-7z");
     schedule();
   }
-  function step(delta) { play(false); show(state.index + delta); }
+  // by hand a step stops at either end, as the slider does; only playing goes round
+  function step(delta) { play(false); show(Math.min(Math.max(state.index + delta, 0), data.frames.length - 1)); }
   function speed(delta) {
     const faster = data.speeds.filter((s) => s > state.fps), slower = data.speeds.filter((s) => s < state.fps);
     if (delta > 0 && faster.length) state.fps = faster[0];
