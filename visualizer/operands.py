@@ -193,6 +193,23 @@ def step_index(index: Any, count: int) -> int:
     return int(index) % count
 
 
+def cell_index(index: tuple, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``index`` as a cell of a grid of ``shape``: one int per axis, inside the grid (no wrap-around).
+
+    >>> cell_index((1, 2), (3, 3))
+    (1, 2)
+    >>> cell_index((-1, 0), (3, 3))
+    Traceback (most recent call last):
+    ...
+    IndexError: cell (-1, 0) is outside the grid of shape (3, 3)
+    """
+    if len(index) != len(shape) or any(isinstance(i, bool) or not isinstance(i, numbers.Integral) for i in index):
+        raise TypeError(f"a cell is {len(shape)} int(s), one per axis of a grid of shape {shape}; got {index!r}")
+    if not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
+        raise IndexError(f"cell {index} is outside the grid of shape {shape}")
+    return tuple(int(i) for i in index)
+
+
 def unknown_changes(changes: dict, params: dict) -> None:
     """Refuse ``replace()`` keywords the operation does not have."""
     unknown = set(changes) - set(params)
