@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import geometry, operands
+from . import geometry, operands, stretch
 from .geometry import Pair
 from .operands import ClipSpec, lift, pair_text, public, read_only, shape_text
 from .scatter import scatter_add
@@ -48,6 +48,21 @@ class TransposedConvolution:
     view : "direct" or "scatter"
         What one step is: an output element (the kernel sliding over the
         stretched input) or an input element (its value × kernel added into the output).
+
+    Attributes
+    ----------
+    output_shape : tuple of int
+        ``(rows, cols)``, or ``(width,)`` for a signal; steps and indices follow the input's rank.
+    pads : tuple of int
+        ``(top, bottom, left, right)`` of the direct view's padding around the
+        stretched input: ``D(M − 1) − P``, plus ``output_padding`` at the bottom
+        and right. Negative values crop.
+    stretched, input_mask, padding_mask, rotated_kernel
+        The direct view's picture (see each); :meth:`cell_kind` names one cell.
+    image, kernel : ndarray
+        Read-only copies of the input and the kernel as given.
+    dtype : numpy.dtype
+        What the sums are computed in (float32 photos stay float32; integers sum exactly in int64).
 
     Examples
     --------
@@ -104,9 +119,12 @@ class TransposedConvolution:
         self._rotated = read_only(self._weights[::-1, ::-1].copy())
         # where the input lands in the stretched array: D(M − 1) − P from the top/left (cropping
         # when negative), and output_padding more than that at the bottom/right
-        (m, n) = self._weights.shape[:2]
-        lead = (self._dilation[0] * (m - 1) - self._padding[0], self._dilation[1] * (n - 1) - self._padding[1])
+        lead = tuple(self._span(a) - 1 - self._padding[a] for a in (0, 1))
         self.pads = (lead[0], lead[0] + self._output_padding[0], lead[1], lead[1] + self._output_padding[1])
+        self._kinds = tuple(
+            stretch.axis_kinds(lift(image).shape[a], self._stride[a], lead[a], self._shape[a] + self._span(a) - 1)
+            for a in (0, 1)
+        )
         self._stretched: np.ndarray | None = None
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -246,7 +264,10 @@ class TransposedConvolution:
         ``pads`` gives (top, bottom, left, right); a negative pad is a crop.
         """
         if self._stretched is None:
-            self._stretched = read_only(self._stretch())
+            x = lift(self.image)
+            if not np.can_cast(x.dtype, self.dtype):  # uint64 values summed in int64
+                x = x.astype(self.dtype)
+            self._stretched = read_only(stretch.stretch(x, self._kinds, self._stride, self.pads[::2]))
         return self._stretched[0] if self.signal else self._stretched
 
     def cell_kind(self, *index: int) -> str:
@@ -259,22 +280,19 @@ class TransposedConvolution:
         >>> up.cell_kind(0, 0), up.cell_kind(1, 1), up.cell_kind(1, 2), up.cell_kind(2, 1)
         ('padding', 'input', 'zero', 'zero')
         """
-        at = (0, *index) if self.signal else index
-        kinds = [self._axis_kinds(a)[at[a]] for a in (0, 1)]
-        if "padding" in kinds:
-            return "padding"
-        return "input" if kinds == ["input", "input"] else "zero"
+        at = (0, *operands.cell_index(index, self.stretched.shape[: 1 if self.signal else 2]))
+        return stretch.cell_kind(self._kinds[0][at[-2]], self._kinds[1][at[-1]])
 
     @property
     def input_mask(self) -> np.ndarray:
         """True where ``stretched`` holds an input value."""
-        rows, cols = (self._axis_kinds(a) == "input" for a in (0, 1))
+        rows, cols = (kinds == "input" for kinds in self._kinds)
         return self._unlift(np.outer(rows, cols))
 
     @property
     def padding_mask(self) -> np.ndarray:
         """True where ``stretched`` is padding; cells in neither mask are inserted zeros."""
-        rows, cols = (self._axis_kinds(a) == "padding" for a in (0, 1))
+        rows, cols = (kinds == "padding" for kinds in self._kinds)
         return self._unlift(rows[:, np.newaxis] | cols[np.newaxis, :])
 
     # -- arithmetic --------------------------------------------------------
@@ -343,9 +361,12 @@ class TransposedConvolution:
 
     def _window(self, at: Pair) -> np.ndarray:
         """The stretched values under the rotated kernel's taps for output element ``at`` (2-D)."""
-        (m, n), (dr, dc), (i, j) = self._weights.shape[:2], self._dilation, at
-        stretched = lift(self.stretched)
-        return stretched[i : i + dr * (m - 1) + 1 : dr, j : j + dc * (n - 1) + 1 : dc]
+        (dr, dc), (i, j) = self._dilation, at
+        return lift(self.stretched)[i : i + self._span(0) : dr, j : j + self._span(1) : dc]
+
+    def _span(self, a: int) -> int:
+        """How many cells the dilated kernel spans along axis ``a``."""
+        return self._dilation[a] * (self._weights.shape[a] - 1) + 1
 
     # -- geometry ------------------------------------------------------------
 
@@ -370,31 +391,6 @@ class TransposedConvolution:
                 f"= {size}; padding must be at most {largest} there"
             )
         return size
-
-    def _axis_kinds(self, a: int) -> np.ndarray:
-        """ "input", "zero" or "padding" for every position of ``stretched`` along axis ``a``."""
-        h, s, lead = lift(self.image).shape[a], self._stride[a], self.pads[2 * a]
-        t = np.arange(self._shape[a] + self._dilation[a] * (self._weights.shape[a] - 1)) - lead
-        inside = (t >= 0) & (t <= (h - 1) * s)
-        return np.where(inside & (t % s == 0), "input", np.where(inside, "zero", "padding"))
-
-    def _stretch(self) -> np.ndarray:
-        x = lift(self.image)
-        if not np.can_cast(x.dtype, self.dtype):  # uint64 values summed in int64
-            x = x.astype(self.dtype)
-        places = []
-        for a in (0, 1):
-            kinds = self._axis_kinds(a)
-            positions = np.flatnonzero(kinds == "input")
-            first = (positions[0] - self.pads[2 * a]) // self._stride[a] if positions.size else 0
-            places.append((positions, np.arange(first, first + positions.size)))
-        stretched = np.zeros(
-            tuple(self._shape[a] + self._dilation[a] * (self._weights.shape[a] - 1) for a in (0, 1)) + x.shape[2:],
-            x.dtype,
-        )
-        (rows_at, rows_from), (cols_at, cols_from) = places
-        stretched[np.ix_(rows_at, cols_at)] = x[np.ix_(rows_from, cols_from)]
-        return stretched
 
     def _unlift(self, array: np.ndarray) -> np.ndarray:
         return array[0] if self.signal else array
