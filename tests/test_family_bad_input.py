@@ -79,6 +79,8 @@ BAD = {
         ValueError,
         ["count", "0…4"],
     ),
+    "cell_kind with one index for an image": (lambda: up().cell_kind(1), TypeError, ["cell", "2 int", "(6, 6)"]),
+    "cell_kind of a float cell": (lambda: pooled().cell_kind(0.0, 1), TypeError, ["cell", "int"]),
     "conv_transpose stride 0": (lambda: vz.conv_transpose(IMAGE, KERNEL, stride=0), ValueError, ["stride"]),
     "pooling padding over half the window": (
         lambda: pooled(size=3, padding=2),
@@ -140,6 +142,14 @@ def test_bad_input_is_named(name):
     for word in words:
         assert word in message, f"{word!r} missing from {message!r}"
     assert "\n" not in message  # one line, as the CLI prints it
+
+
+@pytest.mark.parametrize("cell", [(-1, 0), (0, 6), (6, 6)])
+def test_cells_outside_the_grid_are_index_errors(cell):
+    # no wrap-around: (-1, 0) is not the last row
+    for op in (up(), pooled(padding=1)):
+        with pytest.raises(IndexError, match="outside the grid of shape"):
+            op.cell_kind(*cell)
 
 
 @pytest.mark.parametrize("make", [up, lambda: up(view="scatter"), pooled], ids=["direct", "scatter", "pooling"])
