@@ -81,6 +81,11 @@ BAD = {
     ),
     "cell_kind with one index for an image": (lambda: up().cell_kind(1), TypeError, ["cell", "2 int", "(6, 6)"]),
     "cell_kind of a float cell": (lambda: pooled().cell_kind(0.0, 1), TypeError, ["cell", "int"]),
+    "partial output of a float count": (
+        lambda: up(view="scatter").partial_output(1.0),
+        TypeError,
+        ["count", "int"],
+    ),
     "conv_transpose stride 0": (lambda: vz.conv_transpose(IMAGE, KERNEL, stride=0), ValueError, ["stride"]),
     "pooling padding over half the window": (
         lambda: pooled(size=3, padding=2),

@@ -112,7 +112,7 @@ class TransposedConvolution:
         self.kernel = read_only(kernel.copy())
         self._check_output_padding()
         self._shape = tuple(self._axis_size(a) for a in (0, 1))
-        self.dtype = operands.work_dtype(image, kernel, kernel.shape[0] * (kernel.shape[1] if kernel.ndim > 1 else 1))
+        self.dtype = operands.work_dtype(image, kernel, taps=lift(kernel).shape[0] * lift(kernel).shape[1])
         # the kernel as the sums use it (lifted to 2-D, in the sums' dtype: NumPy 2 would otherwise
         # let a float64 kernel promote a float32 image), and rotated for the direct view
         self._weights = read_only(lift(self.kernel).astype(self.dtype))
@@ -329,7 +329,9 @@ class TransposedConvolution:
         array([[1, 1, 0]])
         """
         size = self.image.shape[0] * (1 if self.signal else self.image.shape[1])
-        if isinstance(count, bool) or not isinstance(count, int | np.integer) or not 0 <= count <= size:
+        if isinstance(count, bool) or not isinstance(count, int | np.integer):
+            raise TypeError(f"count must be an int in 0…{size}, got {count!r}")
+        if not 0 <= count <= size:
             raise ValueError(f"count must be an int in 0…{size}, got {count!r}")
         values = lift(self.image).astype(self.dtype)
         values.reshape((size, -1))[count:] = 0
