@@ -15,6 +15,8 @@ from typing import Any
 from .convolution import Convolution, Step, conv_steps, convolve
 from .geometry import output_shape
 from .kernels import KERNELS, kernel, sobel_magnitude
+from .pooling import Pooling, pool
+from .transposed import TransposedConvolution, conv_transpose
 
 __version__ = "0.1.0"
 
@@ -39,11 +41,15 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Convolution",
     "Step",
+    "TransposedConvolution",
+    "Pooling",
     "KERNELS",
+    "conv_transpose",
     "conv_steps",
     "convolve",
     "kernel",
     "output_shape",
+    "pool",
     "sobel_magnitude",
     *_LAZY,
 ]
