@@ -12,9 +12,11 @@
 from importlib import import_module
 from typing import Any
 
+from .activations import ACTIVATIONS
 from .convolution import Convolution, Step, conv_steps, convolve
 from .geometry import output_shape
 from .kernels import KERNELS, kernel, sobel_magnitude
+from .layer import ConvLayer, LayerStep, conv_layer, from_torch_conv
 
 __version__ = "0.1.0"
 
@@ -37,11 +39,16 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ACTIVATIONS",
+    "ConvLayer",
     "Convolution",
+    "LayerStep",
     "Step",
     "KERNELS",
+    "conv_layer",
     "conv_steps",
     "convolve",
+    "from_torch_conv",
     "kernel",
     "output_shape",
     "sobel_magnitude",

@@ -1,0 +1,69 @@
+"""Checks of a convolutional layer's inputs, and the dtype its sums are computed in.
+
+Bad input stops here with a ValueError or TypeError that names the parameter and
+what is allowed, before any arithmetic.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+
+def numeric_array(value: Any, name: str, ndim: int, layout: str) -> np.ndarray:
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a {ndim}-D numeric array {layout}, got {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name} must be a rectangular numeric array: {error}") from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold integers or floats, got dtype {array.dtype}")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D {layout}; got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise ValueError(f"{name} must hold only finite numbers, found NaN or infinity")
+    return array
+
+
+def check_groups(groups: Any, c_in: int, weights: np.ndarray) -> int:
+    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral):
+        raise TypeError(f"groups must be a positive int, got {groups!r}")
+    if groups < 1:
+        raise ValueError(f"groups must be >= 1, got {groups}")
+    c_out = weights.shape[3]
+    if c_in % groups or c_out % groups:
+        raise ValueError(
+            f"groups must divide the input channels ({c_in}) and the filters ({c_out}); got groups={groups}"
+        )
+    if weights.shape[2] != c_in // groups:
+        hint = ""
+        if weights.shape[1] == c_in // groups:
+            hint = "; this looks like PyTorch's (filters, in_channels, rows, cols): use ConvLayer.from_torch"
+        raise ValueError(
+            f"weights must have shape (rows, cols, {c_in // groups}, filters): the image has {c_in} channels in "
+            f"{groups} group(s), so each filter reads {c_in // groups}; got shape {weights.shape}{hint}"
+        )
+    return int(groups)
+
+
+def work_dtype(image: np.ndarray, weights: np.ndarray, bias: np.ndarray | None) -> np.dtype:
+    """float32 or float64 as the image says; exact int64 when every value is an integer and every sum fits."""
+    if image.dtype.kind == "f":
+        return np.dtype(np.float32) if image.dtype.itemsize <= 4 else image.dtype
+    if weights.dtype.kind == "f" or (bias is not None and bias.dtype.kind == "f"):
+        return np.dtype(np.float64)
+    # the largest sum any filter can reach, in Python's unbounded ints
+    largest = max(abs(int(image.min())), abs(int(image.max())))
+    weight = int(np.abs(weights.astype(object)).sum(axis=(0, 1, 2)).max())
+    reach = largest * weight + (0 if bias is None else int(np.abs(bias.astype(object)).max()))
+    if reach > np.iinfo(np.int64).max:
+        raise ValueError(
+            "image, weights and bias are too large to sum exactly in 64-bit integers; "
+            "pass the image as floats (image.astype(float)) or use smaller values"
+        )
+    return np.dtype(np.int64)
