@@ -12,6 +12,7 @@
 from importlib import import_module
 from typing import Any
 
+from . import learn
 from .activations import ACTIVATIONS
 from .convolution import Convolution, Step, conv_steps, convolve
 from .geometry import output_shape
@@ -50,6 +51,7 @@ __all__ = [
     "convolve",
     "from_torch_conv",
     "kernel",
+    "learn",
     "output_shape",
     "sobel_magnitude",
     *_LAZY,
