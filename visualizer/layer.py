@@ -24,76 +24,8 @@ from .convolution import Convolution
 from .geometry import PaddingSpec, Pair
 from .im2col import grouped_sums, window_view
 from .layer_checks import check_groups, numeric_array, work_dtype
+from .layer_step import LayerStep
 from .torch_convert import TorchConv, layer_params_from_torch, torch_conv
-
-
-class LayerStep:
-    """One output element ``(i, j, k)``: filter ``k`` over the window at ``origin``.
-
-    Attributes
-    ----------
-    index : int
-        Position in the step order: filter by filter, then row-major.
-    out_index : tuple of int
-        ``(i, j, k)``: output row, column and channel (the filter).
-    origin : tuple of int
-        ``(row, col)`` of the window's top-left tap in padded coordinates.
-    input_channels : range
-        The input channels filter ``k`` reads (its group's).
-    bias : number
-        Filter ``k``'s bias (0 without a bias).
-    pre_activation : number
-        The partial sums summed, plus the bias.
-    value : number
-        ``pre_activation`` after the activation.
-
-    ``window``, ``kernel``, ``products`` (all ``(M, N, C_in // groups)``) and
-    ``partial_sums`` (one per input channel of the group) are made on demand.
-    """
-
-    __slots__ = ("index", "out_index", "origin", "input_channels", "bias", "pre_activation", "value", "_layer")
-
-    def __init__(self, layer: ConvLayer, index: int):
-        rows, cols = layer.output_shape
-        k, rest = divmod(index, rows * cols)
-        i, j = divmod(rest, cols)
-        pre, post = layer._outputs()
-        self.index = index
-        self.out_index = (i, j, k)
-        self.origin = (i * layer.stride[0], j * layer.stride[1])
-        self.input_channels = layer.input_channels(k)
-        self.bias = layer._bias[k]
-        self.pre_activation = pre[i, j, k]
-        self.value = post[i, j, k]
-        self._layer = layer
-
-    @property
-    def window(self) -> np.ndarray:
-        """The padded input under the kernel taps, only this filter's input channels."""
-        i, j, _ = self.out_index
-        group = self.input_channels
-        return self._layer._windows[i, j, :, :, group.start : group.stop]
-
-    @property
-    def kernel(self) -> np.ndarray:
-        """Filter ``k``'s weights, ``(M, N, C_in // groups)``."""
-        return self._layer.weights[..., self.out_index[2]]
-
-    @property
-    def products(self) -> np.ndarray:
-        """``window * kernel``, element-wise, in the layer's dtype."""
-        return self.window.astype(self._layer.dtype) * self.kernel.astype(self._layer.dtype)
-
-    @property
-    def partial_sums(self) -> np.ndarray:
-        """One sum of products per input channel of the group."""
-        return self.products.sum(axis=(0, 1))
-
-    def __repr__(self) -> str:
-        return (
-            f"LayerStep(index={self.index}, out_index={self.out_index}, origin={self.origin}, "
-            f"pre_activation={self.pre_activation.item()!r}, value={self.value.item()!r})"
-        )
 
 
 class ConvLayer:
@@ -300,8 +232,16 @@ class ConvLayer:
 
     def steps(self) -> Iterator[LayerStep]:
         """Yield one :class:`LayerStep` per output element: filter by filter, each row-major."""
-        for index in range(self.num_steps):
-            yield LayerStep(self, index)
+        pre, post = self._outputs()
+        (rows, cols), (sr, sc) = self.output_shape, self.stride
+        index = 0
+        for k in range(self.out_channels):
+            channels, bias, pre_k, post_k = self.input_channels(k), self._bias[k], pre[..., k], post[..., k]
+            for i in range(rows):
+                pre_row, post_row = pre_k[i], post_k[i]
+                for j in range(cols):
+                    yield LayerStep(self, index, (i, j, k), (i * sr, j * sc), channels, bias, pre_row[j], post_row[j])
+                    index += 1
 
     def step(self, index: int) -> LayerStep:
         """The step at ``index`` (negative counts from the end), without iterating."""
@@ -310,7 +250,14 @@ class ConvLayer:
         n = self.num_steps
         if not -n <= index < n:
             raise IndexError(f"step index must be in -{n}…{n - 1}, got {index}")
-        return LayerStep(self, int(index) % n)
+        index = int(index) % n
+        (rows, cols), (sr, sc) = self.output_shape, self.stride
+        k, rest = divmod(index, rows * cols)
+        i, j = divmod(rest, cols)
+        pre, post = self._outputs()
+        return LayerStep(
+            self, index, (i, j, k), (i * sr, j * sc), self.input_channels(k), self._bias[k], pre[i, j, k], post[i, j, k]
+        )
 
     def result(self) -> np.ndarray:
         """The whole output ``(rows, cols, C_out)`` after the activation; a fresh array."""
