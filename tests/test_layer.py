@@ -143,6 +143,14 @@ def test_dtypes():
     assert vz.ConvLayer(big, np.ones((1, 2, 1, 1), int)).result()[0, 0, 0] == 2**61
 
 
+def test_pad_value_fills_the_padding():
+    ones = np.ones((3, 3, 1), int)
+    layer = vz.ConvLayer(ones, np.ones((3, 3, 1, 1), int), padding=1, pad_value=0.5)
+    assert layer.result()[0, 0, 0] == 4 + 5 * 0.5  # four pixels and five padding cells under the corner window
+    assert "value 0.5" in layer.describe()
+    assert vz.ConvLayer(ones, np.ones((3, 3, 1, 1), int), padding=1, pad_value=-2).result()[0, 0, 0] == 4 - 10
+
+
 def test_input_is_a_snapshot():
     image, weights, bias = np.ones((4, 4, 2)), np.ones((3, 3, 2, 2)), np.zeros(2)
     layer = vz.ConvLayer(image, weights, bias)

@@ -72,6 +72,7 @@ BAD = {
         ValueError,
         ["64-bit", "astype(float)"],
     ),
+    "pad_value a string": (lambda: layer(padding=1, pad_value="0"), TypeError, ["pad_value", "finite number"]),
     "replace with an unknown name": (lambda: layer().replace(kernel=1), TypeError, ["replace()", "kernel", "weights"]),
     "step index past the end": (lambda: layer().step(6 * 9), IndexError, ["step index", "53"]),
 }

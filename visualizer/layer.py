@@ -87,7 +87,7 @@ class ConvLayer:
         if self.bias is not None and self.bias.shape[0] != weights.shape[3]:
             raise ValueError(f"bias must have one value per filter: {weights.shape[3]}, got {self.bias.shape[0]}")
         self.activation = activation_name(activation)
-        self.dtype = work_dtype(image, weights, self.bias)
+        self.dtype = work_dtype(image, weights, self.bias, pad_value)
         # a Convolution with a placeholder kernel of the filters' size owns the geometry and the padding
         self._geometry = Convolution(
             image,
