@@ -330,6 +330,19 @@ def test_from_torch_tensors_and_keywords():
     assert (plain.stride, plain.pads, plain.groups, plain.bias, plain.pad_mode) == ((1, 1), (0,) * 4, 1, None, "zeros")
 
 
+def test_to_torch_gives_writable_copies():
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    layer = vz.ConvLayer(np.ones((3, 3, 1), np.float32), np.ones((1, 1, 1, 1), np.float32))  # contiguous already
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PyTorch warns about tensors over read-only arrays
+        t = layer.to_torch()
+    t.input.add_(1)
+    t.weight.add_(1)
+    assert layer.image.sum() == 9 and layer.weights.sum() == 1 and t.input.dtype == torch.float32
+
+
 def test_to_torch_of_an_integer_layer_with_asymmetric_padding():
     torch = pytest.importorskip("torch")
     F = torch.nn.functional

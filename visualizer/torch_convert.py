@@ -98,8 +98,9 @@ def torch_conv(layer: Any) -> TorchConv:
     if layer.pad_mode == "zeros":
         pad["value"] = float(layer.pad_value)
     return TorchConv(
-        input=torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)[np.newaxis], dtype)),
-        weight=torch.from_numpy(np.ascontiguousarray(weights.transpose(3, 2, 0, 1), dtype)),
+        # fresh copies: the layer's arrays are read-only, and the tensors are the caller's to change
+        input=torch.from_numpy(np.array(image.transpose(2, 0, 1)[np.newaxis], dtype, order="C")),
+        weight=torch.from_numpy(np.array(weights.transpose(3, 2, 0, 1), dtype, order="C")),
         bias=None if bias is None else torch.from_numpy(np.array(bias, dtype)),
         pad=pad,
         conv={"stride": layer.stride, "dilation": layer.dilation, "groups": layer.groups},
