@@ -143,6 +143,20 @@ def test_dtypes():
     assert vz.ConvLayer(big, np.ones((1, 2, 1, 1), int)).result()[0, 0, 0] == 2**61
 
 
+@pytest.mark.parametrize("magnitude", [2**44, 2**50])  # sums below 2**52 go through float64, beyond through int64
+def test_large_integer_sums_stay_exact(magnitude):
+    rng = np.random.default_rng(9)
+    image = magnitude - rng.integers(0, 1000, (5, 6, 2))  # odd values whose sums need every bit
+    weights = rng.integers(-3, 4, (3, 3, 2, 3))
+    bias = rng.integers(-5, 6, 3)
+    result = vz.ConvLayer(image, weights, bias, padding=1).result()
+    assert result.dtype == np.int64
+    np.testing.assert_array_equal(result, layer_scipy(image, weights, bias, padding=1))
+    # against Python's unbounded ints, too
+    corner = sum(int(image[u, v, c]) * int(weights[u + 1, v + 1, c, 0]) for u in (0, 1) for v in (0, 1) for c in (0, 1))
+    assert int(result[0, 0, 0]) == corner + int(bias[0])
+
+
 def test_pad_value_fills_the_padding():
     ones = np.ones((3, 3, 1), int)
     layer = vz.ConvLayer(ones, np.ones((3, 3, 1, 1), int), padding=1, pad_value=0.5)

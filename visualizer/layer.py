@@ -87,7 +87,7 @@ class ConvLayer:
         if self.bias is not None and self.bias.shape[0] != weights.shape[3]:
             raise ValueError(f"bias must have one value per filter: {weights.shape[3]}, got {self.bias.shape[0]}")
         self.activation = activation_name(activation)
-        self.dtype = work_dtype(image, weights, self.bias, pad_value)
+        self.dtype, self._product_dtype = work_dtype(image, weights, self.bias, pad_value)
         # a Convolution with a placeholder kernel of the filters' size owns the geometry and the padding
         self._geometry = Convolution(
             image,
@@ -284,7 +284,8 @@ class ConvLayer:
         return window_view(self.padded, self.kernel_shape, self.stride, self.dilation, self.output_shape)
 
     def _sums(self) -> np.ndarray:
-        out = grouped_sums(self._windows, self.weights, self.groups, self.dtype)
+        out = grouped_sums(self._windows, self.weights, self.groups, self._product_dtype)
+        out = out.astype(self.dtype, copy=False)  # integers summed in float64 come back exact
         out += self._bias
         return out
 

@@ -51,19 +51,26 @@ def check_groups(groups: Any, c_in: int, weights: np.ndarray) -> int:
     return int(groups)
 
 
-def work_dtype(image: np.ndarray, weights: np.ndarray, bias: np.ndarray | None, pad_value: Any) -> np.dtype:
-    """float32 or float64 as the image says; exact int64 when every value is an integer and every sum fits.
+def work_dtype(
+    image: np.ndarray, weights: np.ndarray, bias: np.ndarray | None, pad_value: Any
+) -> tuple[np.dtype, np.dtype]:
+    """The dtype of the sums, and the dtype the matrix products are computed in.
+
+    Floats as the image says (float32 or float64); exact int64 when every value is an
+    integer and every sum fits. Integer sums that stay below 2**53 are exact in float64 too,
+    where NumPy's matrix product runs on BLAS, several times faster than its int64 loop.
 
     >>> work_dtype(np.zeros((2, 2, 1), np.uint8), np.ones((1, 1, 1, 1), int), None, 0)
-    dtype('int64')
+    (dtype('int64'), dtype('float64'))
     """
     if image.dtype.kind == "f":
-        return np.dtype(np.float32) if image.dtype.itemsize <= 4 else image.dtype
+        dtype = np.dtype(np.float32) if image.dtype.itemsize <= 4 else image.dtype
+        return dtype, dtype
     # a bad pad_value is the Convolution's to report; here it only has to be read when it is a number
     fill = pad_value if isinstance(pad_value, numbers.Real) and np.isfinite(pad_value) else 0
     if weights.dtype.kind == "f" or (bias is not None and bias.dtype.kind == "f") or fill % 1:
-        return np.dtype(np.float64)
-    # the largest sum any filter can reach, in floats: exact enough to tell it from int64's limit
+        return np.dtype(np.float64), np.dtype(np.float64)
+    # the largest sum, or partial sum, any filter can reach, in floats: exact enough to compare with 2**63
     largest = max(abs(int(image.min())), abs(int(image.max())), abs(int(fill)))
     weight = np.abs(weights.astype(np.float64)).sum(axis=(0, 1, 2)).max()
     reach = largest * weight + (0 if bias is None else np.abs(bias.astype(np.float64)).max())
@@ -72,4 +79,4 @@ def work_dtype(image: np.ndarray, weights: np.ndarray, bias: np.ndarray | None, 
             "image, weights and bias are too large to sum exactly in 64-bit integers; "
             "pass the image as floats (image.astype(float)) or use smaller values"
         )
-    return np.dtype(np.int64)
+    return np.dtype(np.int64), np.dtype(np.float64 if reach < 2.0**52 else np.int64)
