@@ -12,9 +12,12 @@
 from importlib import import_module
 from typing import Any
 
+from . import learn
+from .activations import ACTIVATIONS
 from .convolution import Convolution, Step, conv_steps, convolve
 from .geometry import output_shape
 from .kernels import KERNELS, kernel, sobel_magnitude
+from .layer import ConvLayer, LayerStep, conv_layer, from_torch_conv
 from .pooling import Pooling, pool
 from .transposed import TransposedConvolution, conv_transpose
 
@@ -39,15 +42,21 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ACTIVATIONS",
+    "ConvLayer",
     "Convolution",
+    "LayerStep",
     "Step",
     "TransposedConvolution",
     "Pooling",
     "KERNELS",
+    "conv_layer",
     "conv_transpose",
     "conv_steps",
     "convolve",
+    "from_torch_conv",
     "kernel",
+    "learn",
     "output_shape",
     "pool",
     "sobel_magnitude",
