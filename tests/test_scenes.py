@@ -366,3 +366,51 @@ def test_scene_items_are_plain_data() -> None:
     kinds = {type(item) for item in scene.items()}
     assert kinds <= {Box, Text, Polygon, Line, type(scene.grids["input"])}
     assert all(isinstance(t.text, str) for t in scene.texts())
+
+
+# -- the products panel: window ⊙ kernel = products, Σ ------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+@pytest.mark.parametrize("name", list(CASES))
+def test_products_panel_shows_this_steps_window_kernel_products_and_sum(name: str, layout: str) -> None:
+    case = CASES[name]
+    renderer = FrameRenderer(case.conv, layout=layout)
+    colours = renderer.builder.colours
+    m, n = case.kernel.shape
+    for k in sorted({0, 1, case.conv.num_steps - 1}):
+        scene = renderer.scene(k)
+        i, j = divmod(k, case.out_shape[1])
+        window = np.empty((m, n), case.padded.dtype)
+        for (r, c), (u, v) in case.taps(k).items():
+            window[u, v] = case.padded[r, c]
+        products = window * case.kernel
+        for (u, v), value in np.ndenumerate(window):
+            assert scene.text_at("products", 0, "window", u, v) == number(value)
+            assert scene.text_at("products", 0, "kernel", u, v) == number(case.kernel[u, v])
+            assert scene.text_at("products", 0, "cell", u, v) == number(products[u, v])
+        total = f"Σ = {number(case.raw[i, j])}"
+        if number(case.raw[i, j]) != number(case.result[i, j]):
+            total += f" → {number(case.result[i, j])}"
+        assert scene.text_at("products", 0, "sum") == total
+        # and on the frame: window cells in the footprint's shade, products in the output's colour
+        frame = renderer.frame(k).convert("RGB")
+        for slot, fill in ((0, colours.shaded_input), (1, colours.chip), (2, colours.output)):
+            grid = next(item for item in scene.still if getattr(item, "name", "") == f"products:0:{slot}")
+            for u, v in np.ndindex(m, n):
+                x0, y0, _, _ = grid.interior(u, v)
+                assert frame.getpixel((x0 + 2, y0 + 2)) == fill, (k, slot, u, v)
+
+
+def test_products_panel_shows_the_flipped_kernel_and_the_callers_for_a_true_convolution() -> None:
+    kernel = np.array([[1, 2, 3], [4, 5, 6]])
+    scene = scene_builder(vz.Convolution(np.arange(12).reshape(3, 4), kernel, flip_kernel=True)).scene(0)
+    for (u, v), w in np.ndenumerate(kernel):
+        assert scene.text_at("products", 0, "given", u, v) == str(w)
+        assert scene.text_at("products", 0, "kernel", u, v) == str(kernel[::-1, ::-1][u, v])
+    assert scene.text_at("products", 0, "title", 1) == "kernel, flipped"
+
+
+def test_no_products_panel_in_the_plain_look() -> None:
+    scene = scene_builder(CASES["valid 4x4"].conv, numbers=False).scene(0)
+    assert not scene.find("products")

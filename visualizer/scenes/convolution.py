@@ -32,6 +32,7 @@ from .base import SceneBuilder, pack, text_width, widest
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text, apply
 from .oblique import Oblique
+from .products import ProductsPanel
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
 
@@ -58,10 +59,22 @@ class ConvolutionScene(SceneBuilder):
         kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
         planes = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
         self.weights = [[[display_number(w) for w in row] for row in k] for k in planes]
+        self.products = self._products_panel(planes) if self.numbers else None
         self.oblique = Oblique(self) if self.layout == "oblique" else None
         (self.oblique or Flat(self)).arrange()
         self._build_still()
         self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
+
+    def _products_panel(self, planes: list[np.ndarray]) -> ProductsPanel:
+        conv = self.conv
+        given = None
+        if conv.flip_kernel:
+            given = [conv.kernel[..., c] if conv.kernel.ndim == 3 else conv.kernel for c in range(self.channels)]
+        values = np.unique(conv.padded)
+        products = np.multiply.outer(values, np.unique(conv.kernel))
+        sums = np.concatenate([np.ravel(conv.raw_result()), np.ravel(self.result)])
+        names = list(channel_names(self.channels)) if self.colour_image else [""]
+        return ProductsPanel(self, planes, given, values, products, sums, names)
 
     # -- names ---------------------------------------------------------------------------
 
@@ -106,8 +119,10 @@ class ConvolutionScene(SceneBuilder):
         return round(self.theme.weight_size * 1.8) if self.numbers else 0
 
     def min_width(self) -> int:
-        # room for the parameters on one line and a 3×3 kernel's sum on two
-        return round(self.theme.text_size * 40) if self.numbers else 0
+        # room for the parameters on one line, a 3×3 kernel's sum on two, and the products panel
+        if not self.numbers:
+            return 0
+        return max(round(self.theme.text_size * 40), self.products.width + 2 * self.theme.margin)
 
     def header_top(self, width: int) -> int:
         """Wrap the header to ``width`` px; the y where the panels may start."""
@@ -134,10 +149,17 @@ class ConvolutionScene(SceneBuilder):
         self.legend_y = bottom + t.margin // 2 if self.numbers and self.any_clipped else None
         if self.legend_y is not None:
             bottom += t.margin // 2 + self.line_height
+        if self.products is not None:
+            self.products.place(t.margin, bottom + t.margin)
+            bottom += t.margin + self.products.height
         self.arithmetic_y = bottom + t.margin
-        lines = ARITHMETIC_LINES * self.channels if self.numbers else 0
+        lines = self.arithmetic_rows() * self.channels if self.numbers else 0
         height = self.arithmetic_y + lines * self.line_height + (t.margin if lines else 0)
         self.size = (width + width % 2, height + height % 2)
+
+    def arithmetic_rows(self) -> int:
+        """Lines per channel for the written-out sum: one when the products panel shows the terms already."""
+        return 1 if self.products is not None else ARITHMETIC_LINES
 
     def input_title_of(self, channel: int) -> str:
         """What an input panel is called: its size and padding (grey), or its channel (colour)."""
@@ -165,6 +187,7 @@ class ConvolutionScene(SceneBuilder):
         if self.numbers:
             for x, y, title, name in self.titles:
                 out.append(self.label((x, y), title, self.title_font, ("title", name)))
+            out.extend(self.products.still())
         for channel in range(self.channels):
             grid = self.grids[self.input_name(channel)]
             for r, col in np.ndindex(grid.rows, grid.cols):
@@ -288,6 +311,7 @@ class ConvolutionScene(SceneBuilder):
         if self.oblique:
             items.extend(self.oblique.connectors(step))
         if self.numbers:
+            items.extend(self.products.moving(*self._step_arrays(step)))
             items.extend(self.arithmetic_lines(step))
         return tuple(items)
 
@@ -308,6 +332,18 @@ class ConvolutionScene(SceneBuilder):
                 items.append(self.input_value(grid, channel, r, col, shaded=True))
                 items.extend(self.chip(grid, r, col, weights[u][v]))
         return items
+
+    def _step_arrays(self, step) -> tuple[list, list, list, list]:
+        """The step's windows, products, sums and clamped sums, one of each per channel."""
+        if not self.colour_image:
+            return [step.window], [step.products], [step.value], [step.clipped_value]
+        channels = range(self.channels)
+        return (
+            [step.window[..., c] for c in channels],
+            [step.products[..., c] for c in channels],
+            [step.value[c] for c in channels],
+            [step.clipped_value[c] for c in channels],
+        )
 
     def chip(self, grid: Grid, r: int, col: int, text: str) -> list[Item]:
         """A weight in a small dark chip in the cell's bottom-right corner (upright on a tilted plane)."""
@@ -339,7 +375,7 @@ class ConvolutionScene(SceneBuilder):
                 items.append(
                     self.label((t.margin, y + k * self.line_height), line, self.text_font, ("arithmetic", c, k))
                 )
-            y += ARITHMETIC_LINES * self.line_height
+            y += self.arithmetic_rows() * self.line_height
         return items
 
     def _wrapped_sum(self, step, channel: int | None, label: str, width: int) -> list[str]:
@@ -348,9 +384,9 @@ class ConvolutionScene(SceneBuilder):
         for max_terms in (None, *range(terms - 1, 1, -1)):
             chunks = re.split(r" (?=[+−=→] )", label + arithmetic(step, channel=channel, max_terms=max_terms))
             lines = pack(chunks, self.text_font, width)
-            if len(lines) <= ARITHMETIC_LINES:
+            if len(lines) <= self.arithmetic_rows():
                 return lines
-        return lines[:ARITHMETIC_LINES]
+        return lines[: self.arithmetic_rows()]
 
     def caption(self, index: int) -> str:
         return caption(self.conv.step(index))
@@ -374,6 +410,9 @@ class ConvolutionScene(SceneBuilder):
             for r, col in np.ndindex(self.conv.padded.shape[:2]):
                 _, ink, fill = self.value_style(r, col, shaded=True)
                 pairs.add((ink, fill))
+            more_fills, more_pairs = self.products.moving_colours()
+            fills |= more_fills
+            pairs |= more_pairs
         return fills, pairs
 
 

@@ -1,0 +1,139 @@
+"""The lesson's picture of one step: window ⊙ kernel = products, Σ the sum (→ the clamped value).
+
+A row of three small matrices per channel, under the panels: the values under
+the footprint, the kernel as a matrix (as the sums use it: flipped for a true
+convolution, with the caller's kernel beside it), and their element-wise
+products, then the sum. The kernel and the grids stay still; the window, the
+products and the sum change with the step. Any operation that multiplies a
+window by a kernel can show it; the panel knows arrays, not operations.
+
+>>> import numpy as np
+>>> from visualizer import Convolution
+>>> from visualizer.scenes import scene_builder
+>>> scene = scene_builder(Convolution([[1, 2], [3, 4]], [[1, 0], [0, 2]])).scene(0)
+>>> [t.text for t in scene.texts("products", 0, "cell")], scene.text_at("products", 0, "sum")
+(['1', '0', '0', '8'], 'Σ = 9')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..text import display_number
+from .base import text_width, widest
+from .items import Box, Font, Grid, Item, Text
+
+SYMBOL_GAP = 1.6  # space for ⊙ and = between the matrices, in value-font sizes
+
+
+class ProductsPanel:
+    """One row per channel: window ⊙ kernel = products, Σ = sum.
+
+    Parameters
+    ----------
+    builder
+        The scene builder (for its theme, colours and fonts).
+    kernels : list of (M, N) arrays
+        The kernel of each channel as the sums use it.
+    given : list of (M, N) arrays, optional
+        The caller's kernels when the sums use them flipped (a true convolution): shown beside, once.
+    values, products, sums : arrays
+        Every value a window, a product and a sum can take, so the cells and the sum fit the widest.
+    names : list of str
+        A name per row ("red", …), or "" for a grey image.
+    """
+
+    def __init__(self, builder: Any, kernels: list[np.ndarray], given: list[np.ndarray] | None, values, products,
+                 sums, names: list[str]):  # fmt: skip
+        self.b = builder
+        self.kernels, self.given, self.names = kernels, given, names
+        t = builder.theme
+        self.face = Font(t.value_size, "bold")
+        self.label_face = builder.title_font
+        samples = np.concatenate([np.ravel(values), np.ravel(products), *(np.ravel(k) for k in kernels)])
+        self.cell = int(max(round(t.cell * 0.8), widest(np.unique(samples), self.face) + 12))
+        self.rows, self.cols = kernels[0].shape
+        self.grid_w = self.cols * self.cell + t.line_width
+        self.grid_h = self.rows * self.cell + t.line_width
+        self.gap = round(t.value_size * SYMBOL_GAP) + 8
+        self.title_h = round(t.title_size * 1.6)
+        widest_sum = widest(np.unique(np.ravel(sums)), self.face)
+        self.sum_w = round(text_width("Σ =  → ", self.face) + 2 * widest_sum) + 8
+        self.label_w = round(max(text_width(n, self.label_face) for n in names)) + 12 if any(names) else 0
+        grids = 3 + (1 if given is not None else 0)
+        self.width = self.label_w + grids * self.grid_w + 3 * self.gap + self.sum_w + (self.gap if given else 0)
+        self.row_h = self.title_h + self.grid_h + t.margin // 2
+        self.height = len(kernels) * self.row_h
+        self.x = self.y = 0
+
+    def place(self, x: int, y: int) -> None:
+        self.x, self.y = x, y
+
+    def _grid(self, row: int, slot: int) -> Grid:
+        t, c = self.b.theme, self.b.colours
+        x = self.x + self.label_w + slot * (self.grid_w + self.gap)
+        y = self.y + row * self.row_h + self.title_h
+        tag = ("products", row, "grid", slot)
+        return Grid(f"products:{row}:{slot}", x, y, self.rows, self.cols, self.cell, t.line_width, c.grid, tag=tag)
+
+    def still(self) -> list[Item]:
+        """The grids, the symbols, the titles and the kernel's weights (they do not change)."""
+        b, c = self.b, self.b.colours
+        items: list[Item] = []
+        titles = ("window", "kernel, flipped" if self.given is not None else "kernel", "products")
+        for row, kernel in enumerate(self.kernels):
+            top = self.y + row * self.row_h
+            if self.names[row]:
+                items.append(b.label((self.x, top + self.title_h + self.grid_h / 2), self.names[row], self.label_face,
+                                     ("products", row, "name"), anchor="lm"))  # fmt: skip
+            grids = [self._grid(row, slot) for slot in range(3)]
+            for slot, grid in enumerate(grids):
+                items.append(b.label((grid.x, top), titles[slot], self.label_face, ("products", row, "title", slot)))
+            middle = grids[0].y + self.grid_h / 2
+            for slot, symbol in ((0, "⊙"), (1, "=")):
+                x = grids[slot].x + self.grid_w + self.gap / 2
+                items.append(b.label((x, middle), symbol, self.face, ("products", row, "symbol", slot), anchor="mm"))
+            items += self._cells(grids[1], kernel, c.chip, c.chip_ink, ("products", row, "kernel"))
+            if self.given is not None:
+                extra = self._grid(row, 3)
+                extra = Grid(extra.name, extra.x + self.sum_w, extra.y, extra.rows, extra.cols, extra.cell, extra.line,
+                             extra.colour, tag=extra.tag)  # fmt: skip
+                items.append(b.label((extra.x, top), "your kernel", self.label_face, ("products", row, "title", 3)))
+                items += self._cells(extra, self.given[row], c.chip, c.chip_ink, ("products", row, "given"))
+                items.append(extra)
+            items += grids
+        return items
+
+    def _cells(self, grid: Grid, values: np.ndarray, fill, ink, tag: tuple) -> list[Item]:
+        items: list[Item] = []
+        for (r, col), value in np.ndenumerate(values):
+            items.append(Box(grid.interior(r, col), fill, tag=(*tag[:2], "fill", tag[2], r, col)))
+            items.append(
+                Text(grid.centre(r, col), display_number(value), self.face, ink, fill, "mm", 0, (*tag, r, col))
+            )
+        return items
+
+    def moving(self, windows: list[np.ndarray], products: list[np.ndarray], sums: list, clipped: list) -> list[Item]:
+        """One step's window values, products and sum (→ clamped value), per row."""
+        c = self.b.colours
+        items: list[Item] = []
+        for row in range(len(self.kernels)):
+            window_grid, _, product_grid = (self._grid(row, slot) for slot in range(3))
+            items += self._cells(window_grid, windows[row], c.shaded_input, c.ink_on(c.shaded_input),
+                                 ("products", row, "window"))  # fmt: skip
+            items += self._cells(product_grid, products[row], c.output, c.ink_on(c.output), ("products", row, "cell"))
+            text = f"Σ = {display_number(sums[row])}"
+            if display_number(sums[row]) != display_number(clipped[row]):
+                text += f" → {display_number(clipped[row])}"
+            xy = (product_grid.x + self.grid_w + self.gap / 2, product_grid.y + self.grid_h / 2)
+            items.append(self.b.label(xy, text, self.face, ("products", row, "sum"), anchor="lm"))
+        return items
+
+    def moving_colours(self) -> tuple[set, set]:
+        c = self.b.colours
+        fills = {c.shaded_input, c.output}
+        pairs = {(c.ink_on(c.shaded_input), c.shaded_input), (c.ink_on(c.output), c.output)}
+        pairs.add((c.ink_on(c.background), c.background))
+        return fills, pairs
