@@ -20,14 +20,17 @@ from PIL import Image
 from scipy import ndimage
 
 from visualizer import KERNELS, Convolution, render_frame
-from visualizer.presenter import KEYS, PresenterState, PresenterWindow
+from visualizer.presenter import KEYS, PresenterState
+from visualizer.presenter_window import PresenterWindow
+from visualizer.render.frame import FrameRenderer
 
 IMAGE = np.arange(49).reshape(7, 7) % 10
 KERNEL = np.array([[1, 0, 2], [0, 1, 0], [2, 0, 1]])
 
 
-def _window(image=IMAGE, kernel=KERNEL, **style) -> PresenterWindow:
-    figure = Figure(figsize=(8, 6), dpi=50)
+def _window(image=IMAGE, kernel=KERNEL, size=(1600, 1600), **style) -> PresenterWindow:
+    # large enough by default that the whole frame shows at one pixel per pixel; smaller ones pan
+    figure = Figure(figsize=(size[0] / 50, size[1] / 50), dpi=50)
     FigureCanvasAgg(figure)
     return PresenterWindow(figure, PresenterState(Convolution(image, kernel), **style))
 
@@ -45,7 +48,12 @@ def _assert_shows(window: PresenterWindow, conv: Convolution, step: int, *, numb
     assert (state.conv.stride, state.conv.padding, state.conv.pad_mode) == (conv.stride, conv.padding, conv.pad_mode)
     assert (state.conv.dilation, state.step, state.numbers) == (conv.dilation, step, numbers)
     expected = np.asarray(render_frame(conv, step, theme="classroom", numbers=numbers).convert("RGB"))
-    np.testing.assert_array_equal(window.image.get_array(), expected)
+    shown = np.asarray(window.image.get_array())
+    if shown.shape == expected.shape:
+        np.testing.assert_array_equal(shown, expected)
+    else:  # larger than the window: a piece of it at one pixel per pixel (see the panning test)
+        assert window.scale == 1.0
+        _locate(shown, expected)
     assert state.title.startswith(f"step {step + 1}/{conv.num_steps} · ")
 
 
@@ -110,7 +118,7 @@ def test_parameter_keys_cycle_and_redraw():
         _press(window, "m")
         conv = Convolution(IMAGE, KERNEL, padding="same", stride=2, dilation=3, pad_mode=pad_mode)
         _assert_shows(window, conv, 2)
-    assert window.state.title.endswith(", ".join(conv.formula()))
+    assert window.state.title.endswith(", ".join(conv.formula()) + " · press h for keys")
     assert "stride 2" in window.state.title and "dilation 3" in window.state.title
 
 
@@ -241,3 +249,41 @@ def test_visualizer_present_is_the_presenter_function():
     from visualizer.presenter import present
 
     assert visualizer.present is present
+
+
+def test_a_large_grid_pans_instead_of_shrinking_the_type():
+    """A 25×25 input in the classroom theme on a 1280×800 window: one frame pixel per screen pixel, at least."""
+    image = np.arange(625).reshape(25, 25) % 10
+    window = _window(image, KERNEL, size=(1280, 800))
+    state = window.state
+    frame = np.asarray(state.frame())
+    shown = window.image.get_array()
+    assert window.scale == 1.0 and shown.shape[0] < frame.shape[0] and shown.shape[1] < frame.shape[1]
+    for key in ("end", "home", "right"):
+        _press(window, key)
+        renderer = FrameRenderer(state.conv, theme="classroom")
+        step = state.conv.step(state.step)
+        shown = np.asarray(window.image.get_array())
+        frame = np.asarray(state.frame())
+        # the view is a piece of the frame, cut out where the footprint is
+        (top, left), found = _locate(shown, frame), None
+        x0, y0, x1, y1 = renderer.cell_box("input", *step.origin)
+        found = top <= y0 and y1 < top + shown.shape[0] and left <= x0 and x1 < left + shown.shape[1]
+        assert found, (key, top, left, (x0, y0))
+    # and the type is the theme's: a value's digits stand at least 16 px tall on screen
+    glyph = FrameRenderer(state.conv, theme="classroom").builder.value_font
+    assert glyph.size >= 24
+
+
+def _locate(piece: np.ndarray, whole: np.ndarray) -> tuple[int, int]:
+    """Where ``piece`` sits in ``whole`` (its top-left corner), found by matching its first row and column."""
+    h, w = piece.shape[:2]
+    for top in range(whole.shape[0] - h + 1):
+        for left in range(whole.shape[1] - w + 1):
+            if (
+                np.array_equal(whole[top, left : left + w], piece[0])
+                and np.array_equal(whole[top : top + h, left], piece[:, 0])
+                and np.array_equal(whole[top : top + h, left : left + w], piece)
+            ):
+                return top, left
+    raise AssertionError("the view is not a piece of the frame")

@@ -414,3 +414,54 @@ def test_products_panel_shows_the_flipped_kernel_and_the_callers_for_a_true_conv
 def test_no_products_panel_in_the_plain_look() -> None:
     scene = scene_builder(CASES["valid 4x4"].conv, numbers=False).scene(0)
     assert not scene.find("products")
+
+
+# -- cells shaded by value ------------------------------------------------------------------------
+
+
+def brightness(colour) -> float:
+    r, g, b = colour
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+def test_shaded_cells_grow_lighter_with_their_values(layout: str) -> None:
+    image = np.array([[0, 40, 80, 120], [160, 200, 240, 255], [30, 90, 150, 210]], np.uint8)
+    conv = vz.Convolution(image, vz.KERNELS["sobel_x"], padding="same")
+    renderer = FrameRenderer(conv, shade="values", layout=layout)
+    frame = renderer.frame(0).convert("RGB")
+    rows, cols = image.shape
+    taps = {(r, c) for r in range(3) for c in range(3)}  # step 0's footprint, in padded coordinates: shaded
+    cells = [(r, c) for r, c in np.ndindex(rows, cols) if (r + 1, c + 1) not in taps]
+    pairs = sorted((int(image[r, c]), sample_cell(frame, renderer, "input", r + 1, c + 1)) for r, c in cells)
+    shades = [brightness(colour) for _, colour in pairs]
+    assert shades == sorted(shades) and shades[0] < 40 and shades[-1] > 215
+    # signed outputs diverge around zero: blue below, white at zero, orange above, deeper with the size
+    raw = correlate_scipy(image, vz.KERNELS["sobel_x"], 1, "same")
+    last = renderer.frame(-1).convert("RGB")
+    for (i, j), value in np.ndenumerate(raw):
+        r, g, b = sample_cell(last, renderer, "output", i, j)
+        if value < 0:
+            assert b > r, (value, (r, g, b))
+        elif value > 0:
+            assert r > b, (value, (r, g, b))
+    negatives = sorted(
+        (v, brightness(sample_cell(last, renderer, "output", i, j))) for (i, j), v in np.ndenumerate(raw) if v < 0
+    )
+    assert [s for _, s in negatives] == sorted(s for _, s in negatives)  # more negative, darker
+
+
+def sample_cell(frame, renderer, area: str, r: int, c: int):
+    x0, y0, _, _ = renderer.cell_box(area, r, c)
+    patch = [frame.getpixel((x, y)) for x in range(x0, x0 + 5) for y in range(y0, y0 + 5)]
+    return max(set(patch), key=patch.count)
+
+
+def test_shaded_numbers_switch_ink_to_stay_readable() -> None:
+    image = np.array([[0, 255], [255, 0]], np.uint8)
+    scene = scene_builder(vz.Convolution(image, [[1]]), shade="values").scene(0)
+    inks = {scene.text_at("value", "input", r, c): None for r, c in np.ndindex(2, 2)}
+    dark_cell = next(t for t in scene.texts("value", "input", 0, 0))
+    light_cell = next(t for t in scene.texts("value", "input", 0, 1))
+    assert brightness(dark_cell.ink) > 128 > brightness(light_cell.ink)
+    assert inks

@@ -208,8 +208,24 @@ def add_style_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["flat", "oblique"],
         help="flat panels, or conv_arithmetic's oblique planes (output above input)",
     )
+    group.add_argument(
+        "--shade",
+        choices=["none", "values"],
+        help="cells in flat colours, or tinted by their values (default: values for --values photo, else none)",
+    )
     group.add_argument("--fps", default=2.0, type=float, help="frames per second, up to 50 (default 2)")
     group.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def style_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The picture's style the options ask for; a photo is shaded by its values unless told otherwise."""
+    shade = args.shade or ("values" if getattr(args, "values", None) == "photo" else "none")
+    return {
+        "theme": args.theme,
+        "numbers": args.numbers,
+        "layout": args.layout,
+        "shade": None if shade == "none" else shade,
+    }
 
 
 def first_line(error: BaseException) -> str:

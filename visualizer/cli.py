@@ -18,7 +18,15 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .arguments import Parser, UsageError, add_conv_arguments, add_style_arguments, conv_from_args, first_line
+from .arguments import (
+    Parser,
+    UsageError,
+    add_conv_arguments,
+    add_style_arguments,
+    conv_from_args,
+    first_line,
+    style_from_args,
+)
 from .photo_commands import cmd_filter, cmd_filters, filter_arguments, filters_arguments
 from .text import arithmetic, format_number
 
@@ -81,7 +89,7 @@ def _cmd_animate(args: argparse.Namespace) -> None:
     from .render.export import save_animation
 
     conv = conv_from_args(args)
-    style = {"theme": args.theme, "numbers": args.numbers, "layout": args.layout}
+    style = style_from_args(args)
     path = save_animation(conv, args.output, fps=args.fps, progress=False if args.quiet else None, **style)
     steps = f"{conv.num_steps} step" + ("s" if conv.num_steps != 1 else "")
     print(f"wrote {path} ({steps}: {conv.describe()})")
@@ -107,7 +115,7 @@ def _present_arguments(parser: argparse.ArgumentParser) -> None:
 def _cmd_present(args: argparse.Namespace) -> None:
     from .presenter import present  # matplotlib's window toolkit loads only for this command
 
-    style = {"theme": args.theme, "numbers": args.numbers, "layout": args.layout}
+    style = style_from_args(args)
     present(conv_from_args(args), fps=args.fps, seed=args.seed, **style)
 
 

@@ -28,7 +28,6 @@ from .kernels import KERNELS, kernel_name
 from .render.frame import FrameRenderer
 from .render.html import KEYS as SLIDE_KEYS
 from .render.html import SPEEDS
-from .render.style import contrast, get_theme, rgb
 
 STATUS_LINE = 0.07  # share of the figure's height under the frame for messages
 PROBLEM_COLOUR = "#dc322f"
@@ -47,6 +46,7 @@ KEYS = (
     ("m", "pad mode: " + ", ".join(PAD_MODES)),
     ("r", "new random input"),
     ("l", "layout: flat, oblique"),
+    ("v", "cells shaded by value on / off"),
     ("g", "save this animation as a GIF"),
     *SLIDE_KEYS[4:],
     ("q  Esc", "quit"),
@@ -103,6 +103,7 @@ class PresenterState:
         fps: float = 2,
         seed: int | None = None,
         layout: str = "flat",
+        shade: str | None = None,
     ):
         if not isinstance(conv, Convolution):
             raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
@@ -112,6 +113,7 @@ class PresenterState:
         self.theme = theme
         self.numbers = bool(numbers)
         self.layout = layout
+        self.shade = shade
         self.fps = fps
         self.step = 0
         self.playing = False
@@ -139,6 +141,7 @@ class PresenterState:
             "m": lambda: self._change("pad_mode", _next(list(PAD_MODES), self.conv.pad_mode)),
             "r": self._random_input,
             "l": self._toggle_layout,
+            "v": self._toggle_shade,
             "g": self.save_gif,
             "h": lambda: setattr(self, "help", not self.help),
             "q": lambda: setattr(self, "quit", True),
@@ -166,7 +169,9 @@ class PresenterState:
     def title(self) -> str:
         """The window title: the step, every parameter and the output-size formula."""
         rows, cols = self.conv.formula()
-        return f"step {self.step + 1}/{self.conv.num_steps} · {self.conv.describe()} · {rows}, {cols}"
+        return (
+            f"step {self.step + 1}/{self.conv.num_steps} · {self.conv.describe()} · {rows}, {cols} · press h for keys"
+        )
 
     def frame(self) -> Image.Image:
         """The current step drawn by the shared frame renderer, in RGB."""
@@ -186,7 +191,7 @@ class PresenterState:
         from .render.export import save_animation
 
         path = Path.cwd() / self.gif_name()
-        style = {"theme": self.theme, "numbers": self.numbers, "layout": self.layout}
+        style = {"theme": self.theme, "numbers": self.numbers, "layout": self.layout, "shade": self.shade}
         save_animation(self.conv, path, fps=self.fps, progress=False, **style)
         self.saved = path
         self.message = f"saved {path.name}"
@@ -204,11 +209,26 @@ class PresenterState:
         self.fps = faster[0] if direction > 0 else slower[-1]
 
     def _render(self, conv: Convolution) -> FrameRenderer:
-        return FrameRenderer(conv, theme=self.theme, numbers=self.numbers, layout=self.layout)
+        return FrameRenderer(conv, theme=self.theme, numbers=self.numbers, layout=self.layout, shade=self.shade)
 
     def _toggle_numbers(self) -> None:
         self.numbers = not self.numbers
         self._renderer = self._render(self.conv)
+
+    def _toggle_shade(self) -> None:
+        self.shade = None if self.shade else "values"
+        self._renderer = self._render(self.conv)
+
+    def focus(self) -> tuple[float, float]:
+        """Where the eye should be: the middle of the footprint and the current output, in frame pixels."""
+        scene = self._renderer.scene(self.step)
+        points = []
+        for item in scene.find("footprint") + scene.find("current"):
+            x0, y0, x1, y1 = item.box
+            points.append(scene.place(item.plane, ((x0 + x1) / 2, (y0 + y1) / 2)))
+        if not points:
+            return (scene.size[0] / 2, scene.size[1] / 2)
+        return (float(np.mean([p[0] for p in points])), float(np.mean([p[1] for p in points])))
 
     def _toggle_layout(self) -> None:
         self.layout = "oblique" if self.layout == "flat" else "flat"
@@ -245,89 +265,6 @@ class PresenterState:
         self._change("image", values)
 
 
-class PresenterWindow:
-    """A matplotlib figure showing a :class:`PresenterState` and passing it the keys.
-
-    Works on any canvas: a real window, or ``FigureCanvasAgg`` in tests (the
-    timer then never fires; call :meth:`tick`). Matplotlib's own key bindings
-    ("s" save, "p" pan, "k"/"l" log scale, "g" grid, "h"/"r" home, …) are
-    switched off for this figure only; "f" still toggles full screen.
-    """
-
-    def __init__(self, figure: Any, state: PresenterState):
-        self.figure = figure
-        self.state = state
-        canvas = figure.canvas
-        manager = canvas.manager
-        if manager is not None and getattr(manager, "key_press_handler_id", None) is not None:
-            canvas.mpl_disconnect(manager.key_press_handler_id)
-        canvas.mpl_connect("key_press_event", self.on_key)
-        theme = get_theme(state.theme)
-        background = rgb(theme.background)
-        self._ink = max(theme.ink, theme.paper_ink, key=lambda ink: contrast(rgb(ink), background))
-        figure.set_facecolor(theme.background)
-        # the frame above, a status line below it, so a message never hides the arithmetic
-        self.axes = figure.add_axes((0, STATUS_LINE, 1, 1 - STATUS_LINE))
-        self.axes.set_axis_off()
-        self.image = self.axes.imshow(np.asarray(state.frame()), interpolation="antialiased")
-        self.message = figure.text(0.5, STATUS_LINE / 2, "", ha="center", va="center", fontsize=13, wrap=True)
-        self.help = figure.text(
-            0.5, 0.5, "\n".join(f"{key:<10} {what}" for key, what in KEYS), ha="center", va="center",
-            multialignment="left", fontsize=17, family="monospace", color="white", visible=False,
-            bbox={"boxstyle": "round,pad=0.8", "linewidth": 0, "facecolor": "#002b36", "alpha": 0.92},
-        )  # fmt: skip
-        self.timer = canvas.new_timer(interval=self._interval())
-        self.timer.add_callback(self.tick)
-        self._playing = False
-        self.show()
-
-    def _interval(self) -> int:
-        return max(1, round(1000 / self.state.fps))
-
-    def on_key(self, event: Any) -> None:
-        """Matplotlib's key_press_event: our keys go to the state, "f" to full screen."""
-        if self.state.press(event.key):
-            self.show()
-        elif event.key == "f" and self.figure.canvas.manager is not None:
-            self.figure.canvas.manager.full_screen_toggle()
-
-    def tick(self) -> None:
-        """Timer beat while playing."""
-        self.state.tick()
-        self.show()
-
-    def show(self) -> None:
-        """Bring the figure up to date with the state (image data, title, overlays, timer)."""
-        state = self.state
-        if state.quit:
-            self.timer.stop()
-            import matplotlib.pyplot as plt
-
-            plt.close(self.figure)
-            return
-        pixels = np.asarray(state.frame())
-        if pixels.shape != self.image.get_array().shape:
-            height, width = pixels.shape[:2]
-            self.image.set_extent((-0.5, width - 0.5, height - 0.5, -0.5))
-        self.image.set_data(pixels)
-        self.message.set_text(state.message)
-        self.message.set_color(PROBLEM_COLOUR if state.problem else self._ink)
-        self.message.set_visible(bool(state.message))
-        self.help.set_visible(state.help)
-        if state.help:  # the longest line fills at most 90 % of the width: monospace letters are 0.6 em wide
-            width_points = self.figure.bbox.width * 72 / self.figure.dpi
-            longest = max(len(line) for line in self.help.get_text().split("\n"))
-            self.help.set_fontsize(min(17, 0.9 * width_points / (0.6 * longest)))
-        manager = self.figure.canvas.manager
-        if manager is not None:
-            manager.set_window_title(state.title)
-        self.timer.interval = self._interval()
-        if state.playing != self._playing:
-            (self.timer.start if state.playing else self.timer.stop)()
-            self._playing = state.playing
-        self.figure.canvas.draw_idle()
-
-
 def present(
     conv: Convolution,
     *,
@@ -336,6 +273,7 @@ def present(
     fps: float = 2,
     seed: int | None = None,
     layout: str = "flat",
+    shade: str | None = None,
 ) -> PresenterState:
     """Open the classroom window for ``conv``; returns its final state when it is closed.
 
@@ -350,32 +288,16 @@ def present(
     >>> vz.present is present
     True
     """
-    state = PresenterState(conv, theme=theme, numbers=numbers, fps=fps, seed=seed, layout=layout)
+    state = PresenterState(conv, theme=theme, numbers=numbers, fps=fps, seed=seed, layout=layout, shade=shade)
     import matplotlib.pyplot as plt
 
-    _window_backend(plt)
-    width, height = state.frame().size
+    from .presenter_window import PresenterWindow, fill_screen, window_backend
+
+    window_backend(plt)
     dpi = 100
-    # one frame pixel per screen pixel at first, within a 1280×800 projector
-    height /= 1 - STATUS_LINE
-    scale = min(1.0, 1200 / width, 720 / height)
     with plt.rc_context({"toolbar": "None"}):
-        figure = plt.figure(figsize=(width * scale / dpi, height * scale / dpi), dpi=dpi)
+        figure = plt.figure(figsize=(1280 / dpi, 800 / dpi), dpi=dpi)
+    fill_screen(figure)
     window = PresenterWindow(figure, state)  # kept alive here: the canvas holds its callbacks weakly
     plt.show(block=True)
     return window.state
-
-
-def _window_backend(plt: Any) -> None:
-    errors = []
-    for backend in ("TkAgg", "QtAgg"):
-        try:
-            plt.switch_backend(backend)
-            return
-        except ImportError as error:
-            errors.append(f"{backend}: {error}")
-    raise OSError(
-        "the presenter needs a window: no TkAgg or QtAgg backend could start ("
-        + "; ".join(errors)
-        + "). On Linux set DISPLAY and install python3-tk; or use 'convviz animate -o slides.html'"
-    )

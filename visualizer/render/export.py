@@ -60,6 +60,7 @@ def save_animation(
     theme: str | Theme = "default",
     numbers: bool = True,
     layout: str = "flat",
+    shade: str | None = None,
 ) -> Path:
     """Draw every step of ``op`` and write them to ``path``; the format follows the suffix.
 
@@ -80,9 +81,10 @@ def save_animation(
         (and extra frames at the end of an MP4); ≥ 0.
     progress : bool or None
         Show a progress bar on stderr; None shows it only when stderr is a terminal.
-    theme, numbers, layout
+    theme, numbers, layout, shade
         The picture's style: the colour theme, whether values are written in the
-        cells, and "flat" or "oblique" (conv_arithmetic's tilted planes).
+        cells, "flat" or "oblique" (conv_arithmetic's tilted planes), and None
+        (flat colours) or "values" (cells tinted by their values).
 
     Returns
     -------
@@ -113,7 +115,7 @@ def save_animation(
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
     ffmpeg = _ffmpeg() if kind == ".mp4" else None
     _check_folder(target)
-    renderer = FrameRenderer(op, theme=theme, numbers=numbers, layout=layout)
+    renderer = FrameRenderer(op, theme=theme, numbers=numbers, layout=layout, shade=shade)
     show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
     frames = _frames(renderer, show, target.name or str(target))
     with atomic_write(target, folder=kind == "folder") as temp:

@@ -40,6 +40,9 @@ class FrameRenderer:
         clean conv_arithmetic look with no text at all.
     layout : str
         "flat" (panels side by side) or "oblique" (conv_arithmetic's tilted planes).
+    shade : None or "values"
+        Flat colours (conv_arithmetic's), or cells tinted by their values: a photo looks like a photo,
+        signed outputs show blue below zero and orange above.
 
     Attributes
     ----------
@@ -59,11 +62,19 @@ class FrameRenderer:
     (25, 'P', True)
     """
 
-    def __init__(self, op: Any, *, theme: str | Theme = "default", numbers: bool = True, layout: str = "flat"):
-        self.builder = scene_builder(op, theme=theme, numbers=numbers, layout=layout)
+    def __init__(
+        self,
+        op: Any,
+        *,
+        theme: str | Theme = "default",
+        numbers: bool = True,
+        layout: str = "flat",
+        shade: str | None = None,
+    ):
+        self.builder = scene_builder(op, theme=theme, numbers=numbers, layout=layout, shade=shade)
         self.painter = RasterPainter(self.builder)
         self.op = self.conv = op
-        self.theme, self.numbers, self.layout = self.builder.theme, self.builder.numbers, layout
+        self.theme, self.numbers, self.layout, self.shade = self.builder.theme, self.builder.numbers, layout, shade
         self.size = self.painter.size
         self.palette = self.painter.palette
         self.palette_image = self.painter.palette_image
@@ -129,7 +140,13 @@ _RENDERERS: WeakKeyDictionary[Any, dict[tuple, FrameRenderer]] = WeakKeyDictiona
 
 
 def render_frame(
-    op: Any, step_index: int, *, theme: str | Theme = "default", numbers: bool = True, layout: str = "flat"
+    op: Any,
+    step_index: int,
+    *,
+    theme: str | Theme = "default",
+    numbers: bool = True,
+    layout: str = "flat",
+    shade: str | None = None,
 ) -> Image.Image:
     """Draw step ``step_index`` of ``op`` as one picture (mode "P", see :class:`FrameRenderer`).
 
@@ -146,21 +163,22 @@ def render_frame(
     >>> render_frame(conv, 3, layout="oblique").size != render_frame(conv, 3).size
     True
     """
-    style = (get_theme(theme), numbers if isinstance(numbers, bool | np.bool_) else repr(numbers), layout)
+    options = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade}
+    key = (get_theme(theme), numbers if isinstance(numbers, bool | np.bool_) else repr(numbers), layout, shade)
     try:
         renderers = _RENDERERS.setdefault(op, {})
     except TypeError:  # not an object a weak reference can follow: the builder says what it wants
-        return FrameRenderer(op, theme=theme, numbers=numbers, layout=layout).frame(step_index)
-    if style not in renderers:
-        renderers[style] = FrameRenderer(op, theme=theme, numbers=numbers, layout=layout)
-    return renderers[style].frame(step_index)
+        return FrameRenderer(op, **options).frame(step_index)
+    if key not in renderers:
+        renderers[key] = FrameRenderer(op, **options)
+    return renderers[key].frame(step_index)
 
 
 def save_frame(op: Any, step_index: int, path: str | os.PathLike, **style: Any) -> Path:
     """Write step ``step_index`` of ``op`` to ``path``: ``.png`` (pixels), ``.svg`` or ``.pdf`` (vectors).
 
     In SVG and PDF the text stays text: selectable and searchable. ``style``
-    takes ``theme``, ``numbers`` and ``layout`` as :func:`render_frame` does.
+    takes ``theme``, ``numbers``, ``layout`` and ``shade`` as :func:`render_frame` does.
     The file is written whole or not at all.
 
     Examples

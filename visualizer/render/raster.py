@@ -96,29 +96,36 @@ class RasterPainter:
     # -- colours ---------------------------------------------------------------------
 
     def _register(self, items, fills, pairs) -> None:
-        """Give every colour the frames use a palette entry; pictures' pixels share what is left."""
-        approximate = []
+        """Give every colour the frames use a palette entry; pictures' pixels share what is left.
+
+        Text is anti-aliased through four shades between its ink and the fill under it; when a scene has
+        so many (ink, fill) pairs that they would not fit in 256 colours (cells shaded by value), fewer.
+        """
+        approximate, solid, pairs = [], set(fills), set(pairs)
         for item in items:
             if isinstance(item, Text):
-                self._ramp(item.ink, item.on)
+                pairs.add((item.ink, item.on))
             elif isinstance(item, Box):
                 if item.fill is not None:
-                    (approximate.append(item.fill) if item.approximate else self._index(item.fill))
+                    (approximate.append(item.fill) if item.approximate else solid.add(item.fill))
                 if item.outline is not None:
-                    self._index(item.outline)
+                    solid.add(item.outline)
             elif isinstance(item, Grid):
-                self._index(item.colour)
-                if item.dashed:
-                    self._index(item.dash_colour)
+                solid |= {item.colour, item.dash_colour} if item.dashed else {item.colour}
             else:
-                self._index(item.fill if isinstance(item, Polygon) else item.colour)
-        for colour in fills:
+                solid.add(item.fill if isinstance(item, Polygon) else item.colour)
+        ends = solid | {colour for pair in pairs for colour in pair}
+        room = 256 - len(ends) - len(self._palette) - (32 if approximate else 0)
+        self._shades = next(
+            (shades for shades in (TEXT_SHADES, (0.33, 0.67), (0.5,), ()) if len(shades) * len(pairs) <= room), ()
+        )
+        for colour in sorted(solid):
             self._index(colour)
-        for ink, on in pairs:
+        for ink, on in sorted(pairs):
             self._ramp(ink, on)
         if approximate:
             colours = np.array(sorted(set(approximate)), dtype=np.uint8)
-            coarse = _palette_colours(colours, 256 - len(self._palette))
+            coarse = _palette_colours(colours, max(1, 256 - len(self._palette)))
             for exact, rounded in zip(colours, coarse, strict=True):
                 self._approximate[tuple(int(v) for v in exact)] = self._index(tuple(int(v) for v in rounded))
 
@@ -137,7 +144,7 @@ class RasterPainter:
     def _ramp(self, ink: RGB, fill: RGB) -> tuple[bytes, bytes]:
         """Byte tables from text coverage (0…255) to a palette index and to a paste mask."""
         if (ink, fill) not in self._ramps:
-            levels = [self._index(fill)] + [self._index(blend(ink, fill, a)) for a in TEXT_SHADES]
+            levels = [self._index(fill)] + [self._index(blend(ink, fill, a)) for a in self._shades]
             levels.append(self._index(ink))
             steps = len(levels) - 1
             lut = bytes(levels[round(v * steps / 255)] for v in range(256))
@@ -296,8 +303,12 @@ def _crops(image: Image.Image, bounds: list[Bounds]) -> list[tuple[Image.Image, 
 
 
 def _palette_colours(colours: np.ndarray, budget: int) -> np.ndarray:
-    """``colours`` rounded just enough (coarser levels per channel) to need at most ``budget`` palette entries."""
+    """``colours`` rounded just enough (coarser levels per channel) to need at most ``budget`` palette entries.
+
+    >>> _palette_colours(np.array([[0, 0, 0], [1, 1, 1], [255, 255, 255]], np.uint8), 2).tolist()
+    [[0, 0, 0], [0, 0, 0], [254, 254, 254]]
+    """
     step = 1
-    while len(np.unique((coarse := colours // step * step).reshape(-1, 3), axis=0)) > budget:
+    while step < 256 and len(np.unique((coarse := colours // step * step).reshape(-1, 3), axis=0)) > budget:
         step *= 2
     return coarse

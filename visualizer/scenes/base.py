@@ -17,6 +17,7 @@ import numpy as np
 from ..render.style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
 from ..text import display_number
 from .items import IDENTITY, Font, Item, Matrix, Scene, Text
+from .shading import SHADES
 
 LAYOUTS = ("flat", "oblique")
 
@@ -31,7 +32,8 @@ class Colours:
             setattr(self, name, rgb(getattr(t, name)))
         self.chip_ink = rgb(t.chip_ink)
         self.channels = tuple(rgb(c) for c in t.channels)
-        shade = rgb(t.shade)
+        self.shade, self.shade_alpha = rgb(t.shade), t.shade_alpha
+        shade = self.shade
         # the 40 % shading is precomputed per fill, so a painter only paints flat colours
         self.shaded_input = blend(shade, self.input, t.shade_alpha)
         self.shaded_padding = blend(shade, self.background, t.shade_alpha)
@@ -107,9 +109,19 @@ class SceneBuilder:
         Values, weights, header and arithmetic line; False gives conv_arithmetic's plain look.
     layout : str
         "flat" (panels side by side) or "oblique" (conv_arithmetic's tilted planes, output above input).
+    shade : None or "values"
+        Cells in flat colours, or tinted by their values (see :mod:`.shading`).
     """
 
-    def __init__(self, op: Any, *, theme: str | Theme = "default", numbers: bool = True, layout: str = "flat"):
+    def __init__(
+        self,
+        op: Any,
+        *,
+        theme: str | Theme = "default",
+        numbers: bool = True,
+        layout: str = "flat",
+        shade: str | None = None,
+    ):
         if not isinstance(numbers, bool | np.bool_):
             raise TypeError(f"numbers must be True or False, got {numbers!r}")
         if layout not in LAYOUTS:
@@ -117,7 +129,10 @@ class SceneBuilder:
         self.op = op
         self.theme = get_theme(theme)
         self.numbers = bool(numbers)
+        if shade not in SHADES:
+            raise ValueError(f"shade must be None or 'values'; got {shade!r}")
         self.layout = layout
+        self.shade = shade
         self.colours = Colours(self.theme)
         t = self.theme
         self.value_font = Font(t.value_size, "bold")

@@ -20,6 +20,7 @@ per-channel outputs and the combined colour output.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -33,8 +34,10 @@ from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text, apply
 from .oblique import Oblique
 from .products import ProductsPanel
+from .shading import Fills
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
+ACCENT = (211, 54, 130)  # the footprint's ring on cells shaded by value: solarized magenta, clear of both ramps
 
 
 class ConvolutionScene(SceneBuilder):
@@ -55,6 +58,7 @@ class ConvolutionScene(SceneBuilder):
         # red, green, blue (and alpha) combine into a picture; other channel counts do not
         self.rgb = self.channels in (3, 4)
         self._read_outputs()
+        self.fills = Fills(self.colours, self.shade, conv.padded, self.result, self.channels)
         self.cell = self._cell_size()
         kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
         planes = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
@@ -192,7 +196,8 @@ class ConvolutionScene(SceneBuilder):
             grid = self.grids[self.input_name(channel)]
             for r, col in np.ndindex(grid.rows, grid.cols):
                 if not self.conv.is_padding(r, col):
-                    out.append(Box(grid.interior(r, col), c.input, plane=grid.plane, tag=("cell", grid.name, r, col)))
+                    fill = self.fills.input(channel, self.padded_value(channel, r, col), False)
+                    out.append(Box(grid.interior(r, col), fill, plane=grid.plane, tag=("cell", grid.name, r, col)))
             # lines before values: upright numbers on a tilted plane may reach over a line, never under it
             out.append(grid)
             if self.numbers:
@@ -225,11 +230,15 @@ class ConvolutionScene(SceneBuilder):
         names = [self.output_name(c) for c in range(self.channels)] + (["combined"] if self.rgb else [])
         return [self.grids[name] for name in names]
 
-    def value_style(self, r: int, c: int, shaded: bool) -> tuple[Font, Any, Any]:
+    def padded_value(self, channel: int, r: int, c: int):
+        padded = self.conv.padded
+        return padded[r, c] if padded.ndim == 2 else padded[r, c, channel]
+
+    def value_style(self, channel: int, r: int, c: int, shaded: bool) -> tuple[Font, Any, Any]:
         """Font, text colour and fill of input cell (r, c), plain or under the footprint."""
         colours = self.colours
         if not self.conv.is_padding(r, c):
-            fill = colours.shaded_input if shaded else colours.input
+            fill = self.fills.input(channel, self.padded_value(channel, r, c), shaded)
             return self.value_font, colours.ink_on(fill), fill
         fill = colours.shaded_padding if shaded else colours.background
         if shaded:
@@ -239,9 +248,8 @@ class ConvolutionScene(SceneBuilder):
         return self.pad_font, ink, fill
 
     def input_value(self, grid: Grid, channel: int, r: int, c: int, shaded: bool) -> Text:
-        padded = self.conv.padded
-        value = padded[r, c] if padded.ndim == 2 else padded[r, c, channel]
-        face, ink, fill = self.value_style(r, c, shaded)
+        value = self.padded_value(channel, r, c)
+        face, ink, fill = self.value_style(channel, r, c, shaded)
         cx, cy = grid.centre(r, c)
         xy = (cx, cy - self.theme.weight_size * 0.3)  # room for the weight below
         return Text(xy, display_number(value), face, ink, fill, "mm", grid.plane, ("value", grid.name, r, c))
@@ -258,8 +266,9 @@ class ConvolutionScene(SceneBuilder):
         for channel in range(self.channels):
             grid = self.grids[self.output_name(channel)]
             x0, y0, x1, y1 = grid.region(i, j, i + 1, j + 1)
-            items.append(Box((x0, y0, x1 - 1, y1 - 1), c.output, c.grid, grid.line, tag=("cell", grid.name, i, j)))
-            items.extend(self.output_marks(channel, i, j, c.output))
+            fill = self.output_fill(channel, i, j, False)
+            items.append(Box((x0, y0, x1 - 1, y1 - 1), fill, c.grid, grid.line, tag=("cell", grid.name, i, j)))
+            items.extend(self.output_marks(channel, i, j, fill))
         if self.rgb:
             grid = self.grids["combined"]
             x0, y0, x1, y1 = grid.region(i, j, i + 1, j + 1)
@@ -267,6 +276,9 @@ class ConvolutionScene(SceneBuilder):
             tag = ("cell", "combined", i, j)
             items.append(Box((x0, y0, x1 - 1, y1 - 1), fill, c.grid, grid.line, approximate=True, tag=tag))
         return items
+
+    def output_fill(self, channel: int, i: int, j: int, shaded: bool):
+        return self.fills.output(channel, self.output_values[channel][i, j], shaded)
 
     def combined_colour(self, i: int, j: int) -> tuple[int, int, int]:
         if not hasattr(self, "_combined"):
@@ -298,8 +310,9 @@ class ConvolutionScene(SceneBuilder):
         for channel in range(self.channels):
             items.extend(self.footprint(channel, step.origin))
             grid = self.grids[self.output_name(channel)]
-            items.append(Box(grid.interior(i, j), c.shaded_output, plane=grid.plane, tag=("current", grid.name, i, j)))
-            items.extend(self.output_marks(channel, i, j, c.shaded_output))
+            fill = self.output_fill(channel, i, j, True)
+            items.append(Box(grid.interior(i, j), fill, plane=grid.plane, tag=("current", grid.name, i, j)))
+            items.extend(self.output_marks(channel, i, j, fill))
         if self.rgb:
             # the combined cell keeps its colour; a ring that reads on that colour marks it as current
             ring = c.ink_on(self.combined_colour(i, j))
@@ -325,8 +338,14 @@ class ConvolutionScene(SceneBuilder):
         for u, r in enumerate(rows):
             for v, col in enumerate(cols):
                 box = grid.interior(r, col)
-                fill = c.shaded_padding if conv.is_padding(r, col) else c.shaded_input
+                padding = conv.is_padding(r, col)
+                fill = (
+                    c.shaded_padding if padding else self.fills.input(channel, self.padded_value(channel, r, col), True)
+                )
                 items.append(Box(box, fill, plane=grid.plane, tag=("footprint", grid.name, r, col)))
+                if self.shade:  # a 40 % shade vanishes on a black pixel: a ring marks the tap on any value
+                    ring = Box(box, None, ACCENT, max(2, self.theme.line_width), plane=grid.plane, tag=("ring",))
+                    items.append(ring)
                 if not self.numbers:
                     continue
                 items.append(self.input_value(grid, channel, r, col, shaded=True))
@@ -400,16 +419,19 @@ class ConvolutionScene(SceneBuilder):
 
     def moving_colours(self) -> tuple[set, set]:
         c = self.colours
-        fills = {c.shaded_input, c.shaded_padding, c.shaded_output, c.chip, c.grid}
+        fills = {c.shaded_input, c.shaded_padding, c.shaded_output, c.chip, c.grid, ACCENT}
+        fills |= self.fills.all_inputs(self.channels) | self.fills.all_outputs(self.channels)
         if self.rgb:
             fills |= {c.ink_on(self.combined_colour(i, j)) for i, j in np.ndindex(*self.conv.output_shape)}
         pairs = set()
         if self.numbers:
             pairs = {(c.chip_ink, c.chip), (c.ink_on(self.background), self.background)}
             pairs |= {(c.ink_on(c.shaded_output), c.shaded_output)}
-            for r, col in np.ndindex(self.conv.padded.shape[:2]):
-                _, ink, fill = self.value_style(r, col, shaded=True)
+            for channel, (r, col) in itertools.product(range(self.channels), np.ndindex(self.conv.padded.shape[:2])):
+                _, ink, fill = self.value_style(channel, r, col, shaded=True)
                 pairs.add((ink, fill))
+            outputs = self.fills.all_outputs(self.channels)
+            pairs |= {(c.ink_on(fill), fill) for fill in outputs}
             more_fills, more_pairs = self.products.moving_colours()
             fills |= more_fills
             pairs |= more_pairs

@@ -116,13 +116,13 @@ class Oblique:
 
     def still_outputs(self) -> list[Item]:
         """Every output plane complete in the output colour (the combined one in its colours), lines on top."""
-        s, c = self.scene, self.scene.colours
+        s = self.scene
         items: list[Item] = []
-        for grid in s.output_grids():
+        for channel, grid in enumerate(s.output_grids()):
             for i in range(grid.rows):
                 for j in range(grid.cols):
                     combined = grid.name == "combined"
-                    fill = s.combined_colour(i, j) if combined else c.output
+                    fill = s.combined_colour(i, j) if combined else s.output_fill(channel, i, j, False)
                     items.append(Box(grid.interior(i, j), fill, approximate=combined, plane=grid.plane))
             items.append(grid)
         return items
@@ -131,7 +131,11 @@ class Oblique:
         """The values a step writes into the (already coloured) output planes."""
         s = self.scene
         i, j = out_index
-        return [item for channel in range(s.channels) for item in s.output_marks(channel, i, j, s.colours.output)]
+        return [
+            item
+            for channel in range(s.channels)
+            for item in s.output_marks(channel, i, j, s.output_fill(channel, i, j, False))
+        ]
 
     def connectors(self, step: Any) -> list[Item]:
         """Lines from the footprint's corners to the current output cell's corners, cut behind the output plane."""
