@@ -10,33 +10,19 @@ a step's ``value`` is exactly the matching element of the raw output.
 from __future__ import annotations
 
 import numbers
-import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import _validation as check
 from . import geometry
+from ._shift_add import correlate
+from ._validation import PAD_MODE_ALIASES, PAD_MODES, ClipSpec
 from .geometry import PaddingSpec, Pads, Pair
 
-# PyTorch's names first; NumPy's names are accepted as aliases.
-PAD_MODES = {"zeros": "constant", "replicate": "edge", "reflect": "reflect", "circular": "wrap"}
-PAD_MODE_ALIASES = {"constant": "zeros", "edge": "replicate", "wrap": "circular"}
-
-ClipSpec = None | str | tuple
-
-# Output rows per band in the shift-add loop: a band of about 256 KB stays in cache.
-_BAND_BYTES = 1 << 18
-# Cores for the shift-add's threads, and the multiply-adds each thread must have to be worth
-# starting. Measured on a shared 2-core machine: a second thread computes a 7×7 kernel over a
-# megapixel 1.5× faster back to back, but when the other core has been idle a while (as between
-# calls in real use) waking it costs about what it saves; single-threaded, a megapixel with a 7×7
-# kernel takes 11 ms, so only work beyond that is shared.
-_CORES = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-_WORK_PER_THREAD = 1 << 25
+__all__ = ["Convolution", "Step", "conv_steps", "convolve", "PAD_MODES", "PAD_MODE_ALIASES", "ClipSpec"]
 
 
 class Step:
@@ -171,14 +157,14 @@ class Convolution:
         flip_kernel: bool = False,
         dtype: Any = None,
     ):
-        image = _as_array(image, "image")
-        self.kernel = _read_only(_as_array(kernel, "kernel").copy())
-        _check_channels(image, self.kernel)
+        image = check.as_array(image, "image")
+        self.kernel = _read_only(check.as_array(kernel, "kernel").copy())
+        check.check_channels(image, self.kernel)
         self.stride = geometry.as_pair(stride, "stride")
         self.dilation = geometry.as_pair(dilation, "dilation")
         self.padding = padding
-        self.pad_mode = _pad_mode(pad_mode)
-        self.pad_value = _finite_number(pad_value, "pad_value")
+        self.pad_mode = check.pad_mode(pad_mode)
+        self.pad_value = check.finite_number(pad_value, "pad_value")
         if not isinstance(flip_kernel, bool | np.bool_):
             raise TypeError(f"flip_kernel must be True or False, got {flip_kernel!r}")
         self.flip_kernel = bool(flip_kernel)
@@ -187,12 +173,12 @@ class Convolution:
             image.shape, self.kernel.shape, self.stride, _pads_spec(self.pads), self.dilation
         )
         self.clip = clip
-        self.clip_range = _clip_range(clip, image.dtype)
+        self.clip_range = check.clip_range(clip, image.dtype)
         # the fill value only enters the sums when the padding is filled with it
         fill = self.pad_value if self.pad_mode == "zeros" else 0
         # replace() passes on the dtype asked for, not the one chosen for these values
-        self._dtype_asked = None if dtype is None else _float_dtype(dtype)
-        self.dtype = _work_dtype(image, self.kernel, fill) if dtype is None else self._dtype_asked
+        self._dtype_asked = None if dtype is None else check.float_dtype(dtype)
+        self.dtype = check.work_dtype(image, self.kernel, fill) if dtype is None else self._dtype_asked
         # The padded array is the one copy of the input we keep; `image` is a view
         # into it, so the Convolution is a snapshot the caller cannot change. When the
         # padded array needs a wider dtype, `image` keeps the caller's own ("auto"
@@ -349,7 +335,9 @@ class Convolution:
         return (np.rint(clipped) if clipped.dtype.kind == "f" else clipped).astype(self.image.dtype)
 
     def _raw(self) -> np.ndarray:
-        return _correlate(self.padded, self._applied_kernel, self.stride, self.dilation, self.output_shape)
+        out = np.empty(self.output_shape + self.padded.shape[2:], self._applied_kernel.dtype)
+        correlate(self.padded, self._applied_kernel, self.stride, self.dilation, out)
+        return out
 
     @property
     def _windows(self) -> np.ndarray:
@@ -376,222 +364,6 @@ class Convolution:
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
-
-
-# -- the fast path -----------------------------------------------------------
-
-
-def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair) -> np.ndarray:
-    """Cross-correlate: shift-add in bands of output rows, or einsum when the taps are spaced out."""
-    if padded.ndim == 3 and (dilation != (1, 1) or stride[1] > 1 or padded.dtype != kernel.dtype):
-        # slices that step over columns would step over the interleaved channels too, a few
-        # numbers at a time, and NumPy multiplies two dtypes (uint8 pixels, float weights)
-        # through small buffers: contiguous channel planes in the weights' dtype are far faster
-        out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
-        for c in range(padded.shape[2]):
-            plane = np.ascontiguousarray(padded[..., c], dtype=kernel.dtype)
-            out[..., c] = _correlate(plane, kernel if kernel.ndim == 2 else kernel[..., c], stride, dilation, out_shape)
-        return out
-    if dilation != (1, 1):
-        return _correlate_dilated(padded, kernel, stride, dilation, out_shape)
-    out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
-    rows, (m, n) = out_shape[0], kernel.shape[:2]
-    band = min(rows, max(1, _BAND_BYTES * rows // out.nbytes))
-    workers = min(_CORES, -(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
-    # a per-channel stack's taps, repeated along a row: with the channels interleaved, a row of
-    # the input is one run of numbers and the weights must be one run too (a (C,) weight would
-    # make NumPy loop over three numbers at a time)
-    weights = np.repeat(kernel[:, :, np.newaxis], out_shape[1], axis=2) if kernel.ndim == 3 else kernel
-    # With stride 1 and one weight per tap, the numbers a band of output rows reads from the shifted
-    # input follow one another in memory: each tap is one run of numbers, which NumPy goes through
-    # 2-3x faster than a 2-D slice (it steps through those row by row). The runs are summed in
-    # scratch as wide as a padded row; the columns past the output's width mix two rows' ends and
-    # are dropped when a band is copied out (with floats near their dtype's limit, their sums can
-    # overflow where the output's do not, and NumPy then warns).
-    runs = stride == (1, 1) and kernel.ndim == 2 and padded.flags.c_contiguous
-    scratch = (2, band, padded[0].size) if runs else (1,) + out[:band].shape
-    # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
-    # (a range iterator hands out each start once under the GIL); scratch is made here, in the calling
-    # thread, whose heap reuses the memory freed by the last call: first touches are slow here
-    queue = iter(range(0, rows, band))
-    work = [(padded, weights, stride, out, band, queue, np.empty(scratch, out.dtype)) for _ in range(workers)]
-    # NumPy's ufuncs release the GIL, so other threads run bands on other cores meanwhile
-    with ThreadPoolExecutor(workers - 1) if workers > 1 else nullcontext() as pool:
-        helpers = [pool.submit(_shift_add, *args) for args in work[1:]]
-        _shift_add(*work[0])
-        for helper in helpers:
-            helper.result()  # waits, and raises what the thread raised
-    return out
-
-
-def _shift_add(
-    padded: np.ndarray,
-    weights: np.ndarray,
-    stride: Pair,
-    out: np.ndarray,
-    band: int,
-    starts: Iterator,
-    scratch: np.ndarray,
-) -> None:
-    """Add ``weights[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap.
-
-    ``scratch`` holds a band's products; given a second layer, it holds a band's sums too, a
-    padded row wide per output row, and the input is read in runs of whole rows (see ``_correlate``).
-    """
-    (sr, sc), (m, n), (rows, cols) = stride, weights.shape[:2], out.shape[:2]
-    taps = [(u, v) for u in range(m) for v in range(n)]
-    runs = len(scratch) == 2
-    if runs:
-        line, depth = padded[0].size, padded[0, 0].size  # numbers per padded row, per pixel
-        numbers, width = padded.reshape(-1), cols * depth
-    for a in starts:
-        b = min(a + band, rows)
-        if runs:
-            size = (b - a - 1) * line + width
-            acc, t = scratch[0].reshape(-1)[:size], scratch[1].reshape(-1)[:size]
-        else:
-            acc, t = out[a:b], scratch[0, : b - a]
-        for i, (u, v) in enumerate(taps):
-            if runs:
-                start = (a + u) * line + v * depth
-                shifted = numbers[start : start + size]
-            else:
-                r0 = u + a * sr
-                shifted = padded[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
-            # the first tap initialises the sums: no zero-fill pass
-            if i == 0:
-                np.multiply(shifted, weights[u, v], out=acc)
-            else:
-                np.multiply(shifted, weights[u, v], out=t)
-                acc += t
-        if runs:
-            out[a:b] = scratch[0, : b - a, :width].reshape(out[a:b].shape)
-
-
-def _correlate_dilated(
-    plane: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair
-) -> np.ndarray:
-    # sparse taps make the shift-add's slices cache-unfriendly; the einsum over a
-    # window view is faster here and copies nothing
-    (sr, sc), (dr, dc), (rows, cols) = stride, dilation, out_shape
-    m, n = kernel.shape
-    win = sliding_window_view(plane, (dr * (m - 1) + 1, dc * (n - 1) + 1))
-    win = win[: (rows - 1) * sr + 1 : sr, : (cols - 1) * sc + 1 : sc, ::dr, ::dc]
-    return np.einsum("ijkl,kl->ij", win, kernel).astype(kernel.dtype, copy=False)
-
-
-# -- validation ---------------------------------------------------------------
-
-
-def _as_array(value: Any, name: str) -> np.ndarray:
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a 2-D or 3-D numeric array, got {type(value).__name__}")
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{name} must be a rectangular numeric array: {error}") from None
-    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-        raise TypeError(
-            f"{name} must hold integers or floats, got dtype {array.dtype}"
-            + (" (use .astype(np.uint8) for a binary image)" if array.dtype == bool else "")
-        )
-    if array.ndim not in (2, 3):
-        raise ValueError(f"{name} must be 2-D (rows, cols) or 3-D (rows, cols, channels), got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
-        raise ValueError(f"{name} must hold only finite numbers, found NaN or infinity")
-    return array
-
-
-def _check_channels(image: np.ndarray, kernel: np.ndarray) -> None:
-    if kernel.ndim == 3:
-        if image.ndim == 2:
-            raise ValueError(
-                f"kernel of shape {kernel.shape} is a per-channel stack, but image is grey {image.shape}; "
-                "use an (M, N) kernel or an (H, W, C) image"
-            )
-        if kernel.shape[2] != image.shape[2]:
-            raise ValueError(
-                f"kernel has {kernel.shape[2]} channels but image has {image.shape[2]}: "
-                "an (M, N, C) kernel stack needs one kernel per image channel"
-            )
-
-
-def _pad_mode(pad_mode: Any) -> str:
-    if not isinstance(pad_mode, str):
-        raise TypeError(f"pad_mode must be a string, one of {', '.join(PAD_MODES)}; got {pad_mode!r}")
-    name = PAD_MODE_ALIASES.get(pad_mode.lower(), pad_mode.lower())
-    if name not in PAD_MODES:
-        allowed = ", ".join(list(PAD_MODES) + [f"{k} (= {v})" for k, v in PAD_MODE_ALIASES.items()])
-        raise ValueError(f"pad_mode must be one of {allowed}; got {pad_mode!r}")
-    return name
-
-
-def _finite_number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a finite number, got {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return value
-
-
-def _clip_range(clip: ClipSpec, dtype: np.dtype) -> tuple[Any, Any] | None:
-    if clip is None:
-        return None
-    if isinstance(clip, str):
-        if clip != "auto":
-            raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
-        if dtype.kind in "ui":
-            info = np.iinfo(dtype)
-            return (int(info.min), int(info.max))
-        return None
-    if not isinstance(clip, (tuple, list)) or len(clip) != 2:
-        raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
-    try:
-        low, high = (_finite_number(v, "clip") for v in clip)
-    except (TypeError, ValueError) as error:
-        # name the whole pair: "clip must be a finite number" would hide that a pair is wanted
-        raise type(error)(f"clip must be None, 'auto' or a (low, high) pair of finite numbers; got {clip!r}") from None
-    if not low < high:
-        raise ValueError(f"clip must be a (low, high) pair with low < high; got {clip!r}")
-    return (low, high)
-
-
-def _work_dtype(image: np.ndarray, kernel: np.ndarray, pad_value: float) -> np.dtype:
-    """The dtype the sums are computed in.
-
-    A float image keeps its precision (a float64 kernel must not silently turn a
-    float32 photo into float64); integers sum exactly in int64; an integer image
-    with a float kernel or a fractional pad value needs float64.
-    """
-    if image.dtype.kind == "f":
-        return np.dtype(np.float32) if image.dtype.itemsize <= 4 else image.dtype
-    if kernel.dtype.kind == "f" or pad_value % 1:
-        return np.dtype(np.float64)
-    # no sum may leave int64's range, or the answer would silently wrap around; the
-    # dtype's range settles it for 8- to 32-bit images without reading the pixels
-    weight, limit = sum(abs(int(k)) for k in kernel.ravel()), np.iinfo(np.int64).max
-    info = np.iinfo(image.dtype)
-    largest = max(-int(info.min), int(info.max), abs(int(pad_value)))
-    if largest * weight > limit:  # int64/uint64 images, or huge weights: read the actual values
-        largest = max(abs(int(image.min())), abs(int(image.max())), abs(int(pad_value)))
-    if largest * weight > limit:
-        raise ValueError(
-            "image and kernel values are too large to sum exactly in 64-bit integers; "
-            "pass the image as floats (image.astype(float)) or use smaller values"
-        )
-    return np.dtype(np.int64)
-
-
-def _float_dtype(dtype: Any) -> np.dtype:
-    try:
-        chosen = np.dtype(dtype)
-    except TypeError:
-        chosen = None
-    if chosen is None or chosen.kind != "f" or chosen.itemsize < 4:
-        raise TypeError(f"dtype must be None, float32 or float64; got {dtype!r}")
-    return chosen
 
 
 def _pads_spec(pads: Pads) -> tuple[Pair, Pair]:
