@@ -101,11 +101,12 @@ def test_threads_only_for_large_work():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "_shift_add", counting)
         patch.setattr(engine, "_CORES", 2)
+        # (the frame of border rows and columns is summed apart, in the calling thread)
         Convolution(GREY, kernel, padding="same").result()
-        assert len(ran) == 1
+        assert set(ran) == {threading.get_ident()}
         ran.clear()
         Convolution(np.vstack([GREY, GREY]), kernel, padding="same").result()
-        assert len(ran) == 2
+        assert len(set(ran)) == 2
 
 
 @pytest.mark.parametrize("image", [GREY[:300, :200], COLOUR[:200, :300]], ids=["grey", "colour"])

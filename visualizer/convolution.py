@@ -1,10 +1,12 @@
 """The convolution itself: one validated description, its steps and its result.
 
-A :class:`Convolution` checks its parameters once, pads the input once, and then
-offers two views of the same arithmetic: :meth:`Convolution.steps` (one
-:class:`Step` per output element, for showing) and :meth:`Convolution.result`
-(the whole output at once, for photos). Both read the same vectorised sums, so
-a step's ``value`` is exactly the matching element of the raw output.
+A :class:`Convolution` checks its parameters once and then offers two views of
+the same arithmetic: :meth:`Convolution.steps` (one :class:`Step` per output
+element, for showing) and :meth:`Convolution.result` (the whole output at once,
+for photos). Both read the same vectorised sums, so a step's ``value`` is
+exactly the matching element of the raw output. The sums never need a padded
+copy of the input (``_borders``); the padded array the steps show is made only
+when something asks for it.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import _borders, geometry
 from . import _validation as check
-from . import geometry
-from ._shift_add import correlate
 from ._validation import PAD_MODE_ALIASES, PAD_MODES, ClipSpec
 from .geometry import PaddingSpec, Pads, Pair
 
@@ -179,18 +180,17 @@ class Convolution:
         # replace() passes on the dtype asked for, not the one chosen for these values
         self._dtype_asked = None if dtype is None else check.float_dtype(dtype)
         self.dtype = check.work_dtype(image, self.kernel, fill) if dtype is None else self._dtype_asked
-        # The padded array is the one copy of the input we keep; `image` is a view
-        # into it, so the Convolution is a snapshot the caller cannot change. When the
-        # padded array needs a wider dtype, `image` keeps the caller's own ("auto"
-        # clipping and replace() depend on it).
-        self.padded = _read_only(self._pad(image))
-        top, _, left, _ = self.pads
-        view = self.padded[top : top + image.shape[0], left : left + image.shape[1]]
-        self.image = view if view.dtype == image.dtype else _read_only(image.copy())
+        # a copy, so the Convolution is a snapshot the caller cannot change; in the caller's
+        # dtype ("auto" clipping and replace() depend on it)
+        self.image = _read_only(image.copy() if self._copies_image else image.view())
+        self._padded: np.ndarray | None = None
         self._applied_kernel = _read_only(
             (self.kernel[::-1, ::-1] if self.flip_kernel else self.kernel).astype(self.dtype)
         )
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
+
+    # Whether the constructor copies the image; convolve(), which keeps nothing, reads it in place.
+    _copies_image = True
 
     # -- description -------------------------------------------------------
 
@@ -267,6 +267,13 @@ class Convolution:
         )
         return text + (", flipped kernel" if self.flip_kernel else "")
 
+    @property
+    def padded(self) -> np.ndarray:
+        """The padded input the window slides over, made on first use (the sums do not need it)."""
+        if self._padded is None:
+            self._padded = _read_only(_borders.pad(self.image, self.pads, self.pad_mode, self.pad_value, self.dtype))
+        return self._padded
+
     def is_padding(self, row: int, col: int) -> bool:
         """True when padded coordinate ``(row, col)`` lies outside the real input."""
         top, _, left, _ = self.pads
@@ -335,9 +342,16 @@ class Convolution:
         return (np.rint(clipped) if clipped.dtype.kind == "f" else clipped).astype(self.image.dtype)
 
     def _raw(self) -> np.ndarray:
-        out = np.empty(self.output_shape + self.padded.shape[2:], self._applied_kernel.dtype)
-        correlate(self.padded, self._applied_kernel, self.stride, self.dilation, out)
-        return out
+        return _borders.correlate_padded(
+            self.image,
+            self._applied_kernel,
+            self.pads,
+            self.pad_mode,
+            self.pad_value,
+            self.stride,
+            self.dilation,
+            self.output_shape,
+        )
 
     @property
     def _windows(self) -> np.ndarray:
@@ -349,18 +363,6 @@ class Convolution:
         if self.padded.ndim == 3:  # move channels last, after the window axes
             win = np.moveaxis(win, 2, -1)
         return win[: self.output_shape[0], : self.output_shape[1]]
-
-    def _pad(self, image: np.ndarray) -> np.ndarray:
-        top, bottom, left, right = self.pads
-        widths = [(top, bottom), (left, right)] + [(0, 0)] * (image.ndim - 2)
-        mode = PAD_MODES[self.pad_mode]
-        fill = {"constant_values": self.pad_value} if mode == "constant" else {}
-        # keep the input's dtype (uint8 stays uint8 on screen) unless the fill value does not
-        # fit it or the sums cannot take it as it is (uint64 values summed in int64)
-        keep = np.can_cast(image.dtype, self.dtype) and (
-            not fill or np.can_cast(np.min_scalar_type(self.pad_value), image.dtype)
-        )
-        return np.pad(image if keep else image.astype(self.dtype), widths, mode=mode, **fill)
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
@@ -382,12 +384,20 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 def convolve(image: Any, kernel: Any, **params: Any) -> np.ndarray:
     """The whole output at once: ``Convolution(image, kernel, **params).result()``.
 
+    Faster than building the Convolution: the image is read where it lies, not copied.
+
     >>> import numpy as np
     >>> convolve(np.eye(3), np.ones((2, 2)))
     array([[2., 1.],
            [1., 2.]])
     """
-    return Convolution(image, kernel, **params).result()
+    return _OneShot(image, kernel, **params).result()
+
+
+class _OneShot(Convolution):
+    """A Convolution that reads the caller's image where it lies, for a result asked for at once."""
+
+    _copies_image = False
 
 
 def conv_steps(image: Any, kernel: Any, **params: Any) -> Iterator[Step]:
