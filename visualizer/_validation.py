@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .geometry import PADDING_NAMES, PaddingSpec
+
 # PyTorch's names first; NumPy's names are accepted as aliases.
 PAD_MODES = {"zeros": "constant", "replicate": "edge", "reflect": "reflect", "circular": "wrap"}
 PAD_MODE_ALIASES = {"constant": "zeros", "edge": "replicate", "wrap": "circular"}
@@ -19,13 +21,13 @@ ClipSpec = None | str | tuple
 
 
 def as_array(value: Any, name: str) -> np.ndarray:
-    """``value`` as a non-empty 2-D or 3-D array of finite integers or floats.
+    """``value`` as a non-empty 1-D, 2-D or 3-D array of finite integers or floats.
 
     >>> as_array([[1, 2], [3, 4]], "image").shape
     (2, 2)
     """
     if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a 2-D or 3-D numeric array, got {type(value).__name__}")
+        raise TypeError(f"{name} must be a 2-D or 3-D numeric array (1-D for a signal), got {type(value).__name__}")
     try:
         array = np.asarray(value)
     except (ValueError, TypeError) as error:
@@ -35,8 +37,10 @@ def as_array(value: Any, name: str) -> np.ndarray:
             f"{name} must hold integers or floats, got dtype {array.dtype}"
             + (" (use .astype(np.uint8) for a binary image)" if array.dtype == bool else "")
         )
-    if array.ndim not in (2, 3):
-        raise ValueError(f"{name} must be 2-D (rows, cols) or 3-D (rows, cols, channels), got shape {array.shape}")
+    if array.ndim not in (1, 2, 3):
+        raise ValueError(
+            f"{name} must be 2-D (rows, cols), 3-D (rows, cols, channels) or 1-D (a signal), got shape {array.shape}"
+        )
     if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
     # min and max carry any NaN or infinity, in two passes that allocate nothing (isfinite would)
@@ -45,8 +49,14 @@ def as_array(value: Any, name: str) -> np.ndarray:
     return array
 
 
-def check_channels(image: np.ndarray, kernel: np.ndarray) -> None:
-    """Refuse a per-channel kernel stack that does not match the image's channels."""
+def check_shapes(image: np.ndarray, kernel: np.ndarray) -> None:
+    """Refuse a signal with an image's kernel (or the reverse), and a kernel stack that does not
+    match the image's channels."""
+    if (image.ndim == 1) != (kernel.ndim == 1):
+        raise ValueError(
+            f"image of shape {image.shape} and kernel of shape {kernel.shape} do not go together: a 1-D signal "
+            "(W,) takes a 1-D kernel (N,); a 2-D or 3-D image takes a 2-D (M, N) or 3-D (M, N, C) kernel"
+        )
     if kernel.ndim == 3:
         if image.ndim == 2:
             raise ValueError(
@@ -138,6 +148,42 @@ def work_dtype(image: np.ndarray, kernel: np.ndarray, pad_value: float) -> np.dt
             "pass the image as floats (image.astype(float)) or use smaller values"
         )
     return np.dtype(np.int64)
+
+
+def signal_step(value: Any, name: str) -> int:
+    """A signal's stride or dilation: an int ≥ 1, or a 1-tuple holding one.
+
+    >>> signal_step((2,), "stride")
+    2
+    """
+    item = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+    if isinstance(item, bool) or not isinstance(item, numbers.Integral):
+        raise TypeError(f"{name} of a 1-D signal must be an int or a 1-tuple (n,), got {value!r}")
+    if item < 1:
+        raise ValueError(f"{name} must be >= 1, got {value!r}")
+    return int(item)
+
+
+def signal_padding(padding: Any) -> PaddingSpec:
+    """A signal's padding as the padding of a one-row image: only its columns are padded.
+
+    A signal takes "valid", "same", "full", an int (both ends) or a ``(left, right)`` pair.
+
+    >>> signal_padding(2), signal_padding((0, 3)), signal_padding("same")
+    (((0, 0), (2, 2)), ((0, 0), (0, 3)), 'same')
+    """
+    if isinstance(padding, str):
+        return padding
+    ends = padding if isinstance(padding, (tuple, list)) and len(padding) == 2 else (padding, padding)
+    for end in ends:
+        if isinstance(end, bool) or not isinstance(end, numbers.Integral):
+            raise TypeError(
+                f"padding of a 1-D signal must be one of {', '.join(PADDING_NAMES)}, an int or a (left, right) "
+                f"pair of ints; got {padding!r}"
+            )
+        if end < 0:
+            raise ValueError(f"padding must be >= 0 at each end, got {padding!r}")
+    return ((0, 0), (int(ends[0]), int(ends[1])))
 
 
 def float_dtype(dtype: Any) -> np.dtype:

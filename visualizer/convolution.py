@@ -11,9 +11,10 @@ when something asks for it.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -22,101 +23,38 @@ from . import _borders, geometry
 from . import _validation as check
 from ._validation import PAD_MODE_ALIASES, PAD_MODES, ClipSpec
 from .geometry import PaddingSpec, Pads, Pair
+from .step import Step
 
 __all__ = ["Convolution", "Step", "conv_steps", "convolve", "PAD_MODES", "PAD_MODE_ALIASES", "ClipSpec"]
 
 
-class Step:
-    """One window position: what the kernel covers, the products and their sum.
-
-    Attributes
-    ----------
-    index : int
-        Position in row-major order, 0, 1, 2, …
-    out_index : tuple of int
-        ``(i, j)`` of the output element this step computes.
-    origin : tuple of int
-        ``(row, col)`` of the window's top-left tap in padded coordinates.
-    value : number or ndarray
-        The products summed (one sum per channel for colour images).
-    clipped_value : number or ndarray
-        ``value`` after clamping; equal to ``value`` when nothing was clipped.
-
-    ``window``, ``kernel`` and ``products`` are arrays of the kernel's shape
-    (``(M, N, C)`` for colour images), made on demand.
-    """
-
-    __slots__ = ("index", "out_index", "origin", "value", "clipped_value", "_conv")
-
-    def __init__(self, conv: Convolution, index: int, out_index: Pair, origin: Pair, value, clipped_value):
-        self.index = index
-        self.out_index = out_index
-        self.origin = origin
-        self.value = value
-        self.clipped_value = clipped_value
-        self._conv = conv
-
-    @property
-    def window(self) -> np.ndarray:
-        """The padded input values under the kernel taps (only the dilated taps)."""
-        return self._conv._windows[self.out_index]
-
-    @property
-    def kernel(self) -> np.ndarray:
-        """The kernel as it is applied (flipped already for a true convolution)."""
-        return self._conv._applied_kernel
-
-    @property
-    def products(self) -> np.ndarray:
-        """``window * kernel``, element-wise; shape of ``window`` (an (M, N) kernel meets every channel)."""
-        window, kernel = self.window, self.kernel
-        # an (M, N) kernel must line up with the window's rows and columns, not its channel axis
-        return window * (kernel[..., np.newaxis] if window.ndim > kernel.ndim else kernel)
-
-    @property
-    def is_clipped(self) -> bool:
-        """True when the raw sum lies outside the ``clip`` range (in any channel).
-
-        Rounding to the image's integers under ``clip="auto"`` (12.3 → 12) is not clamping.
-        """
-        if self._conv.clip_range is None:
-            return False
-        low, high = self._conv.clip_range
-        return bool(np.any((self.value < low) | (self.value > high)))
-
-    def __repr__(self) -> str:
-        return (
-            f"Step(index={self.index}, out_index={self.out_index}, origin={self.origin}, "
-            f"value={_plain(self.value)!r}, clipped_value={_plain(self.clipped_value)!r})"
-        )
-
-
-def _plain(value):
-    return value.tolist() if isinstance(value, np.ndarray | np.generic) else value
-
-
 class Convolution:
-    """A 2-D convolution (cross-correlation, as in CNN libraries), step by step.
+    """A convolution (cross-correlation, as in CNN libraries) of an image or a signal, step by step.
 
     Parameters
     ----------
     image : array_like
-        ``(H, W)`` grey or ``(H, W, C)`` colour image, integer or float.
+        ``(H, W)`` grey or ``(H, W, C)`` colour image, integer or float; or a
+        ``(W,)`` signal, which is a one-row image: its kernel is ``(N,)``, its
+        output ``(W′,)``, and a step's ``out_index`` and ``origin`` are ``(j,)``
+        and ``(col,)``.
     kernel : array_like
         ``(M, N)`` kernel, applied to every channel, or an ``(M, N, C)`` stack
-        with one kernel per channel.
+        with one kernel per channel; ``(N,)`` for a signal.
     stride : int or (int, int)
-        How far the window moves between steps; each ≥ 1.
+        How far the window moves between steps; each ≥ 1 (an int or ``(n,)``
+        for a signal).
     padding : str, int or tuple
         "valid" (none), "same" (TensorFlow/Keras: output ``ceil(H/stride)``,
         extra pad at the bottom/right), "full" (``d(M−1)`` on every side), an
         int, a ``(rows, cols)`` pair, or ``((top, bottom), (left, right))``.
+        A signal takes the names, an int or a ``(left, right)`` pair.
     pad_mode : str
         How padding is filled: "zeros" (or ``pad_value``), "replicate" (copy
         the edge outward), "reflect" or "circular". NumPy's names "constant",
         "edge" and "wrap" are accepted too.
     dilation : int or (int, int)
-        Spacing between kernel taps; each ≥ 1.
+        Spacing between kernel taps; each ≥ 1 (an int or ``(n,)`` for a signal).
     clip : None, "auto" or (low, high)
         Clamping of the sums: None keeps the raw sums; "auto" clips integer
         images to their dtype's range (uint8 in, uint8 out, 0…255) and leaves
@@ -142,6 +80,8 @@ class Convolution:
     >>> conv.result()
     array([[45, 54],
            [81, 90]])
+    >>> Convolution([1, 2, 3, 4], [1, 0, -1], padding="full").result()  # == np.correlate(..., "full")
+    array([-1, -2, -2, -2,  3,  4])
     """
 
     def __init__(
@@ -159,20 +99,30 @@ class Convolution:
         dtype: Any = None,
     ):
         image = check.as_array(image, "image")
-        self.kernel = _read_only(check.as_array(kernel, "kernel").copy())
-        check.check_channels(image, self.kernel)
-        self.stride = geometry.as_pair(stride, "stride")
-        self.dilation = geometry.as_pair(dilation, "dilation")
+        kernel = check.as_array(kernel, "kernel")
+        check.check_shapes(image, kernel)
+        self.kernel = _read_only(kernel.copy())
         self.padding = padding
+        if image.ndim == 1:  # the arithmetic sees a one-row image
+            self.stride = (check.signal_step(stride, "stride"),)
+            self.dilation = (check.signal_step(dilation, "dilation"),)
+            padding = check.signal_padding(padding)
+            plane_shape, kernel_shape = (1,) + image.shape, (1,) + kernel.shape
+            plane_stride, plane_dilation = (1,) + self.stride, (1,) + self.dilation
+        else:
+            self.stride = plane_stride = geometry.as_pair(stride, "stride")
+            self.dilation = plane_dilation = geometry.as_pair(dilation, "dilation")
+            plane_shape, kernel_shape = image.shape, kernel.shape
         self.pad_mode = check.pad_mode(pad_mode)
         self.pad_value = check.finite_number(pad_value, "pad_value")
         if not isinstance(flip_kernel, bool | np.bool_):
             raise TypeError(f"flip_kernel must be True or False, got {flip_kernel!r}")
         self.flip_kernel = bool(flip_kernel)
-        self.pads: Pads = geometry.resolve_pads(image.shape, self.kernel.shape, self.stride, padding, self.dilation)
-        self.output_shape: Pair = geometry.output_shape(
-            image.shape, self.kernel.shape, self.stride, _pads_spec(self.pads), self.dilation
-        )
+        pads = geometry.resolve_pads(plane_shape, kernel_shape, plane_stride, padding, plane_dilation)
+        out_shape = geometry.output_shape(plane_shape, kernel_shape, plane_stride, _pads_spec(pads), plane_dilation)
+        signal = image.ndim == 1
+        self.pads: Pads | Pair = pads[2:] if signal else pads
+        self.output_shape: tuple[int, ...] = out_shape[1:] if signal else out_shape
         self.clip = clip
         self.clip_range = check.clip_range(clip, image.dtype)
         # the fill value only enters the sums when the padding is filled with it
@@ -183,10 +133,13 @@ class Convolution:
         # a copy, so the Convolution is a snapshot the caller cannot change; in the caller's
         # dtype ("auto" clipping and replace() depend on it)
         self.image = _read_only(image.copy() if self._copies_image else image.view())
-        self._padded: np.ndarray | None = None
-        self._applied_kernel = _read_only(
-            (self.kernel[::-1, ::-1] if self.flip_kernel else self.kernel).astype(self.dtype)
+        flipped = np.flip(self.kernel, axis=(0, 1)[: self.kernel.ndim]) if self.flip_kernel else self.kernel
+        self._applied_kernel = _read_only(flipped.astype(self.dtype))
+        lift = (lambda a: a[np.newaxis]) if signal else (lambda a: a)
+        self._plane = _Plane(
+            lift(self.image), lift(self._applied_kernel), plane_stride, plane_dilation, pads, out_shape
         )
+        self._padded: np.ndarray | None = None
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
 
     # Whether the constructor copies the image; convolve(), which keeps nothing, reads it in place.
@@ -202,7 +155,7 @@ class Convolution:
     @property
     def num_steps(self) -> int:
         """How many steps (window positions) there are: one per output element."""
-        return self.output_shape[0] * self.output_shape[1]
+        return math.prod(self.output_shape)
 
     def __len__(self) -> int:
         return self.num_steps
@@ -232,18 +185,23 @@ class Convolution:
         params.update(changes)
         return Convolution(**params)
 
-    def formula(self) -> tuple[str, str]:
-        """The output-size formula for rows and columns, with the numbers substituted.
+    def formula(self) -> tuple[str, ...]:
+        """The output-size formula for rows and columns (a signal's length), with the numbers substituted.
 
         >>> import numpy as np
         >>> Convolution(np.zeros((4, 5)), np.ones((3, 3)), stride=2).formula()
         ('rows = ⌊(4 + 0 − 3) / 2⌋ + 1 = 1', 'cols = ⌊(5 + 0 − 3) / 2⌋ + 1 = 2')
+        >>> Convolution(np.zeros(7), np.ones(3)).formula()
+        ('length = ⌊(7 + 0 − 3) / 1⌋ + 1 = 5',)
         """
-        top, bottom, left, right = self.pads
-        (h, w), (m, n) = self.image.shape[:2], self.kernel.shape[:2]
+        plane = self._plane
+        (top, bottom, left, right), (sr, sc), (dr, dc) = plane.pads, plane.stride, plane.dilation
+        (h, w), (m, n) = plane.image.shape[:2], plane.kernel.shape[:2]
+        if self.image.ndim == 1:
+            return (geometry.formula(w, n, sc, left + right, dc, "length"),)
         return (
-            geometry.formula(h, m, self.stride[0], top + bottom, self.dilation[0], "rows"),
-            geometry.formula(w, n, self.stride[1], left + right, self.dilation[1], "cols"),
+            geometry.formula(h, m, sr, top + bottom, dr, "rows"),
+            geometry.formula(w, n, sc, left + right, dc, "cols"),
         )
 
     def describe(self) -> str:
@@ -254,8 +212,8 @@ class Convolution:
         'input 5×5, kernel 3×3, stride 1, padding same (1, 1, 1, 1) zeros, dilation 1 → output 5×5'
         """
 
-        def pair(p: Pair) -> str:
-            return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
+        def pair(p: tuple) -> str:
+            return str(p[0]) if len(set(p)) == 1 else "×".join(map(str, p))
 
         padding = self.padding if isinstance(self.padding, str) else "explicit"
         mode = self.pad_mode if self.pad_value == 0 or self.pad_mode != "zeros" else f"value {self.pad_value:g}"
@@ -263,7 +221,7 @@ class Convolution:
         text = (
             f"input {'×'.join(map(str, self.image.shape))}, kernel {kernel}, stride {pair(self.stride)}, "
             f"padding {padding} {self.pads} {mode}, dilation {pair(self.dilation)} → output "
-            f"{self.output_shape[0]}×{self.output_shape[1]}"
+            f"{'×'.join(map(str, self.output_shape))}"
         )
         return text + (", flipped kernel" if self.flip_kernel else "")
 
@@ -271,13 +229,16 @@ class Convolution:
     def padded(self) -> np.ndarray:
         """The padded input the window slides over, made on first use (the sums do not need it)."""
         if self._padded is None:
-            self._padded = _read_only(_borders.pad(self.image, self.pads, self.pad_mode, self.pad_value, self.dtype))
+            plane = self._plane
+            padded = _borders.pad(plane.image, plane.pads, self.pad_mode, self.pad_value, self.dtype)
+            self._padded = _read_only(padded[0] if self.image.ndim == 1 else padded)
         return self._padded
 
-    def is_padding(self, row: int, col: int) -> bool:
-        """True when padded coordinate ``(row, col)`` lies outside the real input."""
-        top, _, left, _ = self.pads
-        h, w = self.image.shape[:2]
+    def is_padding(self, *position: int) -> bool:
+        """True when padded coordinate ``(row, col)`` (``(col,)`` for a signal) lies outside the real input."""
+        row, col = (0, *position) if self.image.ndim == 1 else position
+        top, _, left, _ = self._plane.pads
+        h, w = self._plane.image.shape[:2]
         return not (top <= row < top + h and left <= col < left + w)
 
     # -- arithmetic --------------------------------------------------------
@@ -285,6 +246,10 @@ class Convolution:
     def steps(self) -> Iterator[Step]:
         """Yield one :class:`Step` per output element, in row-major order."""
         raw, clipped = self._sums()
+        if self.image.ndim == 1:
+            for j in range(self.output_shape[0]):
+                yield Step(self, j, (j,), (j * self.stride[0],), raw[j], clipped[j])
+            return
         sr, sc = self.stride
         rows, cols = self.output_shape
         index = 0
@@ -302,8 +267,10 @@ class Convolution:
         if not -n <= index < n:
             raise IndexError(f"step index must be in -{n}…{n - 1}, got {index}")
         index %= n
-        i, j = divmod(index, self.output_shape[1])
         raw, clipped = self._sums()
+        if self.image.ndim == 1:
+            return Step(self, index, (index,), (index * self.stride[0],), raw[index], clipped[index])
+        i, j = divmod(index, self.output_shape[1])
         return Step(self, index, (i, j), (i * self.stride[0], j * self.stride[1]), raw[i, j], clipped[i, j])
 
     def result(self) -> np.ndarray:
@@ -342,30 +309,46 @@ class Convolution:
         return (np.rint(clipped) if clipped.dtype.kind == "f" else clipped).astype(self.image.dtype)
 
     def _raw(self) -> np.ndarray:
-        return _borders.correlate_padded(
-            self.image,
-            self._applied_kernel,
-            self.pads,
+        plane = self._plane
+        sums = _borders.correlate_padded(
+            plane.image,
+            plane.kernel,
+            plane.pads,
             self.pad_mode,
             self.pad_value,
-            self.stride,
-            self.dilation,
-            self.output_shape,
+            plane.stride,
+            plane.dilation,
+            plane.out_shape,
         )
+        return sums.reshape(self.output_shape + self.image.shape[2:])
 
     @property
     def _windows(self) -> np.ndarray:
-        """View of every window: ``(rows, cols, M, N[, C])``, only the dilated taps."""
-        (m, n), (dr, dc) = self.kernel.shape[:2], self.dilation
-        span = (dr * (m - 1) + 1, dc * (n - 1) + 1)
-        win = sliding_window_view(self.padded, span, axis=(0, 1))[:: self.stride[0], :: self.stride[1]]
+        """View of every window: ``(rows, cols, M, N[, C])`` (``(cols, N)`` for a signal), only the dilated taps."""
+        plane = self._plane
+        (m, n), (dr, dc), (sr, sc) = plane.kernel.shape[:2], plane.dilation, plane.stride
+        padded = self.padded[np.newaxis] if self.image.ndim == 1 else self.padded
+        win = sliding_window_view(padded, (dr * (m - 1) + 1, dc * (n - 1) + 1), axis=(0, 1))[::sr, ::sc]
         win = win[..., ::dr, ::dc]
-        if self.padded.ndim == 3:  # move channels last, after the window axes
+        if padded.ndim == 3:  # move channels last, after the window axes
             win = np.moveaxis(win, 2, -1)
-        return win[: self.output_shape[0], : self.output_shape[1]]
+        win = win[: plane.out_shape[0], : plane.out_shape[1]]
+        return win[0, :, 0] if self.image.ndim == 1 else win
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
+
+
+class _Plane(NamedTuple):
+    """What the arithmetic works on: the image (a signal as the one-row image), the kernel as
+    applied, and the geometry with two axes."""
+
+    image: np.ndarray
+    kernel: np.ndarray
+    stride: Pair
+    dilation: Pair
+    pads: Pads
+    out_shape: Pair
 
 
 def _pads_spec(pads: Pads) -> tuple[Pair, Pair]:
@@ -406,5 +389,7 @@ def conv_steps(image: Any, kernel: Any, **params: Any) -> Iterator[Step]:
     >>> import numpy as np
     >>> [int(s.value) for s in conv_steps(np.arange(5).reshape(1, 5), [[1, 1]], stride=2)]
     [1, 5]
+    >>> [(s.out_index, s.origin) for s in conv_steps([1, 2, 3, 4, 5], [1, 1], stride=2)]
+    [((0,), (0,)), ((1,), (2,))]
     """
     return Convolution(image, kernel, **params).steps()
