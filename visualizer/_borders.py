@@ -110,7 +110,7 @@ def correlate_padded(
     if i0 < i1 and j0 < j1:
         r, c = i0 * sr - top, j0 * sc - left
         inner = image[r : r + (i1 - i0 - 1) * sr + span_r, c : c + (j1 - j0 - 1) * sc + span_c]
-        if not np.can_cast(inner.dtype, sums):  # uint64 pixels summed in int64: checked to fit already
+        if not np.can_cast(inner.dtype, sums):  # uint64 pixels in int64 sums (checked to fit), float64 in float32
             inner = inner.astype(sums)
         correlate(inner, kernel, stride, dilation, out[i0:i1, j0:j1])
     return out

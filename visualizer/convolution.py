@@ -103,7 +103,8 @@ class Convolution:
         check.check_shapes(image, kernel)
         self.kernel = _read_only(kernel.copy())
         self.padding = padding
-        if image.ndim == 1:  # the arithmetic sees a one-row image
+        signal = image.ndim == 1
+        if signal:  # the arithmetic sees a one-row image
             self.stride = (check.signal_step(stride, "stride"),)
             self.dilation = (check.signal_step(dilation, "dilation"),)
             padding = check.signal_padding(padding)
@@ -120,7 +121,6 @@ class Convolution:
         self.flip_kernel = bool(flip_kernel)
         pads = geometry.resolve_pads(plane_shape, kernel_shape, plane_stride, padding, plane_dilation)
         out_shape = geometry.output_shape(plane_shape, kernel_shape, plane_stride, _pads_spec(pads), plane_dilation)
-        signal = image.ndim == 1
         self.pads: Pads | Pair = pads[2:] if signal else pads
         self.output_shape: tuple[int, ...] = out_shape[1:] if signal else out_shape
         self.clip = clip
