@@ -118,7 +118,7 @@ def test_every_parameter_matches_the_padded_reference(case):
     if signal.dtype.kind in "iu":
         np.testing.assert_array_equal(conv.result(), expected)
     # the steps: one per output element, out_index (j,), origin (col,) in the padded signal
-    (s,), (d,), n = conv.stride, conv.dilation, len(kernel)
+    s, d, n = conv.stride, conv.dilation, len(kernel)
     applied = kernel[::-1] if flip else kernel
     steps = list(conv.steps())
     assert len(steps) == conv.num_steps == expected.shape[0]
@@ -129,7 +129,8 @@ def test_every_parameter_matches_the_padded_reference(case):
         np.testing.assert_array_equal(step.kernel, applied)
         np.testing.assert_array_equal(step.products, window * applied.astype(step.kernel.dtype))
         assert step.value == conv.result()[j] == conv.step(j).value
-    left, right = conv.pads
+    assert conv.signal and conv.pads[:2] == (0, 0)
+    left, right = conv.pads[2:]
     expected_padded = pad_plane(signal[np.newaxis], (0, 0, left, right), params["pad_mode"], params["pad_value"])[0]
     np.testing.assert_array_equal(conv.padded, expected_padded)
     assert [conv.is_padding(c) for c in range(len(conv.padded))] == [
@@ -148,7 +149,7 @@ def test_signals_match_torch_conv1d(case):
         conv = vz.Convolution(signal, kernel, **params)
     except ValueError:
         return
-    left, right = conv.pads
+    left, right = conv.pads[2:]
     if not torch_supports((1, len(signal)), (0, 0, left, right), params["pad_mode"]):
         return  # F.pad refuses reflect pads >= size and circular pads > size
     mode = {"zeros": "constant", "replicate": "replicate", "reflect": "reflect", "circular": "circular"}
@@ -167,15 +168,15 @@ def test_an_8_bit_signal_clips_and_describes_itself():
     np.testing.assert_array_equal(conv.raw_result(), [210, 450, 280, 30])
     np.testing.assert_array_equal(conv.result(), np.array([210, 255, 255, 30], np.uint8))
     assert [s.is_clipped for s in conv.steps()] == [False, True, True, False]
-    assert conv.describe() == "input 4, kernel 2, stride 1, padding same (0, 1) zeros, dilation 1 → output 4"
+    assert conv.describe() == "input 4, kernel 2, stride 1, padding same (0, 0, 0, 1) zeros, dilation 1 → output 4"
     assert conv.formula() == ("length = ⌊(4 + 1 − 2) / 1⌋ + 1 = 4",)
     assert repr(conv.step(1)) == "Step(index=1, out_index=(1,), origin=(1,), value=450, clipped_value=255)"
 
 
 def test_replace_keeps_a_signal_a_signal():
-    conv = vz.Convolution(np.arange(9), [1, 2, 3], padding=(2, 0), dilation=(2,))
+    conv = vz.Convolution(np.arange(9), [1, 2, 3], padding=(2, 0), dilation=2)
     wider = conv.replace(stride=2)
-    assert wider.stride == (2,) and wider.dilation == (2,) and wider.pads == (2, 0)
+    assert wider.signal and wider.stride == 2 and wider.dilation == 2 and wider.pads == (0, 0, 2, 0)
     np.testing.assert_array_equal(wider.result(), reference(np.arange(9), [1, 2, 3], 2, (2, 0), dilation=2))
     assert conv.replace(kernel=[1]).output_shape == (11,)
 
@@ -200,10 +201,11 @@ def test_a_signal_and_an_image_kernel_do_not_mix(image, kernel):
 @pytest.mark.parametrize(
     ("params", "error", "words"),
     [
-        ({"stride": (1, 2)}, TypeError, ["stride", "1-D signal", "int"]),
+        ({"stride": (1, 2)}, ValueError, ["stride", "1-D signal", "int"]),
+        ({"stride": (2,)}, ValueError, ["stride", "1-D signal", "int"]),
         ({"stride": 0}, ValueError, ["stride", ">= 1"]),
         ({"dilation": 1.5}, TypeError, ["dilation", "int"]),
-        ({"dilation": (0,)}, ValueError, ["dilation", ">= 1"]),
+        ({"dilation": 0}, ValueError, ["dilation", ">= 1"]),
         ({"padding": ((1, 1), (1, 1))}, TypeError, ["padding", "(left, right)"]),
         ({"padding": (1, 2, 3)}, TypeError, ["padding", "(left, right)"]),
         ({"padding": -1}, ValueError, ["padding", ">= 0"]),

@@ -17,8 +17,6 @@ from .geometry import PADDING_NAMES, PaddingSpec
 PAD_MODES = {"zeros": "constant", "replicate": "edge", "reflect": "reflect", "circular": "wrap"}
 PAD_MODE_ALIASES = {"constant": "zeros", "edge": "replicate", "wrap": "circular"}
 
-ClipSpec = None | str | tuple
-
 
 def as_array(value: Any, name: str) -> np.ndarray:
     """``value`` as a non-empty 1-D, 2-D or 3-D array of finite integers or floats.
@@ -94,33 +92,6 @@ def finite_number(value: Any, name: str) -> float:
     return value
 
 
-def clip_range(clip: ClipSpec, dtype: np.dtype) -> tuple[Any, Any] | None:
-    """The ``(low, high)`` range that ``clip`` asks for on an image of ``dtype``, or None.
-
-    >>> clip_range("auto", np.dtype(np.uint8))
-    (0, 255)
-    """
-    if clip is None:
-        return None
-    if isinstance(clip, str):
-        if clip != "auto":
-            raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
-        if dtype.kind in "ui":
-            info = np.iinfo(dtype)
-            return (int(info.min), int(info.max))
-        return None
-    if not isinstance(clip, (tuple, list)) or len(clip) != 2:
-        raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
-    try:
-        low, high = (finite_number(v, "clip") for v in clip)
-    except (TypeError, ValueError) as error:
-        # name the whole pair: "clip must be a finite number" would hide that a pair is wanted
-        raise type(error)(f"clip must be None, 'auto' or a (low, high) pair of finite numbers; got {clip!r}") from None
-    if not low < high:
-        raise ValueError(f"clip must be a (low, high) pair with low < high; got {clip!r}")
-    return (low, high)
-
-
 def work_dtype(image: np.ndarray, kernel: np.ndarray, pad_value: float) -> np.dtype:
     """The dtype the sums are computed in.
 
@@ -148,20 +119,6 @@ def work_dtype(image: np.ndarray, kernel: np.ndarray, pad_value: float) -> np.dt
             "pass the image as floats (image.astype(float)) or use smaller values"
         )
     return np.dtype(np.int64)
-
-
-def signal_step(value: Any, name: str) -> int:
-    """A signal's stride or dilation: an int ≥ 1, or a 1-tuple holding one.
-
-    >>> signal_step((2,), "stride")
-    2
-    """
-    item = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
-    if isinstance(item, bool) or not isinstance(item, numbers.Integral):
-        raise TypeError(f"{name} of a 1-D signal must be an int or a 1-tuple (n,), got {value!r}")
-    if item < 1:
-        raise ValueError(f"{name} must be >= 1, got {value!r}")
-    return int(item)
 
 
 def signal_padding(padding: Any) -> PaddingSpec:

@@ -12,17 +12,17 @@ when something asks for it.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from . import _borders, geometry
+from . import _borders, geometry, operands
 from . import _validation as check
-from ._validation import PAD_MODE_ALIASES, PAD_MODES, ClipSpec
+from ._validation import PAD_MODE_ALIASES, PAD_MODES
 from .geometry import PaddingSpec, Pads, Pair
+from .operands import ClipSpec, pair_text, public, read_only, shape_text
 from .step import Step
 
 __all__ = ["Convolution", "Step", "conv_steps", "convolve", "PAD_MODES", "PAD_MODE_ALIASES", "ClipSpec"]
@@ -42,8 +42,7 @@ class Convolution:
         ``(M, N)`` kernel, applied to every channel, or an ``(M, N, C)`` stack
         with one kernel per channel; ``(N,)`` for a signal.
     stride : int or (int, int)
-        How far the window moves between steps; each ≥ 1 (an int or ``(n,)``
-        for a signal).
+        How far the window moves between steps; each ≥ 1 (an int for a signal).
     padding : str, int or tuple
         "valid" (none), "same" (TensorFlow/Keras: output ``ceil(H/stride)``,
         extra pad at the bottom/right), "full" (``d(M−1)`` on every side), an
@@ -54,7 +53,7 @@ class Convolution:
         the edge outward), "reflect" or "circular". NumPy's names "constant",
         "edge" and "wrap" are accepted too.
     dilation : int or (int, int)
-        Spacing between kernel taps; each ≥ 1 (an int or ``(n,)`` for a signal).
+        Spacing between kernel taps; each ≥ 1 (an int for a signal).
     clip : None, "auto" or (low, high)
         Clamping of the sums: None keeps the raw sums; "auto" clips integer
         images to their dtype's range (uint8 in, uint8 out, 0…255) and leaves
@@ -101,30 +100,25 @@ class Convolution:
         image = check.as_array(image, "image")
         kernel = check.as_array(kernel, "kernel")
         check.check_shapes(image, kernel)
-        self.kernel = _read_only(kernel.copy())
+        self.kernel = read_only(kernel.copy())
         self.padding = padding
-        signal = image.ndim == 1
-        if signal:  # the arithmetic sees a one-row image
-            self.stride = (check.signal_step(stride, "stride"),)
-            self.dilation = (check.signal_step(dilation, "dilation"),)
+        self.signal = signal = image.ndim == 1  # the arithmetic sees a signal as a one-row image
+        plane_stride = operands.axis_pair(stride, "stride", signal, 1, 1)
+        plane_dilation = operands.axis_pair(dilation, "dilation", signal, 1, 1)
+        self.stride, self.dilation = public(plane_stride, signal), public(plane_dilation, signal)
+        plane_shape, kernel_shape = operands.lift(image).shape, operands.lift(kernel).shape
+        if signal:
             padding = check.signal_padding(padding)
-            plane_shape, kernel_shape = (1,) + image.shape, (1,) + kernel.shape
-            plane_stride, plane_dilation = (1,) + self.stride, (1,) + self.dilation
-        else:
-            self.stride = plane_stride = geometry.as_pair(stride, "stride")
-            self.dilation = plane_dilation = geometry.as_pair(dilation, "dilation")
-            plane_shape, kernel_shape = image.shape, kernel.shape
         self.pad_mode = check.pad_mode(pad_mode)
         self.pad_value = check.finite_number(pad_value, "pad_value")
-        if not isinstance(flip_kernel, bool | np.bool_):
-            raise TypeError(f"flip_kernel must be True or False, got {flip_kernel!r}")
-        self.flip_kernel = bool(flip_kernel)
-        pads = geometry.resolve_pads(plane_shape, kernel_shape, plane_stride, padding, plane_dilation)
-        out_shape = geometry.output_shape(plane_shape, kernel_shape, plane_stride, _pads_spec(pads), plane_dilation)
-        self.pads: Pads | Pair = pads[2:] if signal else pads
+        self.flip_kernel = operands.boolean(flip_kernel, "flip_kernel")
+        self.pads: Pads = geometry.resolve_pads(plane_shape, kernel_shape, plane_stride, padding, plane_dilation)
+        out_shape = geometry.output_shape(
+            plane_shape, kernel_shape, plane_stride, _pads_spec(self.pads), plane_dilation
+        )
         self.output_shape: tuple[int, ...] = out_shape[1:] if signal else out_shape
         self.clip = clip
-        self.clip_range = check.clip_range(clip, image.dtype)
+        self.clip_range = operands.clip_range(clip, image.dtype)
         # the fill value only enters the sums when the padding is filled with it
         fill = self.pad_value if self.pad_mode == "zeros" else 0
         # replace() passes on the dtype asked for, not the one chosen for these values
@@ -132,12 +126,16 @@ class Convolution:
         self.dtype = check.work_dtype(image, self.kernel, fill) if dtype is None else self._dtype_asked
         # a copy, so the Convolution is a snapshot the caller cannot change; in the caller's
         # dtype ("auto" clipping and replace() depend on it)
-        self.image = _read_only(image.copy() if self._copies_image else image.view())
+        self.image = read_only(image.copy() if self._copies_image else image.view())
         flipped = np.flip(self.kernel, axis=(0, 1)[: self.kernel.ndim]) if self.flip_kernel else self.kernel
-        self._applied_kernel = _read_only(flipped.astype(self.dtype))
-        lift = (lambda a: a[np.newaxis]) if signal else (lambda a: a)
+        self._applied_kernel = read_only(flipped.astype(self.dtype))
         self._plane = _Plane(
-            lift(self.image), lift(self._applied_kernel), plane_stride, plane_dilation, pads, out_shape
+            operands.lift(self.image),
+            operands.lift(self._applied_kernel),
+            plane_stride,
+            plane_dilation,
+            self.pads,
+            out_shape,
         )
         self._padded: np.ndarray | None = None
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
@@ -179,9 +177,7 @@ class Convolution:
             flip_kernel=self.flip_kernel,
             dtype=self._dtype_asked,
         )
-        unknown = set(changes) - set(params)
-        if unknown:
-            raise TypeError(f"replace() got unknown parameters {sorted(unknown)}; allowed: {sorted(params)}")
+        operands.unknown_changes(changes, params)
         params.update(changes)
         return Convolution(**params)
 
@@ -197,7 +193,7 @@ class Convolution:
         plane = self._plane
         (top, bottom, left, right), (sr, sc), (dr, dc) = plane.pads, plane.stride, plane.dilation
         (h, w), (m, n) = plane.image.shape[:2], plane.kernel.shape[:2]
-        if self.image.ndim == 1:
+        if self.signal:
             return (geometry.formula(w, n, sc, left + right, dc, "length"),)
         return (
             geometry.formula(h, m, sr, top + bottom, dr, "rows"),
@@ -211,17 +207,12 @@ class Convolution:
         >>> Convolution(np.zeros((5, 5)), np.ones((3, 3)), padding="same").describe()
         'input 5×5, kernel 3×3, stride 1, padding same (1, 1, 1, 1) zeros, dilation 1 → output 5×5'
         """
-
-        def pair(p: tuple) -> str:
-            return str(p[0]) if len(set(p)) == 1 else "×".join(map(str, p))
-
         padding = self.padding if isinstance(self.padding, str) else "explicit"
         mode = self.pad_mode if self.pad_value == 0 or self.pad_mode != "zeros" else f"value {self.pad_value:g}"
-        kernel = "×".join(map(str, self.kernel.shape))
+        stride, dilation = (pair_text(p, self.signal) for p in (self._plane.stride, self._plane.dilation))
         text = (
-            f"input {'×'.join(map(str, self.image.shape))}, kernel {kernel}, stride {pair(self.stride)}, "
-            f"padding {padding} {self.pads} {mode}, dilation {pair(self.dilation)} → output "
-            f"{'×'.join(map(str, self.output_shape))}"
+            f"input {shape_text(self.image.shape)}, kernel {shape_text(self.kernel.shape)}, stride {stride}, "
+            f"padding {padding} {self.pads} {mode}, dilation {dilation} → output {shape_text(self.output_shape)}"
         )
         return text + (", flipped kernel" if self.flip_kernel else "")
 
@@ -231,12 +222,12 @@ class Convolution:
         if self._padded is None:
             plane = self._plane
             padded = _borders.pad(plane.image, plane.pads, self.pad_mode, self.pad_value, self.dtype)
-            self._padded = _read_only(padded[0] if self.image.ndim == 1 else padded)
+            self._padded = read_only(padded[0] if self.signal else padded)
         return self._padded
 
     def is_padding(self, *position: int) -> bool:
         """True when padded coordinate ``(row, col)`` (``(col,)`` for a signal) lies outside the real input."""
-        row, col = (0, *position) if self.image.ndim == 1 else position
+        row, col = (0, *position) if self.signal else position
         top, _, left, _ = self._plane.pads
         h, w = self._plane.image.shape[:2]
         return not (top <= row < top + h and left <= col < left + w)
@@ -246,9 +237,9 @@ class Convolution:
     def steps(self) -> Iterator[Step]:
         """Yield one :class:`Step` per output element, in row-major order."""
         raw, clipped = self._sums()
-        if self.image.ndim == 1:
+        if self.signal:
             for j in range(self.output_shape[0]):
-                yield Step(self, j, (j,), (j * self.stride[0],), raw[j], clipped[j])
+                yield Step(self, j, (j,), (j * self.stride,), raw[j], clipped[j])
             return
         sr, sc = self.stride
         rows, cols = self.output_shape
@@ -261,15 +252,10 @@ class Convolution:
 
     def step(self, index: int) -> Step:
         """The step at ``index`` (negative counts from the end), without iterating."""
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-            raise TypeError(f"index must be an int, got {index!r}")
-        n = self.num_steps
-        if not -n <= index < n:
-            raise IndexError(f"step index must be in -{n}…{n - 1}, got {index}")
-        index %= n
+        index = operands.step_index(index, self.num_steps)
         raw, clipped = self._sums()
-        if self.image.ndim == 1:
-            return Step(self, index, (index,), (index * self.stride[0],), raw[index], clipped[index])
+        if self.signal:
+            return Step(self, index, (index,), (index * self.stride,), raw[index], clipped[index])
         i, j = divmod(index, self.output_shape[1])
         return Step(self, index, (i, j), (i * self.stride[0], j * self.stride[1]), raw[i, j], clipped[i, j])
 
@@ -286,7 +272,7 @@ class Convolution:
         if self._cache is None:
             raw = self._raw()
             clipped = self.clamp(raw)
-            self._cache = (_read_only(raw), clipped if clipped is raw else _read_only(clipped))
+            self._cache = (read_only(raw), clipped if clipped is raw else read_only(clipped))
         return self._cache
 
     def clamp(self, sums: np.ndarray) -> np.ndarray:
@@ -301,12 +287,7 @@ class Convolution:
         >>> conv.clamp(np.array([4.999999999999999, 300.0, -2.0]))
         array([  5, 255,   0], dtype=uint8)
         """
-        if self.clip_range is None:
-            return sums
-        clipped = np.clip(sums, *self.clip_range)
-        if self.clip != "auto":
-            return clipped
-        return (np.rint(clipped) if clipped.dtype.kind == "f" else clipped).astype(self.image.dtype)
+        return operands.clamp(sums, self.clip, self.clip_range, self.image.dtype)
 
     def _raw(self) -> np.ndarray:
         plane = self._plane
@@ -327,13 +308,13 @@ class Convolution:
         """View of every window: ``(rows, cols, M, N[, C])`` (``(cols, N)`` for a signal), only the dilated taps."""
         plane = self._plane
         (m, n), (dr, dc), (sr, sc) = plane.kernel.shape[:2], plane.dilation, plane.stride
-        padded = self.padded[np.newaxis] if self.image.ndim == 1 else self.padded
+        padded = self.padded[np.newaxis] if self.signal else self.padded
         win = sliding_window_view(padded, (dr * (m - 1) + 1, dc * (n - 1) + 1), axis=(0, 1))[::sr, ::sc]
         win = win[..., ::dr, ::dc]
         if padded.ndim == 3:  # move channels last, after the window axes
             win = np.moveaxis(win, 2, -1)
         win = win[: plane.out_shape[0], : plane.out_shape[1]]
-        return win[0, :, 0] if self.image.ndim == 1 else win
+        return win[0, :, 0] if self.signal else win
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
@@ -354,11 +335,6 @@ class _Plane(NamedTuple):
 def _pads_spec(pads: Pads) -> tuple[Pair, Pair]:
     top, bottom, left, right = pads
     return ((top, bottom), (left, right))
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
 
 
 # -- functional shortcuts ----------------------------------------------------
