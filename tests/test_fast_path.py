@@ -1,4 +1,4 @@
-"""The threaded shift-add in ``visualizer.convolution``: same answer as SciPy, same bits as one thread.
+"""The threaded shift-add in ``visualizer._shift_add``: same answer as SciPy, same bits as one thread.
 
 The engine starts threads only for large work on a machine with several cores, so these tests
 set the thresholds that decide it and check that the threads really ran.
@@ -13,7 +13,7 @@ import pytest
 from scipy import ndimage
 
 from visualizer import Convolution
-from visualizer import convolution as engine
+from visualizer import _shift_add as engine
 
 
 @pytest.fixture
@@ -68,7 +68,8 @@ def test_threads_match_scipy_and_one_thread(band_threads, image, kernel, stride)
     # padding 2 on every side centres a 5×5 window on each pixel, as ndimage does
     conv = Convolution(image, kernel, stride=stride, padding=2)
     threaded = conv.result()
-    assert len(band_threads) == 2, "the work was not shared between two threads"
+    # colour planes that go one by one start a pool each: its worker's id may or may not be reused
+    assert len(band_threads) >= 2, "the work was not shared between threads"
     np.testing.assert_allclose(threaded, reference(image, kernel, stride), rtol=1e-5, atol=1e-5)
     single = one_thread(conv)
     assert threaded.dtype == single.dtype and threaded.shape == single.shape
@@ -100,11 +101,12 @@ def test_threads_only_for_large_work():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "_shift_add", counting)
         patch.setattr(engine, "_CORES", 2)
+        # (the frame of border rows and columns is summed apart, in the calling thread)
         Convolution(GREY, kernel, padding="same").result()
-        assert len(ran) == 1
+        assert set(ran) == {threading.get_ident()}
         ran.clear()
         Convolution(np.vstack([GREY, GREY]), kernel, padding="same").result()
-        assert len(ran) == 2
+        assert len(set(ran)) == 2
 
 
 @pytest.mark.parametrize("image", [GREY[:300, :200], COLOUR[:200, :300]], ids=["grey", "colour"])
@@ -115,8 +117,9 @@ def test_runs_of_rows_equal_slices(image, size):
     kernel = RNG.standard_normal((size, size)).astype(np.float32)
     before = size // 2  # where ndimage centres an even kernel
     conv = Convolution(image, kernel, padding=((before, size - 1 - before),) * 2)
-    args = (conv._applied_kernel, conv.stride, conv.dilation, conv.output_shape)
-    runs = engine._correlate(conv.padded, *args)
-    slices = engine._correlate(np.asfortranarray(conv.padded), *args)
+    args = (conv._applied_kernel, conv.stride, conv.dilation)
+    runs, slices = (np.empty(conv.output_shape + image.shape[2:], np.float32) for _ in range(2))
+    engine.correlate(conv.padded, *args, runs)
+    engine.correlate(np.asfortranarray(conv.padded), *args, slices)
     assert runs.tobytes() == slices.tobytes()
     np.testing.assert_allclose(runs, reference(image, kernel, 1), rtol=1e-5, atol=1e-5)

@@ -1,135 +1,59 @@
 """The convolution itself: one validated description, its steps and its result.
 
-A :class:`Convolution` checks its parameters once, pads the input once, and then
-offers two views of the same arithmetic: :meth:`Convolution.steps` (one
-:class:`Step` per output element, for showing) and :meth:`Convolution.result`
-(the whole output at once, for photos). Both read the same vectorised sums, so
-a step's ``value`` is exactly the matching element of the raw output.
+A :class:`Convolution` checks its parameters once and then offers two views of
+the same arithmetic: :meth:`Convolution.steps` (one :class:`Step` per output
+element, for showing) and :meth:`Convolution.result` (the whole output at once,
+for photos). Both read the same vectorised sums, so a step's ``value`` is
+exactly the matching element of the raw output. The sums never need a padded
+copy of the input (``_borders``); the padded array the steps show is made only
+when something asks for it.
 """
 
 from __future__ import annotations
 
-import numbers
-import os
+import math
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from . import geometry
+from . import _borders, geometry, operands
+from . import _validation as check
+from ._validation import PAD_MODE_ALIASES, PAD_MODES
 from .geometry import PaddingSpec, Pads, Pair
+from .operands import ClipSpec, pair_text, public, read_only, shape_text
+from .step import Step
 
-# PyTorch's names first; NumPy's names are accepted as aliases.
-PAD_MODES = {"zeros": "constant", "replicate": "edge", "reflect": "reflect", "circular": "wrap"}
-PAD_MODE_ALIASES = {"constant": "zeros", "edge": "replicate", "wrap": "circular"}
-
-ClipSpec = None | str | tuple
-
-# Output rows per band in the shift-add loop: a band of about 256 KB stays in cache.
-_BAND_BYTES = 1 << 18
-# Cores for the shift-add's threads, and the multiply-adds each thread must have to be worth
-# starting. Measured on a shared 2-core machine: a second thread computes a 7×7 kernel over a
-# megapixel 1.5× faster back to back, but when the other core has been idle a while (as between
-# calls in real use) waking it costs about what it saves; single-threaded, a megapixel with a 7×7
-# kernel takes 11 ms, so only work beyond that is shared.
-_CORES = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-_WORK_PER_THREAD = 1 << 25
-
-
-class Step:
-    """One window position: what the kernel covers, the products and their sum.
-
-    Attributes
-    ----------
-    index : int
-        Position in row-major order, 0, 1, 2, …
-    out_index : tuple of int
-        ``(i, j)`` of the output element this step computes.
-    origin : tuple of int
-        ``(row, col)`` of the window's top-left tap in padded coordinates.
-    value : number or ndarray
-        The products summed (one sum per channel for colour images).
-    clipped_value : number or ndarray
-        ``value`` after clamping; equal to ``value`` when nothing was clipped.
-
-    ``window``, ``kernel`` and ``products`` are arrays of the kernel's shape
-    (``(M, N, C)`` for colour images), made on demand.
-    """
-
-    __slots__ = ("index", "out_index", "origin", "value", "clipped_value", "_conv")
-
-    def __init__(self, conv: Convolution, index: int, out_index: Pair, origin: Pair, value, clipped_value):
-        self.index = index
-        self.out_index = out_index
-        self.origin = origin
-        self.value = value
-        self.clipped_value = clipped_value
-        self._conv = conv
-
-    @property
-    def window(self) -> np.ndarray:
-        """The padded input values under the kernel taps (only the dilated taps)."""
-        return self._conv._windows[self.out_index]
-
-    @property
-    def kernel(self) -> np.ndarray:
-        """The kernel as it is applied (flipped already for a true convolution)."""
-        return self._conv._applied_kernel
-
-    @property
-    def products(self) -> np.ndarray:
-        """``window * kernel``, element-wise; shape of ``window`` (an (M, N) kernel meets every channel)."""
-        window, kernel = self.window, self.kernel
-        # an (M, N) kernel must line up with the window's rows and columns, not its channel axis
-        return window * (kernel[..., np.newaxis] if window.ndim > kernel.ndim else kernel)
-
-    @property
-    def is_clipped(self) -> bool:
-        """True when the raw sum lies outside the ``clip`` range (in any channel).
-
-        Rounding to the image's integers under ``clip="auto"`` (12.3 → 12) is not clamping.
-        """
-        if self._conv.clip_range is None:
-            return False
-        low, high = self._conv.clip_range
-        return bool(np.any((self.value < low) | (self.value > high)))
-
-    def __repr__(self) -> str:
-        return (
-            f"Step(index={self.index}, out_index={self.out_index}, origin={self.origin}, "
-            f"value={_plain(self.value)!r}, clipped_value={_plain(self.clipped_value)!r})"
-        )
-
-
-def _plain(value):
-    return value.tolist() if isinstance(value, np.ndarray | np.generic) else value
+__all__ = ["Convolution", "Step", "conv_steps", "convolve", "PAD_MODES", "PAD_MODE_ALIASES", "ClipSpec"]
 
 
 class Convolution:
-    """A 2-D convolution (cross-correlation, as in CNN libraries), step by step.
+    """A convolution (cross-correlation, as in CNN libraries) of an image or a signal, step by step.
 
     Parameters
     ----------
     image : array_like
-        ``(H, W)`` grey or ``(H, W, C)`` colour image, integer or float.
+        ``(H, W)`` grey or ``(H, W, C)`` colour image, integer or float; or a
+        ``(W,)`` signal, which is a one-row image: its kernel is ``(N,)``, its
+        output ``(W′,)``, and a step's ``out_index`` and ``origin`` are ``(j,)``
+        and ``(col,)``.
     kernel : array_like
         ``(M, N)`` kernel, applied to every channel, or an ``(M, N, C)`` stack
-        with one kernel per channel.
+        with one kernel per channel; ``(N,)`` for a signal.
     stride : int or (int, int)
-        How far the window moves between steps; each ≥ 1.
+        How far the window moves between steps; each ≥ 1 (an int for a signal).
     padding : str, int or tuple
         "valid" (none), "same" (TensorFlow/Keras: output ``ceil(H/stride)``,
         extra pad at the bottom/right), "full" (``d(M−1)`` on every side), an
         int, a ``(rows, cols)`` pair, or ``((top, bottom), (left, right))``.
+        A signal takes the names, an int or a ``(left, right)`` pair.
     pad_mode : str
         How padding is filled: "zeros" (or ``pad_value``), "replicate" (copy
         the edge outward), "reflect" or "circular". NumPy's names "constant",
         "edge" and "wrap" are accepted too.
     dilation : int or (int, int)
-        Spacing between kernel taps; each ≥ 1.
+        Spacing between kernel taps; each ≥ 1 (an int for a signal).
     clip : None, "auto" or (low, high)
         Clamping of the sums: None keeps the raw sums; "auto" clips integer
         images to their dtype's range (uint8 in, uint8 out, 0…255) and leaves
@@ -155,6 +79,8 @@ class Convolution:
     >>> conv.result()
     array([[45, 54],
            [81, 90]])
+    >>> Convolution([1, 2, 3, 4], [1, 0, -1], padding="full").result()  # == np.correlate(..., "full")
+    array([-1, -2, -2, -2,  3,  4])
     """
 
     def __init__(
@@ -171,40 +97,51 @@ class Convolution:
         flip_kernel: bool = False,
         dtype: Any = None,
     ):
-        image = _as_array(image, "image")
-        self.kernel = _read_only(_as_array(kernel, "kernel").copy())
-        _check_channels(image, self.kernel)
-        self.stride = geometry.as_pair(stride, "stride")
-        self.dilation = geometry.as_pair(dilation, "dilation")
+        image = check.as_array(image, "image")
+        kernel = check.as_array(kernel, "kernel")
+        check.check_shapes(image, kernel)
+        self.kernel = read_only(kernel.copy())
         self.padding = padding
-        self.pad_mode = _pad_mode(pad_mode)
-        self.pad_value = _finite_number(pad_value, "pad_value")
-        if not isinstance(flip_kernel, bool | np.bool_):
-            raise TypeError(f"flip_kernel must be True or False, got {flip_kernel!r}")
-        self.flip_kernel = bool(flip_kernel)
-        self.pads: Pads = geometry.resolve_pads(image.shape, self.kernel.shape, self.stride, padding, self.dilation)
-        self.output_shape: Pair = geometry.output_shape(
-            image.shape, self.kernel.shape, self.stride, _pads_spec(self.pads), self.dilation
+        self.signal = signal = image.ndim == 1  # the arithmetic sees a signal as a one-row image
+        plane_stride = operands.axis_pair(stride, "stride", signal, 1, 1)
+        plane_dilation = operands.axis_pair(dilation, "dilation", signal, 1, 1)
+        self.stride, self.dilation = public(plane_stride, signal), public(plane_dilation, signal)
+        plane_shape, kernel_shape = operands.lift(image).shape, operands.lift(kernel).shape
+        if signal:
+            padding = check.signal_padding(padding)
+        self.pad_mode = check.pad_mode(pad_mode)
+        self.pad_value = check.finite_number(pad_value, "pad_value")
+        self.flip_kernel = operands.boolean(flip_kernel, "flip_kernel")
+        self.pads: Pads = geometry.resolve_pads(plane_shape, kernel_shape, plane_stride, padding, plane_dilation)
+        out_shape = geometry.output_shape(
+            plane_shape, kernel_shape, plane_stride, _pads_spec(self.pads), plane_dilation
         )
+        self.output_shape: tuple[int, ...] = out_shape[1:] if signal else out_shape
         self.clip = clip
-        self.clip_range = _clip_range(clip, image.dtype)
+        self.clip_range = operands.clip_range(clip, image.dtype)
         # the fill value only enters the sums when the padding is filled with it
         fill = self.pad_value if self.pad_mode == "zeros" else 0
         # replace() passes on the dtype asked for, not the one chosen for these values
-        self._dtype_asked = None if dtype is None else _float_dtype(dtype)
-        self.dtype = _work_dtype(image, self.kernel, fill) if dtype is None else self._dtype_asked
-        # The padded array is the one copy of the input we keep; `image` is a view
-        # into it, so the Convolution is a snapshot the caller cannot change. When the
-        # padded array needs a wider dtype, `image` keeps the caller's own ("auto"
-        # clipping and replace() depend on it).
-        self.padded = _read_only(self._pad(image))
-        top, _, left, _ = self.pads
-        view = self.padded[top : top + image.shape[0], left : left + image.shape[1]]
-        self.image = view if view.dtype == image.dtype else _read_only(image.copy())
-        self._applied_kernel = _read_only(
-            (self.kernel[::-1, ::-1] if self.flip_kernel else self.kernel).astype(self.dtype)
+        self._dtype_asked = None if dtype is None else check.float_dtype(dtype)
+        self.dtype = check.work_dtype(image, self.kernel, fill) if dtype is None else self._dtype_asked
+        # a copy, so the Convolution is a snapshot the caller cannot change; in the caller's
+        # dtype ("auto" clipping and replace() depend on it)
+        self.image = read_only(image.copy() if self._copies_image else image.view())
+        flipped = np.flip(self.kernel, axis=(0, 1)[: self.kernel.ndim]) if self.flip_kernel else self.kernel
+        self._applied_kernel = read_only(flipped.astype(self.dtype))
+        self._plane = _Plane(
+            operands.lift(self.image),
+            operands.lift(self._applied_kernel),
+            plane_stride,
+            plane_dilation,
+            self.pads,
+            out_shape,
         )
+        self._padded: np.ndarray | None = None
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
+
+    # Whether the constructor copies the image; convolve(), which keeps nothing, reads it in place.
+    _copies_image = True
 
     # -- description -------------------------------------------------------
 
@@ -216,7 +153,7 @@ class Convolution:
     @property
     def num_steps(self) -> int:
         """How many steps (window positions) there are: one per output element."""
-        return self.output_shape[0] * self.output_shape[1]
+        return math.prod(self.output_shape)
 
     def __len__(self) -> int:
         return self.num_steps
@@ -240,24 +177,27 @@ class Convolution:
             flip_kernel=self.flip_kernel,
             dtype=self._dtype_asked,
         )
-        unknown = set(changes) - set(params)
-        if unknown:
-            raise TypeError(f"replace() got unknown parameters {sorted(unknown)}; allowed: {sorted(params)}")
+        operands.unknown_changes(changes, params)
         params.update(changes)
         return Convolution(**params)
 
-    def formula(self) -> tuple[str, str]:
-        """The output-size formula for rows and columns, with the numbers substituted.
+    def formula(self) -> tuple[str, ...]:
+        """The output-size formula for rows and columns (a signal's length), with the numbers substituted.
 
         >>> import numpy as np
         >>> Convolution(np.zeros((4, 5)), np.ones((3, 3)), stride=2).formula()
         ('rows = ⌊(4 + 0 − 3) / 2⌋ + 1 = 1', 'cols = ⌊(5 + 0 − 3) / 2⌋ + 1 = 2')
+        >>> Convolution(np.zeros(7), np.ones(3)).formula()
+        ('length = ⌊(7 + 0 − 3) / 1⌋ + 1 = 5',)
         """
-        top, bottom, left, right = self.pads
-        (h, w), (m, n) = self.image.shape[:2], self.kernel.shape[:2]
+        plane = self._plane
+        (top, bottom, left, right), (sr, sc), (dr, dc) = plane.pads, plane.stride, plane.dilation
+        (h, w), (m, n) = plane.image.shape[:2], plane.kernel.shape[:2]
+        if self.signal:
+            return (geometry.formula(w, n, sc, left + right, dc, "length"),)
         return (
-            geometry.formula(h, m, self.stride[0], top + bottom, self.dilation[0], "rows"),
-            geometry.formula(w, n, self.stride[1], left + right, self.dilation[1], "cols"),
+            geometry.formula(h, m, sr, top + bottom, dr, "rows"),
+            geometry.formula(w, n, sc, left + right, dc, "cols"),
         )
 
     def describe(self) -> str:
@@ -267,24 +207,29 @@ class Convolution:
         >>> Convolution(np.zeros((5, 5)), np.ones((3, 3)), padding="same").describe()
         'input 5×5, kernel 3×3, stride 1, padding same (1, 1, 1, 1) zeros, dilation 1 → output 5×5'
         """
-
-        def pair(p: Pair) -> str:
-            return str(p[0]) if p[0] == p[1] else f"{p[0]}×{p[1]}"
-
         padding = self.padding if isinstance(self.padding, str) else "explicit"
         mode = self.pad_mode if self.pad_value == 0 or self.pad_mode != "zeros" else f"value {self.pad_value:g}"
-        kernel = "×".join(map(str, self.kernel.shape))
+        stride, dilation = (pair_text(p, self.signal) for p in (self._plane.stride, self._plane.dilation))
         text = (
-            f"input {'×'.join(map(str, self.image.shape))}, kernel {kernel}, stride {pair(self.stride)}, "
-            f"padding {padding} {self.pads} {mode}, dilation {pair(self.dilation)} → output "
-            f"{self.output_shape[0]}×{self.output_shape[1]}"
+            f"input {shape_text(self.image.shape)}, kernel {shape_text(self.kernel.shape)}, stride {stride}, "
+            f"padding {padding} {self.pads} {mode}, dilation {dilation} → output {shape_text(self.output_shape)}"
         )
         return text + (", flipped kernel" if self.flip_kernel else "")
 
-    def is_padding(self, row: int, col: int) -> bool:
-        """True when padded coordinate ``(row, col)`` lies outside the real input."""
-        top, _, left, _ = self.pads
-        h, w = self.image.shape[:2]
+    @property
+    def padded(self) -> np.ndarray:
+        """The padded input the window slides over, made on first use (the sums do not need it)."""
+        if self._padded is None:
+            plane = self._plane
+            padded = _borders.pad(plane.image, plane.pads, self.pad_mode, self.pad_value, self.dtype)
+            self._padded = read_only(padded[0] if self.signal else padded)
+        return self._padded
+
+    def is_padding(self, *position: int) -> bool:
+        """True when padded coordinate ``(row, col)`` (``(col,)`` for a signal) lies outside the real input."""
+        row, col = (0, *position) if self.signal else position
+        top, _, left, _ = self._plane.pads
+        h, w = self._plane.image.shape[:2]
         return not (top <= row < top + h and left <= col < left + w)
 
     # -- arithmetic --------------------------------------------------------
@@ -292,6 +237,10 @@ class Convolution:
     def steps(self) -> Iterator[Step]:
         """Yield one :class:`Step` per output element, in row-major order."""
         raw, clipped = self._sums()
+        if self.signal:
+            for j in range(self.output_shape[0]):
+                yield Step(self, j, (j,), (j * self.stride,), raw[j], clipped[j])
+            return
         sr, sc = self.stride
         rows, cols = self.output_shape
         index = 0
@@ -303,14 +252,11 @@ class Convolution:
 
     def step(self, index: int) -> Step:
         """The step at ``index`` (negative counts from the end), without iterating."""
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-            raise TypeError(f"index must be an int, got {index!r}")
-        n = self.num_steps
-        if not -n <= index < n:
-            raise IndexError(f"step index must be in -{n}…{n - 1}, got {index}")
-        index %= n
-        i, j = divmod(index, self.output_shape[1])
+        index = operands.step_index(index, self.num_steps)
         raw, clipped = self._sums()
+        if self.signal:
+            return Step(self, index, (index,), (index * self.stride,), raw[index], clipped[index])
+        i, j = divmod(index, self.output_shape[1])
         return Step(self, index, (i, j), (i * self.stride[0], j * self.stride[1]), raw[i, j], clipped[i, j])
 
     def result(self) -> np.ndarray:
@@ -326,7 +272,7 @@ class Convolution:
         if self._cache is None:
             raw = self._raw()
             clipped = self.clamp(raw)
-            self._cache = (_read_only(raw), clipped if clipped is raw else _read_only(clipped))
+            self._cache = (read_only(raw), clipped if clipped is raw else read_only(clipped))
         return self._cache
 
     def clamp(self, sums: np.ndarray) -> np.ndarray:
@@ -341,267 +287,54 @@ class Convolution:
         >>> conv.clamp(np.array([4.999999999999999, 300.0, -2.0]))
         array([  5, 255,   0], dtype=uint8)
         """
-        if self.clip_range is None:
-            return sums
-        clipped = np.clip(sums, *self.clip_range)
-        if self.clip != "auto":
-            return clipped
-        return (np.rint(clipped) if clipped.dtype.kind == "f" else clipped).astype(self.image.dtype)
+        return operands.clamp(sums, self.clip, self.clip_range, self.image.dtype)
 
     def _raw(self) -> np.ndarray:
-        return _correlate(self.padded, self._applied_kernel, self.stride, self.dilation, self.output_shape)
+        plane = self._plane
+        sums = _borders.correlate_padded(
+            plane.image,
+            plane.kernel,
+            plane.pads,
+            self.pad_mode,
+            self.pad_value,
+            plane.stride,
+            plane.dilation,
+            plane.out_shape,
+        )
+        return sums.reshape(self.output_shape + self.image.shape[2:])
 
     @property
     def _windows(self) -> np.ndarray:
-        """View of every window: ``(rows, cols, M, N[, C])``, only the dilated taps."""
-        (m, n), (dr, dc) = self.kernel.shape[:2], self.dilation
-        span = (dr * (m - 1) + 1, dc * (n - 1) + 1)
-        win = sliding_window_view(self.padded, span, axis=(0, 1))[:: self.stride[0], :: self.stride[1]]
+        """View of every window: ``(rows, cols, M, N[, C])`` (``(cols, N)`` for a signal), only the dilated taps."""
+        plane = self._plane
+        (m, n), (dr, dc), (sr, sc) = plane.kernel.shape[:2], plane.dilation, plane.stride
+        padded = self.padded[np.newaxis] if self.signal else self.padded
+        win = sliding_window_view(padded, (dr * (m - 1) + 1, dc * (n - 1) + 1), axis=(0, 1))[::sr, ::sc]
         win = win[..., ::dr, ::dc]
-        if self.padded.ndim == 3:  # move channels last, after the window axes
+        if padded.ndim == 3:  # move channels last, after the window axes
             win = np.moveaxis(win, 2, -1)
-        return win[: self.output_shape[0], : self.output_shape[1]]
-
-    def _pad(self, image: np.ndarray) -> np.ndarray:
-        top, bottom, left, right = self.pads
-        widths = [(top, bottom), (left, right)] + [(0, 0)] * (image.ndim - 2)
-        mode = PAD_MODES[self.pad_mode]
-        fill = {"constant_values": self.pad_value} if mode == "constant" else {}
-        # keep the input's dtype (uint8 stays uint8 on screen) unless the fill value does not
-        # fit it or the sums cannot take it as it is (uint64 values summed in int64)
-        keep = np.can_cast(image.dtype, self.dtype) and (
-            not fill or np.can_cast(np.min_scalar_type(self.pad_value), image.dtype)
-        )
-        return np.pad(image if keep else image.astype(self.dtype), widths, mode=mode, **fill)
+        win = win[: plane.out_shape[0], : plane.out_shape[1]]
+        return win[0, :, 0] if self.signal else win
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
 
 
-# -- the fast path -----------------------------------------------------------
+class _Plane(NamedTuple):
+    """What the arithmetic works on: the image (a signal as the one-row image), the kernel as
+    applied, and the geometry with two axes."""
 
-
-def _correlate(padded: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair) -> np.ndarray:
-    """Cross-correlate: shift-add in bands of output rows, or einsum when the taps are spaced out."""
-    if padded.ndim == 3 and (dilation != (1, 1) or stride[1] > 1 or padded.dtype != kernel.dtype):
-        # slices that step over columns would step over the interleaved channels too, a few
-        # numbers at a time, and NumPy multiplies two dtypes (uint8 pixels, float weights)
-        # through small buffers: contiguous channel planes in the weights' dtype are far faster
-        out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
-        for c in range(padded.shape[2]):
-            plane = np.ascontiguousarray(padded[..., c], dtype=kernel.dtype)
-            out[..., c] = _correlate(plane, kernel if kernel.ndim == 2 else kernel[..., c], stride, dilation, out_shape)
-        return out
-    if dilation != (1, 1):
-        return _correlate_dilated(padded, kernel, stride, dilation, out_shape)
-    out = np.empty(out_shape + padded.shape[2:], dtype=kernel.dtype)
-    rows, (m, n) = out_shape[0], kernel.shape[:2]
-    band = min(rows, max(1, _BAND_BYTES * rows // out.nbytes))
-    workers = min(_CORES, -(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
-    # a per-channel stack's taps, repeated along a row: with the channels interleaved, a row of
-    # the input is one run of numbers and the weights must be one run too (a (C,) weight would
-    # make NumPy loop over three numbers at a time)
-    weights = np.repeat(kernel[:, :, np.newaxis], out_shape[1], axis=2) if kernel.ndim == 3 else kernel
-    # With stride 1 and one weight per tap, the numbers a band of output rows reads from the shifted
-    # input follow one another in memory: each tap is one run of numbers, which NumPy goes through
-    # 2-3x faster than a 2-D slice (it steps through those row by row). The runs are summed in
-    # scratch as wide as a padded row; the columns past the output's width mix two rows' ends and
-    # are dropped when a band is copied out (with floats near their dtype's limit, their sums can
-    # overflow where the output's do not, and NumPy then warns).
-    runs = stride == (1, 1) and kernel.ndim == 2 and padded.flags.c_contiguous
-    scratch = (2, band, padded[0].size) if runs else (1,) + out[:band].shape
-    # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
-    # (a range iterator hands out each start once under the GIL); scratch is made here, in the calling
-    # thread, whose heap reuses the memory freed by the last call: first touches are slow here
-    queue = iter(range(0, rows, band))
-    work = [(padded, weights, stride, out, band, queue, np.empty(scratch, out.dtype)) for _ in range(workers)]
-    # NumPy's ufuncs release the GIL, so other threads run bands on other cores meanwhile
-    with ThreadPoolExecutor(workers - 1) if workers > 1 else nullcontext() as pool:
-        helpers = [pool.submit(_shift_add, *args) for args in work[1:]]
-        _shift_add(*work[0])
-        for helper in helpers:
-            helper.result()  # waits, and raises what the thread raised
-    return out
-
-
-def _shift_add(
-    padded: np.ndarray,
-    weights: np.ndarray,
-    stride: Pair,
-    out: np.ndarray,
-    band: int,
-    starts: Iterator,
-    scratch: np.ndarray,
-) -> None:
-    """Add ``weights[u, v] * (input shifted by u, v)`` into each band of output rows, tap by tap.
-
-    ``scratch`` holds a band's products; given a second layer, it holds a band's sums too, a
-    padded row wide per output row, and the input is read in runs of whole rows (see ``_correlate``).
-    """
-    (sr, sc), (m, n), (rows, cols) = stride, weights.shape[:2], out.shape[:2]
-    taps = [(u, v) for u in range(m) for v in range(n)]
-    runs = len(scratch) == 2
-    if runs:
-        line, depth = padded[0].size, padded[0, 0].size  # numbers per padded row, per pixel
-        numbers, width = padded.reshape(-1), cols * depth
-    for a in starts:
-        b = min(a + band, rows)
-        if runs:
-            size = (b - a - 1) * line + width
-            acc, t = scratch[0].reshape(-1)[:size], scratch[1].reshape(-1)[:size]
-        else:
-            acc, t = out[a:b], scratch[0, : b - a]
-        for i, (u, v) in enumerate(taps):
-            if runs:
-                start = (a + u) * line + v * depth
-                shifted = numbers[start : start + size]
-            else:
-                r0 = u + a * sr
-                shifted = padded[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
-            # the first tap initialises the sums: no zero-fill pass
-            if i == 0:
-                np.multiply(shifted, weights[u, v], out=acc)
-            else:
-                np.multiply(shifted, weights[u, v], out=t)
-                acc += t
-        if runs:
-            out[a:b] = scratch[0, : b - a, :width].reshape(out[a:b].shape)
-
-
-def _correlate_dilated(
-    plane: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out_shape: Pair
-) -> np.ndarray:
-    # sparse taps make the shift-add's slices cache-unfriendly; the einsum over a
-    # window view is faster here and copies nothing
-    (sr, sc), (dr, dc), (rows, cols) = stride, dilation, out_shape
-    m, n = kernel.shape
-    win = sliding_window_view(plane, (dr * (m - 1) + 1, dc * (n - 1) + 1))
-    win = win[: (rows - 1) * sr + 1 : sr, : (cols - 1) * sc + 1 : sc, ::dr, ::dc]
-    return np.einsum("ijkl,kl->ij", win, kernel).astype(kernel.dtype, copy=False)
-
-
-# -- validation ---------------------------------------------------------------
-
-
-def _as_array(value: Any, name: str) -> np.ndarray:
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a 2-D or 3-D numeric array, got {type(value).__name__}")
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{name} must be a rectangular numeric array: {error}") from None
-    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-        raise TypeError(
-            f"{name} must hold integers or floats, got dtype {array.dtype}"
-            + (" (use .astype(np.uint8) for a binary image)" if array.dtype == bool else "")
-        )
-    if array.ndim not in (2, 3):
-        raise ValueError(f"{name} must be 2-D (rows, cols) or 3-D (rows, cols, channels), got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
-        raise ValueError(f"{name} must hold only finite numbers, found NaN or infinity")
-    return array
-
-
-def _check_channels(image: np.ndarray, kernel: np.ndarray) -> None:
-    if kernel.ndim == 3:
-        if image.ndim == 2:
-            raise ValueError(
-                f"kernel of shape {kernel.shape} is a per-channel stack, but image is grey {image.shape}; "
-                "use an (M, N) kernel or an (H, W, C) image"
-            )
-        if kernel.shape[2] != image.shape[2]:
-            raise ValueError(
-                f"kernel has {kernel.shape[2]} channels but image has {image.shape[2]}: "
-                "an (M, N, C) kernel stack needs one kernel per image channel"
-            )
-
-
-def _pad_mode(pad_mode: Any) -> str:
-    if not isinstance(pad_mode, str):
-        raise TypeError(f"pad_mode must be a string, one of {', '.join(PAD_MODES)}; got {pad_mode!r}")
-    name = PAD_MODE_ALIASES.get(pad_mode.lower(), pad_mode.lower())
-    if name not in PAD_MODES:
-        allowed = ", ".join(list(PAD_MODES) + [f"{k} (= {v})" for k, v in PAD_MODE_ALIASES.items()])
-        raise ValueError(f"pad_mode must be one of {allowed}; got {pad_mode!r}")
-    return name
-
-
-def _finite_number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a finite number, got {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return value
-
-
-def _clip_range(clip: ClipSpec, dtype: np.dtype) -> tuple[Any, Any] | None:
-    if clip is None:
-        return None
-    if isinstance(clip, str):
-        if clip != "auto":
-            raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
-        if dtype.kind in "ui":
-            info = np.iinfo(dtype)
-            return (int(info.min), int(info.max))
-        return None
-    if not isinstance(clip, (tuple, list)) or len(clip) != 2:
-        raise ValueError(f"clip must be None, 'auto' or a (low, high) pair; got {clip!r}")
-    try:
-        low, high = (_finite_number(v, "clip") for v in clip)
-    except (TypeError, ValueError) as error:
-        # name the whole pair: "clip must be a finite number" would hide that a pair is wanted
-        raise type(error)(f"clip must be None, 'auto' or a (low, high) pair of finite numbers; got {clip!r}") from None
-    if not low < high:
-        raise ValueError(f"clip must be a (low, high) pair with low < high; got {clip!r}")
-    return (low, high)
-
-
-def _work_dtype(image: np.ndarray, kernel: np.ndarray, pad_value: float) -> np.dtype:
-    """The dtype the sums are computed in.
-
-    A float image keeps its precision (a float64 kernel must not silently turn a
-    float32 photo into float64); integers sum exactly in int64; an integer image
-    with a float kernel or a fractional pad value needs float64.
-    """
-    if image.dtype.kind == "f":
-        return np.dtype(np.float32) if image.dtype.itemsize <= 4 else image.dtype
-    if kernel.dtype.kind == "f" or pad_value % 1:
-        return np.dtype(np.float64)
-    # no sum may leave int64's range, or the answer would silently wrap around; the
-    # dtype's range settles it for 8- to 32-bit images without reading the pixels
-    weight, limit = sum(abs(int(k)) for k in kernel.ravel()), np.iinfo(np.int64).max
-    info = np.iinfo(image.dtype)
-    largest = max(-int(info.min), int(info.max), abs(int(pad_value)))
-    if largest * weight > limit:  # int64/uint64 images, or huge weights: read the actual values
-        largest = max(abs(int(image.min())), abs(int(image.max())), abs(int(pad_value)))
-    if largest * weight > limit:
-        raise ValueError(
-            "image and kernel values are too large to sum exactly in 64-bit integers; "
-            "pass the image as floats (image.astype(float)) or use smaller values"
-        )
-    return np.dtype(np.int64)
-
-
-def _float_dtype(dtype: Any) -> np.dtype:
-    try:
-        chosen = np.dtype(dtype)
-    except TypeError:
-        chosen = None
-    if chosen is None or chosen.kind != "f" or chosen.itemsize < 4:
-        raise TypeError(f"dtype must be None, float32 or float64; got {dtype!r}")
-    return chosen
+    image: np.ndarray
+    kernel: np.ndarray
+    stride: Pair
+    dilation: Pair
+    pads: Pads
+    out_shape: Pair
 
 
 def _pads_spec(pads: Pads) -> tuple[Pair, Pair]:
     top, bottom, left, right = pads
     return ((top, bottom), (left, right))
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
 
 
 # -- functional shortcuts ----------------------------------------------------
@@ -610,12 +343,20 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 def convolve(image: Any, kernel: Any, **params: Any) -> np.ndarray:
     """The whole output at once: ``Convolution(image, kernel, **params).result()``.
 
+    Faster than building the Convolution: the image is read where it lies, not copied.
+
     >>> import numpy as np
     >>> convolve(np.eye(3), np.ones((2, 2)))
     array([[2., 1.],
            [1., 2.]])
     """
-    return Convolution(image, kernel, **params).result()
+    return _OneShot(image, kernel, **params).result()
+
+
+class _OneShot(Convolution):
+    """A Convolution that reads the caller's image where it lies, for a result asked for at once."""
+
+    _copies_image = False
 
 
 def conv_steps(image: Any, kernel: Any, **params: Any) -> Iterator[Step]:
@@ -624,5 +365,7 @@ def conv_steps(image: Any, kernel: Any, **params: Any) -> Iterator[Step]:
     >>> import numpy as np
     >>> [int(s.value) for s in conv_steps(np.arange(5).reshape(1, 5), [[1, 1]], stride=2)]
     [1, 5]
+    >>> [(s.out_index, s.origin) for s in conv_steps([1, 2, 3, 4, 5], [1, 1], stride=2)]
+    [((0,), (0,)), ((1,), (2,))]
     """
     return Convolution(image, kernel, **params).steps()
