@@ -9,6 +9,7 @@ once and each frame's changes on top, as matplotlib's blitting does.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from ..render.style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
 from ..text import display_number
-from .items import IDENTITY, Font, Item, Matrix, Scene, Text
+from .items import IDENTITY, Box, Font, Grid, Item, Matrix, Scene, Text, apply
 from .shading import SHADES
 
 LAYOUTS = ("flat", "oblique")
@@ -207,6 +208,56 @@ class SceneBuilder:
         bg = self.colours.background
         return Text(xy, text, face, self.colours.ink_on(bg), bg, anchor, plane, tag)
 
+    def fit_cell(self, values, weights) -> int:
+        """The theme's cell, widened so the longest of ``values`` and of the ``weights`` (in chips) still fit."""
+        if not self.numbers:
+            return self.theme.cell
+        value_width = widest(np.unique(values), self.value_font) + 10
+        return int(max(self.theme.cell, value_width, widest(np.unique(weights), self.weight_font) + 12))
+
+    def wrapped(self, versions, width: float, rows: int) -> list[str]:
+        """The first of ``versions`` of a sum (each shorter than the last) that fits ``rows`` lines of ``width`` px.
+
+        Lines break before ``+ − = →``; the last version is cut to ``rows`` lines if even it does not fit.
+        """
+        for text in versions:
+            lines = pack(re.split(r" (?=[+−=→] )", text), self.text_font, width)
+            if len(lines) <= rows:
+                return lines
+        return lines[:rows]
+
+    def chip(self, grid: Grid, r: int, col: int, text: str) -> list[Item]:
+        """A weight in a small dark chip in the cell's bottom-right corner (upright on a tilted plane)."""
+        t, c = self.theme, self.colours
+        _, _, x1, y1 = grid.interior(r, col)
+        x1, y1 = x1 - 1, y1 - 1
+        box = (x1 - round(text_width(text, self.weight_font)) - 5, y1 - t.weight_size - 3, x1, y1)
+        plane = grid.plane
+        if plane:  # the chip stays upright, centred where the tilted corner lands
+            w, h = box[2] - box[0], box[3] - box[1]
+            cx, cy = apply(self.planes[plane], ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+            box = (round(cx - w / 2), round(cy - h / 2), round(cx - w / 2) + w, round(cy - h / 2) + h)
+            x1, y1, plane = box[2] - 2, box[3] - 0, 0
+        else:
+            x1, y1 = x1 - 2, y1 - 1
+        return [
+            Box(box, c.chip, radius=3, plane=plane, tag=("chip-box", grid.name, r, col)),
+            Text((x1, y1), text, self.weight_font, c.chip_ink, c.chip, "rd", plane, ("chip", grid.name, r, col)),
+        ]
+
     def add_plane(self, matrix: Matrix) -> int:
         self.planes.append(matrix)
         return len(self.planes) - 1
+
+
+def elisions(terms: int):
+    """How many terms a written-out sum keeps, longest first: all of them, then fewer and fewer (at least 2)."""
+    return (None, *range(terms - 1, 1, -1))
+
+
+def thin(grid: Grid, plane: int) -> Grid:
+    """An empty output grid: thin lines in its own colour, where outputs will appear."""
+    return Grid(
+        grid.name, grid.x, grid.y, grid.rows, grid.cols, grid.cell, grid.line, grid.colour,
+        width=max(1, grid.line // 2), plane=plane, tag=("empty-grid", grid.name),
+    )  # fmt: skip

@@ -21,7 +21,6 @@ per-channel outputs and the combined colour output.
 from __future__ import annotations
 
 import itertools
-import re
 from typing import Any
 
 import numpy as np
@@ -29,12 +28,12 @@ import numpy as np
 from ..convolution import Convolution
 from ..geometry import window_taps
 from ..text import arithmetic, caption, channel_names, display_number, parameters, sum_label
-from .base import SceneBuilder, pack, text_width, widest
+from .base import SceneBuilder, elisions, pack, thin
 from .flat import Flat
-from .items import Box, Font, Grid, Item, Polygon, Text, apply
+from .items import Box, Font, Grid, Item, Polygon, Text
 from .oblique import Oblique
-from .products import ProductsPanel
-from .shading import Fills
+from .products import ProductsPanel, step_arrays
+from .shading import Fills, display_colours
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
 ACCENT = (211, 54, 130)  # the footprint's ring on cells shaded by value: solarized magenta, clear of both ramps
@@ -59,7 +58,7 @@ class ConvolutionScene(SceneBuilder):
         self.rgb = self.channels in (3, 4)
         self._read_outputs()
         self.fills = Fills(self.colours, self.shade, conv.padded, self.result, self.channels)
-        self.cell = self._cell_size()
+        self.cell = self.fit_cell(np.concatenate([conv.padded.ravel(), np.ravel(self.result)]), conv.kernel)
         kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
         planes = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
         self.weights = [[[display_number(w) for w in row] for row in k] for k in planes]
@@ -103,18 +102,6 @@ class ConvolutionScene(SceneBuilder):
         self.output_values = [result] if result.ndim == 2 else [result[..., c] for c in channels]
         self.clipped = [clipped] if result.ndim == 2 else [clipped[..., c] for c in channels]
         self.any_clipped = bool(clipped.any())
-
-    def _cell_size(self) -> int:
-        """The theme's cell, widened so the longest value and weight still fit."""
-        t = self.theme
-        if not self.numbers:
-            return t.cell
-        values = np.unique(np.concatenate([self.conv.padded.ravel(), np.ravel(self.result)]))
-        return int(
-            max(
-                t.cell, widest(values, self.value_font) + 10, widest(np.unique(self.conv.kernel), self.weight_font) + 12
-            )
-        )
 
     # -- layout --------------------------------------------------------------------------
 
@@ -217,7 +204,7 @@ class ConvolutionScene(SceneBuilder):
         else:
             for grid in self.output_grids():
                 empty = Grid(grid.name, grid.x, grid.y, grid.rows, grid.cols, grid.cell, grid.line, c.empty_grid)
-                out.append(_thin(empty, grid.plane))
+                out.append(thin(empty, grid.plane))
         if self.rgb and not self.oblique:
             # a bar in the channel's colour under each input panel says which channel it is
             for channel in range(self.channels):
@@ -282,7 +269,7 @@ class ConvolutionScene(SceneBuilder):
 
     def combined_colour(self, i: int, j: int) -> tuple[int, int, int]:
         if not hasattr(self, "_combined"):
-            self._combined = _display_colours(self.result)
+            self._combined = display_colours(self.result)
         return tuple(int(v) for v in self._combined[i, j])
 
     def output_marks(self, channel: int, i: int, j: int, fill) -> list[Item]:
@@ -324,7 +311,7 @@ class ConvolutionScene(SceneBuilder):
         if self.oblique:
             items.extend(self.oblique.connectors(step))
         if self.numbers:
-            items.extend(self.products.moving(*self._step_arrays(step)))
+            items.extend(self.products.moving(*step_arrays(step)))
             items.extend(self.arithmetic_lines(step))
         return tuple(items)
 
@@ -352,37 +339,6 @@ class ConvolutionScene(SceneBuilder):
                 items.extend(self.chip(grid, r, col, weights[u][v]))
         return items
 
-    def _step_arrays(self, step) -> tuple[list, list, list, list]:
-        """The step's windows, products, sums and clamped sums, one of each per channel."""
-        if not self.colour_image:
-            return [step.window], [step.products], [step.value], [step.clipped_value]
-        channels = range(self.channels)
-        return (
-            [step.window[..., c] for c in channels],
-            [step.products[..., c] for c in channels],
-            [step.value[c] for c in channels],
-            [step.clipped_value[c] for c in channels],
-        )
-
-    def chip(self, grid: Grid, r: int, col: int, text: str) -> list[Item]:
-        """A weight in a small dark chip in the cell's bottom-right corner (upright on a tilted plane)."""
-        t, c = self.theme, self.colours
-        _, _, x1, y1 = grid.interior(r, col)
-        x1, y1 = x1 - 1, y1 - 1
-        box = (x1 - round(text_width(text, self.weight_font)) - 5, y1 - t.weight_size - 3, x1, y1)
-        plane = grid.plane
-        if plane:  # the chip stays upright, centred where the tilted corner lands
-            w, h = box[2] - box[0], box[3] - box[1]
-            cx, cy = apply(self.planes[plane], ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
-            box = (round(cx - w / 2), round(cy - h / 2), round(cx - w / 2) + w, round(cy - h / 2) + h)
-            x1, y1, plane = box[2] - 2, box[3] - 0, 0
-        else:
-            x1, y1 = x1 - 2, y1 - 1
-        return [
-            Box(box, c.chip, radius=3, plane=plane, tag=("chip-box", grid.name, r, col)),
-            Text((x1, y1), text, self.weight_font, c.chip_ink, c.chip, "rd", plane, ("chip", grid.name, r, col)),
-        ]
-
     def arithmetic_lines(self, step) -> list[Item]:
         t = self.theme
         width = self.size[0] - 2 * t.margin
@@ -390,22 +346,14 @@ class ConvolutionScene(SceneBuilder):
         items: list[Item] = []
         for c in range(self.channels):
             channel = c if self.colour_image else None
-            for k, line in enumerate(self._wrapped_sum(step, channel, sum_label(step, channel), width)):
+            terms = step.kernel.shape[0] * step.kernel.shape[1]
+            written = (sum_label(step, channel) + arithmetic(step, channel, elide) for elide in elisions(terms))
+            for k, line in enumerate(self.wrapped(written, width, self.arithmetic_rows())):
                 items.append(
                     self.label((t.margin, y + k * self.line_height), line, self.text_font, ("arithmetic", c, k))
                 )
             y += self.arithmetic_rows() * self.line_height
         return items
-
-    def _wrapped_sum(self, step, channel: int | None, label: str, width: int) -> list[str]:
-        """The step's sum in at most two lines of ``width`` px, eliding middle terms when it must."""
-        terms = step.kernel.shape[0] * step.kernel.shape[1]
-        for max_terms in (None, *range(terms - 1, 1, -1)):
-            chunks = re.split(r" (?=[+−=→] )", label + arithmetic(step, channel=channel, max_terms=max_terms))
-            lines = pack(chunks, self.text_font, width)
-            if len(lines) <= self.arithmetic_rows():
-                return lines
-        return lines[: self.arithmetic_rows()]
 
     def caption(self, index: int) -> str:
         return caption(self.conv.step(index))
@@ -436,22 +384,3 @@ class ConvolutionScene(SceneBuilder):
             fills |= more_fills
             pairs |= more_pairs
         return fills, pairs
-
-
-def _thin(grid: Grid, plane: int) -> Grid:
-    """An empty output grid: thin lines in its own colour, where outputs will appear."""
-    return Grid(
-        grid.name, grid.x, grid.y, grid.rows, grid.cols, grid.cell, grid.line, grid.colour,
-        width=max(1, grid.line // 2), plane=plane, tag=("empty-grid", grid.name),
-    )  # fmt: skip
-
-
-def _display_colours(result: np.ndarray) -> np.ndarray:
-    """A red-green-blue(-alpha) output as uint8 colours: 0…1 floats scaled up, 0…255 as it is, others stretched."""
-    values = np.asarray(result[..., :3], dtype=float)
-    low, high = values.min(), values.max()
-    if result.dtype.kind == "f" and low >= 0 and high <= 1:
-        values = values * 255
-    elif low < 0 or high > 255:
-        values = (values - low) * (255 / (high - low)) if high > low else np.zeros_like(values)
-    return np.rint(values).astype(np.uint8)

@@ -137,3 +137,16 @@ class ProductsPanel:
         pairs = {(c.ink_on(c.shaded_input), c.shaded_input), (c.ink_on(c.output), c.output)}
         pairs.add((c.ink_on(c.background), c.background))
         return fills, pairs
+
+
+def step_arrays(step: Any) -> tuple[list, list, list, list]:
+    """A step's windows, products, sums and clamped sums, one of each per channel (a colour step's last axis)."""
+    if step.window.ndim == 2:
+        return [step.window], [step.products], [step.value], [step.clipped_value]
+    channels = range(step.window.shape[2])
+    return (
+        [step.window[..., c] for c in channels],
+        [step.products[..., c] for c in channels],
+        [step.value[c] for c in channels],
+        [step.clipped_value[c] for c in channels],
+    )

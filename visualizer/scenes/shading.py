@@ -103,3 +103,14 @@ class Fills:
         else:
             levels = np.linspace(self.out_low, self.out_high, INPUT_LEVELS)
         return {self.output(c, v, s) for c in range(channels) for v in levels for s in (False, True)}
+
+
+def display_colours(result: np.ndarray) -> np.ndarray:
+    """A red-green-blue(-alpha) output as uint8 colours: 0…1 floats scaled up, 0…255 as it is, others stretched."""
+    values = np.asarray(result[..., :3], dtype=float)
+    low, high = values.min(), values.max()
+    if result.dtype.kind == "f" and low >= 0 and high <= 1:
+        values = values * 255
+    elif low < 0 or high > 255:
+        values = (values - low) * (255 / (high - low)) if high > low else np.zeros_like(values)
+    return np.rint(values).astype(np.uint8)
