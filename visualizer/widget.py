@@ -70,8 +70,8 @@ class Stepper(widgets.VBox):
     values, rows, cols, seed
         The input: as given, random 0…9 (with a seed, as ``convviz --values random``), a ramp
         0, 1, 2, … or a crop of the sample photo.
-    numbers, theme, layout_choice
-        The look.
+    numbers, theme, layout_choice, shade
+        The look (``shade``: cells tinted by their values, on at first for 8-bit photos).
     picture, status, explanation, message
         The frame (PNG), "step k/n · sum s" (set after drawing), the step as text, and
         the message shown when a change cannot work.
@@ -105,7 +105,8 @@ class Stepper(widgets.VBox):
         self._changes: dict[str, Any] = {}  # every parameter changed so far, tried together
         self._given = conv.image
         self._kernel = conv.kernel
-        self._renderer = FrameRenderer(conv, theme=theme, numbers=numbers, layout=layout)
+        shade = "values" if conv.image.dtype == np.uint8 else None  # 8-bit pixels: a photo, shown as one
+        self._renderer = FrameRenderer(conv, theme=theme, numbers=numbers, layout=layout, shade=shade)
         self._syncing = False  # True while the code (not the learner) sets the weight grid
 
         self._build_stepping(fps)
@@ -114,7 +115,8 @@ class Stepper(widgets.VBox):
         self.numbers = widgets.Checkbox(value=numbers, description="numbers in cells")
         self.theme = widgets.Dropdown(options=list(THEMES), value=theme, description="theme")
         self.layout_choice = widgets.ToggleButtons(options=list(LAYOUTS), value=layout, description="layout")
-        for control in (self.numbers, self.theme, self.layout_choice):
+        self.shade = widgets.Checkbox(value=shade is not None, description="shade cells by value")
+        for control in (self.numbers, self.theme, self.layout_choice, self.shade):
             control.observe(self._restyle, "value")
 
         # its own size: in a flex row the picture would otherwise be squeezed or stretched to the text's height
@@ -131,7 +133,7 @@ class Stepper(widgets.VBox):
                 widgets.VBox([self.stride, self.padding, self.pad_mode, self.dilation, self.clip]),
                 widgets.VBox([widgets.HBox([self.kernel_name, self.kernel_size]), self._weights_box]),
                 widgets.VBox([self.values, self.rows, self.cols, self.seed]),
-                widgets.VBox([self.numbers, self.theme, self.layout_choice]),
+                widgets.VBox([self.numbers, self.theme, self.layout_choice, self.shade]),
             ],
             titles=("Convolution", "Kernel", "Input", "Look"),
         )
@@ -334,7 +336,9 @@ class Stepper(widgets.VBox):
         self._restep()
 
     def _render(self, conv: Convolution) -> FrameRenderer:
-        return FrameRenderer(conv, theme=self.theme.value, numbers=self.numbers.value, layout=self.layout_choice.value)
+        shade = "values" if self.shade.value else None
+        style = {"theme": self.theme.value, "numbers": self.numbers.value, "layout": self.layout_choice.value}
+        return FrameRenderer(conv, shade=shade, **style)
 
     def _restyle(self, change: Any = None) -> None:
         self._renderer = self._render(self.conv)
