@@ -80,8 +80,9 @@ def _animate_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         default="convolution.gif",
         metavar="PATH",
-        help="FILE.gif, FILE.mp4 (needs ffmpeg), FILE.html, FILE.pdf (a handout, one page per step), "
-        "FILE.png (contact sheet), or a folder for numbered PNG frames (default convolution.gif)",
+        help='FILE.gif, FILE.mp4 (needs ffmpeg, or pip install "convviz[video]"), FILE.html, '
+        "FILE.pdf (a handout, one page per step), FILE.png (contact sheet), "
+        "or a folder for numbered PNG frames (default convolution.gif)",
     )
 
 

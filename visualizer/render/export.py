@@ -34,7 +34,7 @@ from .style import Theme
 
 FORMATS = {
     ".gif": "a looping GIF",
-    ".mp4": "an H.264 video (needs ffmpeg)",
+    ".mp4": 'an H.264 video (needs ffmpeg, or pip install "convviz[video]")',
     ".html": "a self-contained player page",
     ".png": "a contact sheet of all frames",
     ".pdf": "a print handout, one vector page per step",
@@ -69,11 +69,12 @@ def save_animation(
     op : Convolution (or another operation with a scene builder)
         What to show, one frame per step.
     path : str or path-like
-        ``.gif`` (looping), ``.mp4`` (H.264 through ffmpeg, which must be on
-        PATH), ``.html`` (a self-contained player), ``.pdf`` (a handout: one
-        vector page per step, text kept as text), ``.png`` (a contact sheet
-        of all frames, for print), or a path without a suffix / an existing
-        folder (numbered PNG frames ``frame_000.png`` …).
+        ``.gif`` (looping), ``.mp4`` (H.264 through the system's ffmpeg, or
+        imageio-ffmpeg's when none is on PATH), ``.html`` (a self-contained
+        player), ``.pdf`` (a handout: one vector page per step, text kept as
+        text), ``.png`` (a contact sheet of all frames, for print), or a path
+        without a suffix / an existing folder (numbered PNG frames
+        ``frame_000.png`` …).
     fps : float
         Frames per second, 0 < fps ≤ 50.
     hold : int
@@ -169,13 +170,19 @@ def _check_folder(target: Path) -> None:
 
 
 def _ffmpeg() -> str:
+    """The ffmpeg program: the system's when it is on PATH, else the one imageio-ffmpeg's wheel carries."""
     program = shutil.which("ffmpeg")
-    if program is None:
+    if program is not None:
+        return program
+    try:
+        import imageio_ffmpeg  # the [video] extra: an ffmpeg binary inside a wheel
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):  # RuntimeError: installed without a binary for this platform
         raise FileNotFoundError(
-            "MP4 export needs the program 'ffmpeg' on PATH (e.g. apt-get install ffmpeg); "
-            "or save as .gif, .html, .png or a folder"
-        )
-    return program
+            "MP4 export needs the program 'ffmpeg': apt-get install ffmpeg (or your system's package), "
+            'or pip install "convviz[video]"; or save as .gif, .html, .pdf, .png or a folder'
+        ) from None
 
 
 # -- frames -----------------------------------------------------------------------
@@ -203,7 +210,9 @@ def _write_gif(temp: Path, frames: Iterator[Image.Image], count: int, fps: float
 
 def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int, ffmpeg: str) -> None:
     first = next(frames)
-    # yuv420p halves the colour resolution, so H.264 needs even sides: pad with the frame's own background
+    # yuv420p halves the colour resolution, so H.264 needs even sides: pad with the frame's own background.
+    # Raw frames piped to the program keep their size (imageio's own writer would rescale them to
+    # multiples of 16, its macro_block_size), and libx264 codes a partial macroblock without blurring.
     width, height = first.size[0] + first.size[0] % 2, first.size[1] + first.size[1] % 2
     background = first.convert("RGB").getpixel((first.size[0] - 1, first.size[1] - 1))
     command = [ffmpeg, "-y", "-loglevel", "error", "-nostdin", "-f", "rawvideo", "-pix_fmt", "rgb24"]
