@@ -213,7 +213,7 @@ def test_mp4_without_ffmpeg_names_the_program(tmp_path, monkeypatch):
 # -- atomic writing -------------------------------------------------------------------
 
 
-FORMATS = [".gif", ".png", ".html", ".mp4", ""]
+FORMATS = [".gif", ".png", ".html", ".mp4", ".apng", ".webp", ""]
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
