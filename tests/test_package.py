@@ -119,7 +119,9 @@ def test_wheel_metadata_names_the_distribution_version_and_dependencies(built):
         entry_points = wheel.read(f"{info}/entry_points.txt").decode()
     assert metadata["Name"] == "convviz" and metadata["Version"] == VERSION
     assert f"{info}/licenses/LICENSE" in names and "visualizer/data/README.md" in names
-    assert "visualizer/__init__.py" in names and "visualizer/render/frame.py" in names
+    # every module and data file of the source tree, subpackages included
+    source = {path.relative_to(ROOT).as_posix() for path in (ROOT / "visualizer").rglob("*") if path.is_file()}
+    assert {name for name in source if "__pycache__" not in name} <= names
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
     assert "convviz = visualizer.cli:main" in entry_points
     requires = metadata.get_all("Requires-Dist")
