@@ -86,7 +86,8 @@ def test_bad_arguments_say_one_line_and_exit_2(tmp_path, capsys, args, message):
 
 def test_mp4_without_ffmpeg_says_so(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # nor the [video] extra's binary
     assert main(["animate", "-o", "movie.mp4"]) == 2
     err = capsys.readouterr().err
-    assert "'ffmpeg'" in err and err.count("\n") == 1
+    assert "'ffmpeg'" in err and 'pip install "convviz[video]"' in err and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []

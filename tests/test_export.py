@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -203,6 +204,7 @@ def test_mp4_when_ffmpeg_fails_says_why_and_keeps_the_old_file(tmp_path, monkeyp
 
 def test_mp4_without_ffmpeg_names_the_program(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # nor the [video] extra's binary
     with pytest.raises(FileNotFoundError, match="'ffmpeg'"):
         save_animation(digits((4, 4)), tmp_path / "movie.mp4", progress=False)
     assert list(tmp_path.iterdir()) == []
@@ -211,7 +213,7 @@ def test_mp4_without_ffmpeg_names_the_program(tmp_path, monkeypatch):
 # -- atomic writing -------------------------------------------------------------------
 
 
-FORMATS = [".gif", ".png", ".html", ".mp4", ""]
+FORMATS = [".gif", ".png", ".html", ".mp4", ".apng", ".webp", ""]
 
 
 @pytest.mark.parametrize("suffix", FORMATS)

@@ -21,7 +21,9 @@ from .layer import ConvLayer, LayerStep, conv_layer, from_torch_conv
 from .pooling import Pooling, pool
 from .transposed import TransposedConvolution, conv_transpose
 
-__version__ = "0.1.0"
+# The one place the version is written: the wheel's metadata reads this line (pyproject.toml),
+# convviz --version prints it. Keep it a plain string literal so it is read without importing.
+__version__ = "0.2.0"
 
 # Renderers, the widget and the presenter pull in matplotlib/Pillow/ipywidgets:
 # they load on first use so that `import visualizer` stays fast and headless.

@@ -80,7 +80,8 @@ def _animate_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         default="convolution.gif",
         metavar="PATH",
-        help="FILE.gif, FILE.mp4 (needs ffmpeg), FILE.html, FILE.pdf (a handout, one page per step), "
+        help="FILE.gif, FILE.apng or FILE.webp (lossless: every colour kept), FILE.mp4 (needs ffmpeg, "
+        'or pip install "convviz[video]"), FILE.html, FILE.pdf (a handout, one page per step), '
         "FILE.png (contact sheet), or a folder for numbered PNG frames (default convolution.gif)",
     )
 
@@ -123,7 +124,7 @@ def _cmd_present(args: argparse.Namespace) -> None:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], Any]]] = {
     "steps": ("print a convolution step by step in the terminal", add_conv_arguments, _cmd_steps),
     "info": ("print the output shape, the pads and the output-size formula", add_conv_arguments, _cmd_info),
-    "animate": ("draw every step into a GIF, MP4, HTML page, PNG sheet or frames", _animate_arguments, _cmd_animate),
+    "animate": ("draw every step into an animation, a PDF, a PNG sheet or frames", _animate_arguments, _cmd_animate),
     "gallery": ("write the gallery of named animations and its README.md table", _gallery_arguments, _cmd_gallery),
     "filter": ("filter a photo with a named or custom kernel, and report the clipping", filter_arguments, cmd_filter),
     "filters": ("the lesson's figure: a photo and five filters on a labelled sheet", filters_arguments, cmd_filters),
