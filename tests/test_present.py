@@ -51,8 +51,8 @@ def _assert_shows(window: PresenterWindow, conv: Convolution, step: int, *, numb
     shown = np.asarray(window.image.get_array())
     if shown.shape == expected.shape:
         np.testing.assert_array_equal(shown, expected)
-    else:  # larger than the window: a piece of it at one pixel per pixel (see the panning test)
-        assert window.scale == 1.0
+    else:  # larger than the window: a piece of it, type no smaller than the theme allows (the panning test)
+        assert window.scale == window.state.min_scale
         _locate(shown, expected)
     assert state.title.startswith(f"step {step + 1}/{conv.num_steps} · ")
 
@@ -252,13 +252,13 @@ def test_visualizer_present_is_the_presenter_function():
 
 
 def test_a_large_grid_pans_instead_of_shrinking_the_type():
-    """A 25×25 input in the classroom theme on a 1280×800 window: one frame pixel per screen pixel, at least."""
+    """A 25×25 input in the classroom theme on a 1280×800 window: the type stays at 18 px or more."""
     image = np.arange(625).reshape(25, 25) % 10
     window = _window(image, KERNEL, size=(1280, 800))
     state = window.state
     frame = np.asarray(state.frame())
     shown = window.image.get_array()
-    assert window.scale == 1.0 and shown.shape[0] < frame.shape[0] and shown.shape[1] < frame.shape[1]
+    assert window.scale == 0.75 == 18 / 24 and shown.shape[0] < frame.shape[0] and shown.shape[1] < frame.shape[1]
     for key in ("end", "home", "right"):
         _press(window, key)
         renderer = FrameRenderer(state.conv, theme="classroom")
@@ -270,9 +270,24 @@ def test_a_large_grid_pans_instead_of_shrinking_the_type():
         x0, y0, x1, y1 = renderer.cell_box("input", *step.origin)
         found = top <= y0 and y1 < top + shown.shape[0] and left <= x0 and x1 < left + shown.shape[1]
         assert found, (key, top, left, (x0, y0))
-    # and the type is the theme's: a value's digits stand at least 16 px tall on screen
-    glyph = FrameRenderer(state.conv, theme="classroom").builder.value_font
-    assert glyph.size >= 24
+    # and on screen a value's digits stand at least 12 px tall (24 px type, its digits ~0.73 em, at 0.75)
+    renderer = FrameRenderer(state.conv, theme="classroom")
+    item = renderer.scene(0).texts("value", "input")[0]
+    bounds = glyph_height(renderer, item)
+    assert bounds * window.scale >= 12, bounds
+
+
+def glyph_height(renderer, item) -> int:
+    """How tall a text item paints on its own, in frame pixels."""
+    from PIL import Image
+
+    painted = []
+    for fill in (0, 1):
+        picture = Image.new("L", renderer.size, fill)
+        renderer.painter.paint(picture, item)
+        painted.append(np.asarray(picture).astype(int))
+    rows = np.nonzero((painted[0] == painted[1]).any(axis=1))[0]
+    return int(rows.max() - rows.min() + 1)
 
 
 def _locate(piece: np.ndarray, whole: np.ndarray) -> tuple[int, int]:

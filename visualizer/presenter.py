@@ -28,6 +28,7 @@ from .kernels import KERNELS, kernel_name
 from .render.frame import FrameRenderer
 from .render.html import KEYS as SLIDE_KEYS
 from .render.html import SPEEDS
+from .render.style import get_theme
 
 STATUS_LINE = 0.07  # share of the figure's height under the frame for messages
 PROBLEM_COLOUR = "#dc322f"
@@ -219,16 +220,23 @@ class PresenterState:
         self.shade = None if self.shade else "values"
         self._renderer = self._render(self.conv)
 
-    def focus(self) -> tuple[float, float]:
-        """Where the eye should be: the middle of the footprint and the current output, in frame pixels."""
+    @property
+    def min_scale(self) -> float:
+        """The smallest the window may scale a frame: the theme's values no smaller than its ``min_text``."""
+        theme = get_theme(self.theme)
+        return min(1.0, theme.min_text / theme.value_size)
+
+    def focus(self, *kinds: str) -> tuple[float, float, float, float]:
+        """Where the eye should be, in frame pixels: the box around the items of ``kinds`` (scene tags)."""
         scene = self._renderer.scene(self.step)
         points = []
-        for item in scene.find("footprint") + scene.find("current"):
+        for item in (item for kind in kinds or ("footprint", "current") for item in scene.find(kind)):
             x0, y0, x1, y1 = item.box
-            points.append(scene.place(item.plane, ((x0 + x1) / 2, (y0 + y1) / 2)))
+            points += [scene.place(item.plane, (x0, y0)), scene.place(item.plane, (x1, y1))]
         if not points:
-            return (scene.size[0] / 2, scene.size[1] / 2)
-        return (float(np.mean([p[0] for p in points])), float(np.mean([p[1] for p in points])))
+            return (0.0, 0.0, float(scene.size[0]), float(scene.size[1]))
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return (min(xs), min(ys), max(xs), max(ys))
 
     def _toggle_layout(self) -> None:
         self.layout = "oblique" if self.layout == "flat" else "flat"

@@ -47,19 +47,26 @@ class PresenterWindow:
         self.show()
 
     def _view(self, pixels: np.ndarray) -> np.ndarray:
-        """The frame at one screen pixel per frame pixel or larger: when it does not fit, the part around
-        the footprint and the current output, so type never shrinks below the theme's size (a 25×25 grid in
-        the classroom theme pans with the window instead)."""
+        """The part of the frame the window shows, scaled no smaller than the theme's smallest type allows.
+
+        A frame that fits is shown whole; one that would need its type below the theme's ``min_text``
+        pixels is shown at that scale, panned to keep the footprint and the current output in view: a
+        25×25 grid in the classroom theme pans instead of shrinking.
+        """
         # the room the layout gives the picture (not the box already shrunk to the last picture's shape)
         room = self.axes.get_position(original=True)
         width = max(1, int(room.width * self.figure.bbox.width))
         height = max(1, int(room.height * self.figure.bbox.height))
         rows, cols = pixels.shape[:2]
         self.scale = min(width / cols, height / rows)
-        if self.scale >= 1:
+        if self.scale >= self.state.min_scale:
             return pixels
-        self.scale = 1.0
-        x, y = self.state.focus()
+        self.scale = self.state.min_scale
+        width, height = int(width / self.scale), int(height / self.scale)  # in frame pixels
+        x0, y0, x1, y1 = self.state.focus("footprint", "current")
+        if x1 - x0 > width or y1 - y0 > height:  # both do not fit: the footprint matters most
+            x0, y0, x1, y1 = self.state.focus("footprint")
+        x, y = (x0 + x1) / 2, (y0 + y1) / 2
         left = int(min(max(x - width / 2, 0), max(cols - width, 0)))
         top = int(min(max(y - height / 2, 0), max(rows - height, 0)))
         return pixels[top : top + height, left : left + width]

@@ -120,6 +120,8 @@ class Theme:
     line_width: int = 2
     margin: int = 16
     gap: int = 40
+    # the smallest a window may show the values' type, in screen pixels (the classroom's reads at 10 m)
+    min_text: int = 11
 
 
 THEMES: Mapping[str, Theme] = MappingProxyType(
@@ -162,12 +164,13 @@ THEMES: Mapping[str, Theme] = MappingProxyType(
             "classroom",
             cell=64,
             value_size=24,
-            weight_size=15,
+            weight_size=18,
             text_size=22,
             title_size=20,
             line_width=4,
             margin=24,
             gap=56,
+            min_text=18,
         ),
     }
 )
