@@ -134,6 +134,10 @@ class Runner:
             _kill(process)
             output, _ = process.communicate()
             status = None
+        except BaseException:  # Ctrl-C: stop what this run started before leaving
+            _kill(process)
+            process.wait()
+            raise
         finally:
             with self._lock:
                 self._running.discard(process)
@@ -214,7 +218,8 @@ def _select(only: str | None) -> list[Mutation]:
     wanted = [name.strip() for name in only.split(",") if name.strip()]
     unknown = [name for name in wanted if name not in known]
     if unknown or not wanted:
-        raise SystemExit(f"mutate: no mutation {', '.join(unknown) or '(none given)'}; see --list for the ids")
+        print(f"mutate: no mutation {', '.join(unknown) or '(none given)'}; see --list for the ids", file=sys.stderr)
+        raise SystemExit(2)
     return [known[name] for name in dict.fromkeys(wanted)]
 
 
@@ -257,6 +262,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         _list(mutations)
         return 0
+    try:
+        return _mutate(args, mutations)
+    except KeyboardInterrupt:
+        print("mutate: interrupted", file=sys.stderr)
+        return 130
+
+
+def _mutate(args: argparse.Namespace, mutations: list[Mutation]) -> int:
     start = time.monotonic()
     outcomes: list[Outcome] = []
     runnable = []
@@ -282,11 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         if status:
             return status
         print(f"planting {len(runnable)} mutations, {jobs} at a time, in copies of {ROOT}", flush=True)
-        try:
-            outcomes += _run_all(runner, spaces, runnable, jobs)
-        except KeyboardInterrupt:
-            print("mutate: interrupted", file=sys.stderr)
-            return 130
+        outcomes += _run_all(runner, spaces, runnable, jobs)
     return _summary(mutations, outcomes, time.monotonic() - start)
 
 
