@@ -17,6 +17,7 @@ from visualizer.text import arithmetic
         ([[0.5, -1.5]], [[2, 2]], "2×0.5 + 2×(−1.5) = −2"),
         ([[-1, -2]], [[-1, -1]], "−1×(−1) − 1×(−2) = 3"),
     ],
+    ids=["negative pixel and weight", "negative first weight", "fractions", "all negative"],
 )
 def test_signs_read_as_in_handwriting(image, kernel, line):
     assert arithmetic(vz.Convolution(image, kernel).step(0)) == line
