@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from visualizer import Convolution, render_frame, save_animation
-from visualizer.filters import contact_sheet
+from visualizer.render.sheet import contact_sheet
 
 
 def test_frames_are_labelled_step_1_onwards_with_their_output_cell(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -41,6 +42,19 @@ def test_mutation_applies_to_the_current_tree(mutation):
     assert mutation.compiles(ROOT), "a mutation must stay valid Python: a bug the tests can miss, not a syntax error"
     description = mutation.description
     assert description.strip() and "\n" not in description
+
+
+def test_no_mutation_leaves_a_name_undefined(tmp_path):
+    # a name the code no longer has (moved or renamed) would fail any test that reaches the line: caught, but
+    # for the wrong reason, so the bug the mutation describes would go untested
+    pytest.importorskip("ruff")
+    for mutation in MUTATIONS:
+        mutated = tmp_path / mutation.id / mutation.file
+        mutated.parent.mkdir(parents=True, exist_ok=True)
+        mutated.write_text(mutation.apply((ROOT / mutation.file).read_text(encoding="utf-8")), encoding="utf-8")
+    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "F821", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.id for m in MUTATIONS])

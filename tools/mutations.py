@@ -58,9 +58,13 @@ GEOMETRY = "visualizer/geometry.py"
 KERNELS = "visualizer/kernels.py"
 TEXT = "visualizer/text.py"
 EXPORT = "visualizer/render/export.py"
+FILES = "visualizer/files.py"
 HTML = "visualizer/render/html.py"
 CLI = "visualizer/cli.py"
+ARGUMENTS = "visualizer/arguments.py"
+PHOTO_COMMANDS = "visualizer/photo_commands.py"
 WIDGET = "visualizer/widget.py"
+EXPLAIN = "visualizer/explain.py"
 PRESENTER = "visualizer/presenter.py"
 FILTERS = "visualizer/filters.py"
 IMAGES = "visualizer/images.py"
@@ -83,7 +87,7 @@ GIF_TESTS = (
     "tests/test_export.py::test_gif_frame_k_shades_the_footprint_of_step_k",
     "tests/test_cli_animate.py",
 )
-SLIDES_TESTS = ("tests/test_html_slides.py", "tests/test_export.py::test_html_player_is_self_contained")
+SLIDES_TESTS = ("tests/test_html_player.py", "tests/test_html_slides.py")
 PRESENTER_TESTS = (
     "tests/test_present.py::test_step_keys_and_playing",
     "tests/test_present.py::test_speed_keys_change_the_timer",
@@ -284,7 +288,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         file=TEXT,
         old='return f"{name}out[{i}, {j}] = "',
         new='return f"{name}out[{j}, {i}] = "',
-        tests=(*TEXT_TESTS, "tests/test_html_slides.py::test_exported_slides_show_each_step_with_its_sum"),
+        tests=(*TEXT_TESTS, "tests/test_html_player.py::test_exported_steps_show_scipys_sums_and_their_frames"),
         description="the sum is labelled out[col, row]",
     ),
     Mutation(
@@ -322,7 +326,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="atomic-write-keeps-partial",
-        file=EXPORT,
+        file=FILES,
         old="temp.unlink(missing_ok=True)",
         new="os.replace(temp, target)",
         tests=(
@@ -335,19 +339,19 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="sheet-label-off-by-one",
         file=EXPORT,
-        old='f"step {step.index + 1}: out[',
-        new='f"step {step.index}: out[',
+        old="builder.step_label(index) for index in range(len(builder))",
+        new="builder.step_label(index - 1) for index in range(len(builder))",
         tests=(
             "tests/test_contact_sheet.py",
             "tests/test_export.py::test_png_contact_sheet_lays_the_frames_out_like_the_output",
         ),
-        description="contact-sheet labels count steps from 0 while the player and the widget count from 1",
+        description="each contact-sheet frame carries the previous step's label (the first frame the last step's)",
     ),
     Mutation(
         id="sheet-columns-from-rows",
         file=EXPORT,
         old="columns = cols if cols <= _SHEET_MAX_COLUMNS",
-        new="columns = conv.output_shape[0] if cols <= _SHEET_MAX_COLUMNS",
+        new="columns = len(builder) // cols if cols <= _SHEET_MAX_COLUMNS",
         tests=(
             "tests/test_export.py::test_png_contact_sheet_lays_the_frames_out_like_the_output",
             "tests/test_contact_sheet.py",
@@ -365,17 +369,23 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="html-captions-shifted",
         file=EXPORT,
-        old="captions = [caption(step) for step in conv.steps()]",
-        new="captions = [caption(conv.step(k - 1)) for k in range(conv.num_steps)]",
-        tests=SLIDES_TESTS,
+        old="captions = [builder.caption(index) for index in range(len(builder))]",
+        new="captions = [builder.caption(index - 1) for index in range(len(builder))]",
+        tests=(
+            "tests/test_html_player.py::test_exported_steps_show_scipys_sums_and_their_frames",
+            "tests/test_export.py::test_html_player_is_self_contained",
+        ),
         description="each slide's caption is the previous step's sum",
     ),
     Mutation(
         id="colour-caption-one-channel",
-        file=EXPORT,
+        file=TEXT,
         old="arithmetic(step, channel=c, max_terms=4)",
         new="arithmetic(step, channel=0, max_terms=4)",
-        tests=("tests/test_export.py::test_caption_of_a_colour_step", "tests/test_html_slides.py"),
+        tests=(
+            "tests/test_export.py::test_caption_of_a_colour_step",
+            "tests/test_scenes.py::test_colour_steps_read_back_per_channel",
+        ),
         description="a colour step's caption repeats the red sum under every channel's name",
     ),
     # -- the HTML player -----------------------------------------------------------------
@@ -422,7 +432,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="flip-kernel-ignored",
-        file=CLI,
+        file=ARGUMENTS,
         old="flip_kernel=args.flip_kernel,",
         new="flip_kernel=False,",
         tests=("tests/test_cli_core.py", "tests/test_cli_options.py"),
@@ -430,7 +440,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="seed-ignored",
-        file=CLI,
+        file=ARGUMENTS,
         old="rng = np.random.default_rng(args.seed)",
         new="rng = np.random.default_rng(0)",
         tests=("tests/test_cli_core.py::test_random_values_follow_the_seed",),
@@ -447,14 +457,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="no-numbers-ignored",
         file=CLI,
-        old="theme=args.theme, numbers=args.numbers\n    )",
-        new="theme=args.theme, numbers=True\n    )",
+        old='"numbers": args.numbers, "layout": args.layout}\n    path = save_animation(',
+        new='"numbers": True, "layout": args.layout}\n    path = save_animation(',
         tests=("tests/test_cli_animate.py", "tests/test_cli_options.py"),
         description="`convviz animate --no-numbers` still writes the values in the cells",
     ),
     Mutation(
         id="filter-pad-mode-ignored",
-        file=CLI,
+        file=PHOTO_COMMANDS,
         old="filter_image(photo, kernel, pad_mode=args.pad_mode, clip=clip)",
         new="filter_image(photo, kernel, clip=clip)",
         tests=("tests/test_cli_filter.py",),
@@ -471,7 +481,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="widget-products-transposed",
-        file=WIDGET,
+        file=EXPLAIN,
         old="zip(weights, window, strict=True)",
         new="zip(weights.T, window.T, strict=True)",
         tests=("tests/test_widget.py", "tests/test_widget_explanation.py"),
@@ -479,7 +489,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="widget-origin-transposed",
-        file=WIDGET,
+        file=EXPLAIN,
         old="(i, j), (r, c) = step.out_index, step.origin",
         new="(i, j), (c, r) = step.out_index, step.origin",
         tests=("tests/test_widget.py", "tests/test_widget_explanation.py"),
@@ -487,8 +497,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="widget-status-hides-clipping",
-        file=WIDGET,
-        old='return text + (f" → {_plain_text(step.clipped_value)}" if step.is_clipped else "")',
+        file=EXPLAIN,
+        old='return text + (f" → {plain_text(step.clipped_value)}" if step.is_clipped else "")',
         new="return text",
         tests=("tests/test_widget.py",),
         description="the widget's status line shows the raw sum without the clipped value",
