@@ -1,0 +1,610 @@
+"""The deliberate bugs that ``tools/mutate.py`` plants, one at a time, to see whether the tests notice.
+
+Each entry replaces one exact piece of text in one file: a small, plausible
+slip of the kind a learner would see (a window drawn at (col, row), a GIF that
+loses its pause, a minus sign that reads as a hyphen). ``old`` must occur
+exactly once in ``file``; when the code around it moves, the mutation is
+reported "stale" and must be updated here, never silently skipped.
+
+``tests`` are the pytest paths or node ids that should catch the bug, most
+telling first (pytest runs them in this order and stops at the first failure).
+A module path such as ``visualizer/text.py`` runs its doctests.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One deliberate bug: replace ``old`` (found exactly once in ``file``) with ``new``."""
+
+    id: str
+    file: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+    description: str
+
+    def problem(self, root: Path) -> str | None:
+        """Why this mutation cannot be applied to the tree at ``root`` (it is stale), or None."""
+        path = root / self.file
+        if not path.is_file():
+            return f"{self.file} does not exist"
+        count = path.read_text(encoding="utf-8").count(self.old)
+        return None if count == 1 else f"its old text occurs {count} times in {self.file}, not once"
+
+    def apply(self, text: str) -> str:
+        """``text`` with the bug planted (``old`` must occur exactly once)."""
+        return text.replace(self.old, self.new, 1)
+
+    def compiles(self, root: Path) -> bool:
+        """Whether the mutated file is still valid Python: a mutation is a bug, not a syntax error."""
+        return _parses(self.apply((root / self.file).read_text(encoding="utf-8")))
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        return False
+    return True
+
+
+GEOMETRY = "visualizer/geometry.py"
+KERNELS = "visualizer/kernels.py"
+TEXT = "visualizer/text.py"
+EXPORT = "visualizer/render/export.py"
+FILES = "visualizer/files.py"
+HTML = "visualizer/render/html.py"
+CLI = "visualizer/cli.py"
+ARGUMENTS = "visualizer/arguments.py"
+PHOTO_COMMANDS = "visualizer/photo_commands.py"
+WIDGET = "visualizer/widget.py"
+EXPLAIN = "visualizer/explain.py"
+PRESENTER = "visualizer/presenter.py"
+FILTERS = "visualizer/filters.py"
+IMAGES = "visualizer/images.py"
+
+SAME_TESTS = (
+    "tests/test_geometry.py::test_same_pads_follow_tensorflow",
+    "tests/test_cli_core.py::test_info_same_padding_even_kernel",
+    "tests/test_lesson.py",
+)
+TEXT_TESTS = (
+    "tests/test_arithmetic_line.py",
+    "tests/test_properties.py::test_arithmetic_line_adds_up",
+    "tests/test_properties.py::test_format_number_is_short_and_close",
+    "tests/test_cli_core.py",
+    "tests/test_export.py::test_caption_of_a_colour_step",
+    "tests/test_widget.py",
+)
+GIF_TESTS = (
+    "tests/test_export.py::test_gif_has_one_frame_per_step_loops_and_holds_the_last",
+    "tests/test_export.py::test_gif_frame_k_shades_the_footprint_of_step_k",
+    "tests/test_cli_animate.py",
+)
+SLIDES_TESTS = ("tests/test_html_player.py", "tests/test_html_slides.py")
+PRESENTER_TESTS = (
+    "tests/test_present.py::test_step_keys_and_playing",
+    "tests/test_present.py::test_speed_keys_change_the_timer",
+    "tests/test_present.py::test_parameter_keys_cycle_and_redraw",
+    "tests/test_present.py::test_kernel_key_walks_the_presets",
+)
+SOBEL_TESTS = (
+    "tests/test_properties.py::test_sobel_magnitude_against_scipy",
+    "tests/test_properties.py::test_edge_kernels_ignore_flat_areas",
+    "tests/test_lesson.py::test_sobel_magnitude_combines_x_and_y",
+    "tests/test_filters.py",
+    "tests/test_cli_filter.py::test_filter_sobel_writes_the_magnitude_and_reports_clipping",
+)
+
+MUTATIONS: tuple[Mutation, ...] = (
+    # -- geometry ---------------------------------------------------------------------
+    Mutation(
+        id="same-pads-extra-before",
+        file=GEOMETRY,
+        old="return total // 2, total - total // 2",
+        new="return total - total // 2, total // 2",
+        tests=SAME_TESTS,
+        description="'same' puts the odd extra row/column before (top/left), not after as TensorFlow does",
+    ),
+    Mutation(
+        id="same-output-floor",
+        file=GEOMETRY,
+        old="out = -(-size // stride)",
+        new="out = size // stride",
+        tests=SAME_TESTS,
+        description="'same' sizes the output floor(H/S) instead of ceil(H/S)",
+    ),
+    Mutation(
+        id="output-size-ceil",
+        file=GEOMETRY,
+        old="return (padded - span) // stride + 1",
+        new="return -(-(padded - span) // stride) + 1",
+        tests=("tests/test_geometry.py::test_output_size_counts_window_positions", "tests/test_lesson.py"),
+        description="the output size rounds up (a last window hanging off the edge) instead of down",
+    ),
+    Mutation(
+        id="full-pads-rows-cols-swapped",
+        file=GEOMETRY,
+        old="return (dr * (m - 1),) * 2 + (dc * (n - 1),) * 2",
+        new="return (dc * (n - 1),) * 2 + (dr * (m - 1),) * 2",
+        tests=(
+            "tests/test_geometry.py::test_output_shape_and_pads_match_reference",
+            "tests/test_geometry.py::test_full_padding_grows_the_output",
+            "tests/test_lesson.py",
+        ),
+        description="'full' pads the rows by the kernel's width and the columns by its height",
+    ),
+    Mutation(
+        id="pair-padding-order",
+        file=GEOMETRY,
+        old="return (rows, rows, cols, cols)",
+        new="return (rows, cols, rows, cols)",
+        tests=(
+            "tests/test_geometry.py::test_resolve_pads_forms",
+            "tests/test_geometry.py::test_output_shape_and_pads_match_reference",
+            "tests/test_cli_core.py::test_info_dilation_and_stride_pairs",
+        ),
+        description="padding=(rows, cols) comes back as (top, bottom, left, right) = (rows, cols, rows, cols)",
+    ),
+    Mutation(
+        id="window-origins-column-major",
+        file=GEOMETRY,
+        old="for i in range(out_shape[0]) for j in range(out_shape[1])]",
+        new="for j in range(out_shape[1]) for i in range(out_shape[0])]",
+        tests=("tests/test_geometry.py::test_window_origins_row_major",),
+        description="window origins listed column by column instead of row-major",
+    ),
+    Mutation(
+        id="window-taps-ignore-dilation",
+        file=GEOMETRY,
+        old="range(r, r + dilation[0] * (m - 1) + 1, dilation[0])",
+        new="range(r, r + m)",
+        tests=(
+            "tests/test_geometry.py::test_window_taps",
+            "tests/test_frame.py",
+            "tests/test_export.py::test_gif_frame_k_shades_the_footprint_of_step_k",
+        ),
+        description="the drawn footprint covers M adjacent rows instead of every d-th row",
+    ),
+    Mutation(
+        id="formula-dilated-span",
+        file=GEOMETRY,
+        old='f"{dilation}·({kernel}−1) − 1"',
+        new='f"{dilation}·({kernel}−1)"',
+        tests=(
+            "tests/test_geometry.py::test_formula_text",
+            "tests/test_geometry.py::test_formula_evaluates_to_output_size",
+            "tests/test_cli_core.py",
+        ),
+        description="the formula line drops the '− 1' of the dilated span d(M−1)+1",
+    ),
+    # -- kernels ----------------------------------------------------------------------
+    Mutation(
+        id="sobel-y-sign",
+        file=KERNELS,
+        old='"sobel_y": _fixed([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])',
+        new='"sobel_y": _fixed([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])',
+        tests=SOBEL_TESTS,
+        description="sobel_y points up instead of down (its sign flipped)",
+    ),
+    Mutation(
+        id="emboss-rotated",
+        file=KERNELS,
+        old='"emboss": _fixed([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])',
+        new='"emboss": _fixed([[2, 1, 0], [1, 1, -1], [0, -1, -2]])',
+        tests=("tests/test_filters.py", "tests/test_cli_filter.py::test_kernel_and_kernel_values_are_the_same_option"),
+        description="emboss rotated 180° (light from the other side)",
+    ),
+    Mutation(
+        id="gaussian-centre-weight",
+        file=KERNELS,
+        old="[[1, 2, 1], [2, 4, 2], [1, 2, 1]], 16)",
+        new="[[1, 2, 1], [2, 5, 2], [1, 2, 1]], 16)",
+        tests=(
+            "tests/test_properties.py::test_smoothing_kernels_keep_brightness",
+            "tests/test_properties.py::test_sized_kernels",
+        ),
+        description="the 3×3 Gaussian's centre weight 5/16 instead of 4/16",
+    ),
+    Mutation(
+        id="gaussian-binomial-row",
+        file=KERNELS,
+        old="comb(size - 1, k) for k in range(size)",
+        new="comb(size, k) for k in range(size)",
+        tests=(
+            "tests/test_properties.py::test_sized_kernels",
+            "tests/test_widget.py::test_impossible_combination_keeps_the_last_good_picture",
+        ),
+        description="sized Gaussians take the wrong row of Pascal's triangle",
+    ),
+    Mutation(
+        id="kernel-name-by-shape",
+        file=KERNELS,
+        old="k.shape == weights.shape and np.array_equal(k, weights)",
+        new="k.shape == weights.shape",
+        tests=(
+            "tests/test_widget.py::test_kernel_preset_and_edited_weights",
+            "tests/test_present.py::test_kernel_key_walks_the_presets",
+        ),
+        description="kernel_name() names the first preset of the same shape, whatever its weights",
+    ),
+    # -- text: the arithmetic line and numbers -----------------------------------------
+    Mutation(
+        id="arithmetic-leading-minus",
+        file=TEXT,
+        old='line = ("−" if line.startswith(" − ") else "") + line[3:]',
+        new="line = line[3:]",
+        tests=TEXT_TESTS,
+        description="a line whose first weight is negative loses its minus sign",
+    ),
+    Mutation(
+        id="term-negative-weight-plus",
+        file=TEXT,
+        old='return f" − {w[1:]}×{x}" if w.startswith("-")',
+        new='return f" + {w[1:]}×{x}" if w.startswith("-")',
+        tests=TEXT_TESTS,
+        description="a negative weight is written with a plus sign",
+    ),
+    Mutation(
+        id="term-negative-pixel-bare",
+        file=TEXT,
+        old='x = f"(−{x[1:]})" if x.startswith("-") else x',
+        new='x = x.replace("-", "−")',
+        tests=TEXT_TESTS,
+        description="a negative pixel is written 2×−3 instead of 2×(−3)",
+    ),
+    Mutation(
+        id="format-number-two-figures",
+        file=TEXT,
+        old='f"{x:.1f}" if abs(x) >= 10 else f"{x:.3g}"',
+        new='f"{x:.1f}" if abs(x) >= 10 else f"{x:.2g}"',
+        tests=TEXT_TESTS,
+        description="numbers below 10 keep two significant figures instead of three",
+    ),
+    Mutation(
+        id="display-number-hyphen",
+        file=TEXT,
+        old='return format_number(value).replace("-", "−")',
+        new="return format_number(value)",
+        tests=TEXT_TESTS,
+        description="negative numbers shown with a hyphen instead of a true minus sign",
+    ),
+    Mutation(
+        id="clip-arrow-unrounded",
+        file=TEXT,
+        old="if format_number(value) != format_number(clipped):",
+        new="if value != clipped:",
+        tests=("tests/test_reference.py::test_rounding_under_auto_is_not_clamping", *TEXT_TESTS),
+        description="'= 5 → 5' when a sum of 4.999… rounds to an 8-bit 5",
+    ),
+    Mutation(
+        id="sum-label-transposed",
+        file=TEXT,
+        old='return f"{name}out[{i}, {j}] = "',
+        new='return f"{name}out[{j}, {i}] = "',
+        tests=(*TEXT_TESTS, "tests/test_html_player.py::test_exported_steps_show_scipys_sums_and_their_frames"),
+        description="the sum is labelled out[col, row]",
+    ),
+    Mutation(
+        id="max-terms-drops-one",
+        file=TEXT,
+        old="terms[len(terms) - (max_terms - head) :]",
+        new="terms[len(terms) - (max_terms - head) + 1 :]",
+        tests=(*TEXT_TESTS, TEXT),
+        description="an elided sum shows one term fewer after '…' than asked",
+    ),
+    # -- exporters --------------------------------------------------------------------
+    Mutation(
+        id="gif-frames-reversed",
+        file=EXPORT,
+        old="append_images=frames,",
+        new="append_images=list(frames)[::-1],",
+        tests=GIF_TESTS,
+        description="the GIF plays the steps after the first in reverse",
+    ),
+    Mutation(
+        id="gif-hold-lost",
+        file=EXPORT,
+        old="[delay * (1 + hold)]",
+        new="[delay * hold]",
+        tests=GIF_TESTS,
+        description="the GIF's last frame stays `hold` frame times instead of 1 + hold",
+    ),
+    Mutation(
+        id="gif-delay-centiseconds",
+        file=EXPORT,
+        old="delay = 1000 / fps",
+        new="delay = 100 / fps",
+        tests=GIF_TESTS,
+        description="GIF delays computed in hundredths of a second where Pillow wants milliseconds",
+    ),
+    Mutation(
+        id="atomic-write-keeps-partial",
+        file=FILES,
+        old="temp.unlink(missing_ok=True)",
+        new="os.replace(temp, target)",
+        tests=(
+            "tests/test_export.py::test_failure_part_way_leaves_no_partial_file_and_keeps_the_old_one",
+            "tests/test_export.py::test_gif_encoder_failing_after_some_bytes_keeps_the_old_file",
+            "tests/test_images.py::test_a_failing_save_leaves_no_partial_file",
+        ),
+        description="a failed export replaces the old file with its partial one",
+    ),
+    Mutation(
+        id="sheet-label-off-by-one",
+        file=EXPORT,
+        old="builder.step_label(index) for index in range(len(builder))",
+        new="builder.step_label(index - 1) for index in range(len(builder))",
+        tests=(
+            "tests/test_contact_sheet.py",
+            "tests/test_export.py::test_png_contact_sheet_lays_the_frames_out_like_the_output",
+        ),
+        description="each contact-sheet frame carries the previous step's label (the first frame the last step's)",
+    ),
+    Mutation(
+        id="sheet-columns-from-rows",
+        file=EXPORT,
+        old="columns = cols if cols <= _SHEET_MAX_COLUMNS",
+        new="columns = len(builder) // cols if cols <= _SHEET_MAX_COLUMNS",
+        tests=(
+            "tests/test_export.py::test_png_contact_sheet_lays_the_frames_out_like_the_output",
+            "tests/test_contact_sheet.py",
+        ),
+        description="the contact sheet has as many columns as the output has rows",
+    ),
+    Mutation(
+        id="folder-keeps-stale-frames",
+        file=EXPORT,
+        old='if kind == "folder":\n        _remove_stale_frames',
+        new='if kind == "never":\n        _remove_stale_frames',
+        tests=("tests/test_export.py::test_existing_folder_keeps_other_files_and_drops_stale_frames",),
+        description="re-exporting into a folder leaves an earlier, longer export's frames behind",
+    ),
+    Mutation(
+        id="html-captions-shifted",
+        file=EXPORT,
+        old="captions = [builder.caption(index) for index in range(len(builder))]",
+        new="captions = [builder.caption(index - 1) for index in range(len(builder))]",
+        tests=(
+            "tests/test_html_player.py::test_exported_steps_show_scipys_sums_and_their_frames",
+            "tests/test_export.py::test_html_player_is_self_contained",
+        ),
+        description="each slide's caption is the previous step's sum",
+    ),
+    Mutation(
+        id="colour-caption-one-channel",
+        file=TEXT,
+        old="arithmetic(step, channel=c, max_terms=4)",
+        new="arithmetic(step, channel=0, max_terms=4)",
+        tests=(
+            "tests/test_export.py::test_caption_of_a_colour_step",
+            "tests/test_scenes.py::test_colour_steps_read_back_per_channel",
+        ),
+        description="a colour step's caption repeats the red sum under every channel's name",
+    ),
+    # -- the HTML player -----------------------------------------------------------------
+    Mutation(
+        id="html-back-button-unwired",
+        file=HTML,
+        old="back: actions.ArrowLeft,",
+        new="back: () => {},",
+        tests=SLIDES_TESTS,
+        description="the player's back button does nothing",
+    ),
+    Mutation(
+        id="html-slider-handler-removed",
+        file=HTML,
+        old='position.addEventListener("input", () => { play(false); show(Number(position.value)); });',
+        new="",
+        tests=SLIDES_TESTS,
+        description="dragging the player's range slider no longer changes the step",
+    ),
+    Mutation(
+        id="html-minus-key-faster",
+        file=HTML,
+        old='"-": () => speed(-1)',
+        new='"-": () => speed(1)',
+        tests=SLIDES_TESTS,
+        description="the player's − key plays faster",
+    ),
+    # -- the command line ----------------------------------------------------------------
+    Mutation(
+        id="steps-window-transposed",
+        file=CLI,
+        old="window at {step.origin}",
+        new="window at {step.origin[::-1]}",
+        tests=("tests/test_cli_core.py", "tests/test_cli_options.py"),
+        description="`convviz steps` prints each window's position as (col, row)",
+    ),
+    Mutation(
+        id="usage-error-status-1",
+        file=CLI,
+        old='print(f"convviz: error: {error}", file=sys.stderr)\n        return 2',
+        new='print(f"convviz: error: {error}", file=sys.stderr)\n        return 1',
+        tests=("tests/test_cli_core.py::test_bad_argument_one_line_exit_2", "tests/test_cli_animate.py"),
+        description="a bad argument exits with status 1 instead of 2",
+    ),
+    Mutation(
+        id="flip-kernel-ignored",
+        file=ARGUMENTS,
+        old="flip_kernel=args.flip_kernel,",
+        new="flip_kernel=False,",
+        tests=("tests/test_cli_core.py", "tests/test_cli_options.py"),
+        description="`--flip-kernel` is accepted and ignored (correlation instead of convolution)",
+    ),
+    Mutation(
+        id="seed-ignored",
+        file=ARGUMENTS,
+        old="rng = np.random.default_rng(args.seed)",
+        new="rng = np.random.default_rng(0)",
+        tests=("tests/test_cli_core.py::test_random_values_follow_the_seed",),
+        description="`--seed` is accepted and ignored",
+    ),
+    Mutation(
+        id="info-pads-order",
+        file=CLI,
+        old="top, bottom, left, right = conv.pads\n    print(conv.describe())",
+        new="top, left, bottom, right = conv.pads\n    print(conv.describe())",
+        tests=("tests/test_cli_core.py",),
+        description="`convviz info` names the pads in the wrong order",
+    ),
+    Mutation(
+        id="no-numbers-ignored",
+        file=CLI,
+        old='"numbers": args.numbers, "layout": args.layout}\n    path = save_animation(',
+        new='"numbers": True, "layout": args.layout}\n    path = save_animation(',
+        tests=("tests/test_cli_animate.py", "tests/test_cli_options.py"),
+        description="`convviz animate --no-numbers` still writes the values in the cells",
+    ),
+    Mutation(
+        id="filter-pad-mode-ignored",
+        file=PHOTO_COMMANDS,
+        old="filter_image(photo, kernel, pad_mode=args.pad_mode, clip=clip)",
+        new="filter_image(photo, kernel, clip=clip)",
+        tests=("tests/test_cli_filter.py",),
+        description="`convviz filter --pad-mode` is accepted and ignored",
+    ),
+    # -- the widget ---------------------------------------------------------------------
+    Mutation(
+        id="widget-next-goes-back",
+        file=WIDGET,
+        old="self.next_button: lambda v: min(v + 1, self.slider.max),",
+        new="self.next_button: lambda v: max(v - 1, self.slider.min),",
+        tests=("tests/test_widget.py",),
+        description="the widget's Next button steps back",
+    ),
+    Mutation(
+        id="widget-products-transposed",
+        file=EXPLAIN,
+        old="zip(weights, window, strict=True)",
+        new="zip(weights.T, window.T, strict=True)",
+        tests=("tests/test_widget.py", "tests/test_widget_explanation.py"),
+        description="the widget's table of products is transposed (row u shows column u of the window)",
+    ),
+    Mutation(
+        id="widget-origin-transposed",
+        file=EXPLAIN,
+        old="(i, j), (r, c) = step.out_index, step.origin",
+        new="(i, j), (c, r) = step.out_index, step.origin",
+        tests=("tests/test_widget.py", "tests/test_widget_explanation.py"),
+        description="the widget says the window's top-left is at (column, row)",
+    ),
+    Mutation(
+        id="widget-status-hides-clipping",
+        file=EXPLAIN,
+        old='return text + (f" → {plain_text(step.clipped_value)}" if step.is_clipped else "")',
+        new="return text",
+        tests=("tests/test_widget.py",),
+        description="the widget's status line shows the raw sum without the clipped value",
+    ),
+    Mutation(
+        id="widget-dropdown-not-synced",
+        file=WIDGET,
+        old="self.kernel_name.value = kernel_name(weights) or CUSTOM",
+        new="self.kernel_name.value = CUSTOM",
+        tests=("tests/test_widget.py",),
+        description="edited weights equal to a preset still show 'custom' in the dropdown",
+    ),
+    # -- the presenter ------------------------------------------------------------------
+    Mutation(
+        id="presenter-left-goes-right",
+        file=PRESENTER,
+        old='"left": lambda: self._go(self.step - 1),',
+        new='"left": lambda: self._go(self.step + 1),',
+        tests=PRESENTER_TESTS,
+        description="the presenter's ← key steps forward",
+    ),
+    Mutation(
+        id="presenter-minus-faster",
+        file=PRESENTER,
+        old='"-": lambda: self._speed(-1),',
+        new='"-": lambda: self._speed(1),',
+        tests=PRESENTER_TESTS,
+        description="the presenter's − key plays faster",
+    ),
+    Mutation(
+        id="presenter-play-stops-at-end",
+        file=PRESENTER,
+        old="self.step = (self.step + 1) % self.conv.num_steps",
+        new="self.step = min(self.step + 1, self.conv.num_steps - 1)",
+        tests=PRESENTER_TESTS,
+        description="playing stops on the last step instead of starting again",
+    ),
+    Mutation(
+        id="presenter-d-changes-stride",
+        file=PRESENTER,
+        old='"d": lambda: self._change("dilation", _next(DILATIONS, self.conv.dilation[0])),',
+        new='"d": lambda: self._change("stride", _next(STRIDES, self.conv.stride[0])),',
+        tests=PRESENTER_TESTS,
+        description="the presenter's d key changes the stride",
+    ),
+    # -- filters and images -------------------------------------------------------------
+    Mutation(
+        id="clip-counts-swapped",
+        file=FILTERS,
+        old="below, above = int(np.count_nonzero(sums < low)), int(np.count_nonzero(sums > high))",
+        new="above, below = int(np.count_nonzero(sums < low)), int(np.count_nonzero(sums > high))",
+        tests=("tests/test_filters.py", "tests/test_filter_report.py", "tests/test_cli_filter.py"),
+        description="the clipping report counts dark clips as bright ones and the other way round",
+    ),
+    Mutation(
+        id="photo-sums-not-rounded",
+        file=FILTERS,
+        old="np.rint(sums, out=sums)",
+        new="sums.view()",
+        tests=("tests/test_filters.py", "tests/test_cli_filter.py"),
+        description="8-bit filter results truncated instead of rounded (and 255.000…03 counted as clipped)",
+    ),
+    Mutation(
+        id="report-share-of-bright",
+        file=FILTERS,
+        old="share = 100 * self.clipped / self.image.size",
+        new="share = 100 * self.above / self.image.size",
+        tests=("tests/test_filters.py", "tests/test_filter_report.py", "tests/test_cli_filter.py"),
+        description="the clipping report's percentage counts only the values clipped at the top",
+    ),
+    Mutation(
+        id="exif-orientation-ignored",
+        file=IMAGES,
+        old="picture = ImageOps.exif_transpose(opened)",
+        new="picture = opened",
+        tests=("tests/test_images.py",),
+        description="a phone photo loads on its side (EXIF orientation ignored)",
+    ),
+    Mutation(
+        id="sixteen-bit-divisor",
+        file=IMAGES,
+        old="np.rint(array / 257)",
+        new="np.rint(array / 256)",
+        tests=("tests/test_images.py",),
+        description="16-bit grey scaled to 8 bits by 256 (65535 → 256 wraps to 0)",
+    ),
+    Mutation(
+        id="alpha-over-black",
+        file=IMAGES,
+        old="(255, 255, 255, 255)",
+        new="(0, 0, 0, 255)",
+        tests=("tests/test_images.py",),
+        description="transparent pixels composited over black instead of white",
+    ),
+    Mutation(
+        id="to-uint8-truncates",
+        file=IMAGES,
+        old="return np.rint(array * 255).astype(np.uint8)",
+        new="return (array * 255).astype(np.uint8)",
+        tests=("tests/test_images.py", "tests/test_filters.py"),
+        description="float images become 8-bit by truncation instead of rounding",
+    ),
+    # -- operations, scenes, painters ----------------------------------------------------
+    # To be filled in: visualizer/convolution.py and visualizer/render/frame.py are being
+    # split into operation modules, scenes and painters. Once that lands, add here the
+    # bugs a learner would see there: steps out of row-major order, a window's taps,
+    # padding values per pad mode, clamping, per-channel kernels, the footprint's shading,
+    # outputs filling in, the padding's dashed border, the oblique lines.
+)
