@@ -68,6 +68,19 @@ EXPLAIN = "visualizer/explain.py"
 PRESENTER = "visualizer/presenter.py"
 FILTERS = "visualizer/filters.py"
 IMAGES = "visualizer/images.py"
+STEP = "visualizer/step.py"
+TRANSPOSED = "visualizer/transposed.py"
+POOLING = "visualizer/pooling.py"
+POOLING_STEPS = "visualizer/pooling_steps.py"
+ACTIVATIONS = "visualizer/activations.py"
+SCENE = "visualizer/scenes/convolution.py"
+SCENE_BASE = "visualizer/scenes/base.py"
+OBLIQUE = "visualizer/scenes/oblique.py"
+PRODUCTS = "visualizer/scenes/products.py"
+SHADING = "visualizer/scenes/shading.py"
+RASTER = "visualizer/render/raster.py"
+VECTOR = "visualizer/render/vector.py"
+PRESENTER_WINDOW = "visualizer/presenter_window.py"
 
 SAME_TESTS = (
     "tests/test_geometry.py::test_same_pads_follow_tensorflow",
@@ -456,9 +469,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="no-numbers-ignored",
-        file=CLI,
-        old='"numbers": args.numbers, "layout": args.layout}\n    path = save_animation(',
-        new='"numbers": True, "layout": args.layout}\n    path = save_animation(',
+        file=ARGUMENTS,
+        old='        "numbers": args.numbers,\n',
+        new='        "numbers": True,\n',
         tests=("tests/test_cli_animate.py", "tests/test_cli_options.py"),
         description="`convviz animate --no-numbers` still writes the values in the cells",
     ),
@@ -602,9 +615,180 @@ MUTATIONS: tuple[Mutation, ...] = (
         description="float images become 8-bit by truncation instead of rounding",
     ),
     # -- operations, scenes, painters ----------------------------------------------------
-    # To be filled in: visualizer/convolution.py and visualizer/render/frame.py are being
-    # split into operation modules, scenes and painters. Once that lands, add here the
-    # bugs a learner would see there: steps out of row-major order, a window's taps,
-    # padding values per pad mode, clamping, per-channel kernels, the footprint's shading,
-    # outputs filling in, the padding's dashed border, the oblique lines.
+    Mutation(
+        id="window-origins-transposed",
+        file=GEOMETRY,
+        old="return [(i * stride[0], j * stride[1]) for i in range(out_shape[0]) for j in range(out_shape[1])]",
+        new="return [(i * stride[1], j * stride[0]) for i in range(out_shape[0]) for j in range(out_shape[1])]",
+        tests=("tests/test_lesson.py", "tests/test_scenes.py", "tests/test_properties.py"),
+        description="windows step by the column stride down the rows (and the row stride across)",
+    ),
+    Mutation(
+        id="step-products-transposed",
+        file=STEP,
+        old="return window * (kernel[..., np.newaxis] if window.ndim > kernel.ndim else kernel)",
+        new="return window * (kernel[..., np.newaxis] if window.ndim > kernel.ndim else kernel.T.reshape(kernel.shape))",  # noqa: E501
+        tests=("tests/test_properties.py", "tests/test_reference.py", "tests/test_scenes.py"),
+        description="a step's products pair each pixel with the transposed kernel's weight",
+    ),
+    Mutation(
+        id="transposed-kernel-not-rotated",
+        file=TRANSPOSED,
+        old="self._rotated = read_only(self._weights[::-1, ::-1].copy())",
+        new="self._rotated = read_only(self._weights.copy())",
+        tests=("tests/test_transposed.py",),
+        description="the direct view of a transposed convolution slides the kernel unrotated",
+    ),
+    Mutation(
+        id="avg-pool-divisor-ignores-padding-rule",
+        file=POOLING,
+        old="        if self.count_include_pad:\n            return end - start",
+        new="        if not self.count_include_pad:\n            return end - start",
+        tests=("tests/test_pooling.py",),
+        description="average pooling divides by the padding when told not to, and the reverse",
+    ),
+    Mutation(
+        id="max-pool-last-tie-wins",
+        file=POOLING_STEPS,
+        old="flat = window.reshape(rows * cols, -1).argmax(axis=0)",
+        new="flat = rows * cols - 1 - window.reshape(rows * cols, -1)[::-1].argmax(axis=0)",
+        tests=("tests/test_pooling.py",),
+        description="a max step names the last of equal values as the winner (PyTorch takes the first)",
+    ),
+    Mutation(
+        id="relu-keeps-negatives",
+        file=ACTIVATIONS,
+        old="return np.maximum(x, 0)",
+        new="return np.abs(x)",
+        tests=("tests/test_layer.py",),
+        description="the activation turns −7 into 7 instead of 0",
+    ),
+    Mutation(
+        id="scene-chips-transposed",
+        file=SCENE,
+        old="items.extend(self.chip(grid, r, col, weights[u][v]))",
+        new="items.extend(self.chip(grid, r, col, weights[v % len(weights)][u % len(weights[0])]))",
+        tests=("tests/test_scenes.py",),
+        description="the weight chips sit on the transposed taps",
+    ),
+    Mutation(
+        id="scene-input-values-mirrored",
+        file=SCENE,
+        old="value = self.padded_value(channel, r, c)\n        face, ink, fill",
+        new="value = self.padded_value(channel, r, -1 - c)\n        face, ink, fill",
+        tests=("tests/test_scenes.py",),
+        description="the input cells' numbers are mirrored left to right",
+    ),
+    Mutation(
+        id="scene-outputs-unclamped",
+        file=SCENE,
+        old="self.result = result = conv.clamp(raw)",
+        new="self.result = result = raw",
+        tests=("tests/test_scenes.py",),
+        description="the output cells show the raw sums, not the clamped values",
+    ),
+    Mutation(
+        id="scene-sum-of-previous-step",
+        file=SCENE,
+        old="items.extend(self.arithmetic_lines(step))",
+        new="items.extend(self.arithmetic_lines(self.conv.step(max(index - 1, 0))))",
+        tests=("tests/test_scenes.py",),
+        description="the arithmetic line shows the previous step's sum",
+    ),
+    Mutation(
+        id="scene-reveals-one-step-late",
+        file=SCENE_BASE,
+        old="revealed = tuple(item for k in range(index + 1) for item in self.revealed_at(k))",
+        new="revealed = tuple(item for k in range(index) for item in self.revealed_at(k))",
+        tests=("tests/test_scenes.py",),
+        description="an output is written one step after it is computed",
+    ),
+    Mutation(
+        id="raster-reveals-one-step-late",
+        file=RASTER,
+        old="for k in range(done + 1, index + 1):",
+        new="for k in range(done + 1, index):",
+        tests=("tests/test_frame.py", "tests/test_scenes.py"),
+        description="the frames fill an output in one step late (the scene is right, the painter is not)",
+    ),
+    Mutation(
+        id="raster-padding-solid",
+        file=RASTER,
+        old="                    if ((r, c) in grid.dashed) != want_dashed:",
+        new="                    if want_dashed:",
+        tests=("tests/test_frame.py",),
+        description="padding drawn with solid lines like the input",
+    ),
+    Mutation(
+        id="raster-tilted-text-unplaced",
+        file=RASTER,
+        old="xy = item.xy if matrix == IDENTITY else tuple(round(v) for v in apply(matrix, item.xy))",
+        new="xy = item.xy",
+        tests=("tests/test_scenes.py",),
+        description="on the oblique planes the numbers are painted where the flat cells would be",
+    ),
+    Mutation(
+        id="vector-text-baseline",
+        file=VECTOR,
+        old='baseline = {"a": y + ascent, "m": y + (ascent - descent) / 2, "d": y - descent}.get(vertical, y)',
+        new='baseline = {"a": y, "m": y, "d": y}.get(vertical, y)',
+        tests=("tests/test_vector.py",),
+        description="SVG and PDF text sits above its cells (anchors ignored)",
+    ),
+    Mutation(
+        id="handout-one-page",
+        file=EXPORT,
+        old="write_pdf(temp, scenes, title=renderer.op.describe())",
+        new="write_pdf(temp, scenes[:1], title=renderer.op.describe())",
+        tests=("tests/test_vector.py",),
+        description="the PDF handout has only the first step's page",
+    ),
+    Mutation(
+        id="oblique-lines-not-cut",
+        file=OBLIQUE,
+        old="    if enter <= 0:\n        return None",
+        new="    if enter <= 2:\n        return (float(x0), float(y0)), (float(x1), float(y1))",
+        tests=("tests/test_scenes.py",),
+        description="the oblique lines run on over the output plane instead of stopping at its edge",
+    ),
+    Mutation(
+        id="oblique-planes-flat",
+        file=OBLIQUE,
+        old="U = (0.825, -0.36)",
+        new="U = (0.825, 0.36)",
+        tests=("tests/test_scenes.py", "tests/test_frame.py"),
+        description="the planes tilt the wrong way (columns run down instead of up)",
+    ),
+    Mutation(
+        id="products-panel-shows-the-window",
+        file=PRODUCTS,
+        old="items += self._cells(product_grid, products[row],",
+        new="items += self._cells(product_grid, windows[row],",
+        tests=("tests/test_scenes.py",),
+        description="the products matrix repeats the window instead of the products",
+    ),
+    Mutation(
+        id="shading-inverted",
+        file=SHADING,
+        old="return self._shaded(blend(self.tints[channel], BLACK, level), shaded)",
+        new="return self._shaded(blend(self.tints[channel], BLACK, 1 - level), shaded)",
+        tests=("tests/test_scenes.py",),
+        description="shaded cells are dark for bright pixels (a negative of the photo)",
+    ),
+    Mutation(
+        id="shading-signs-swapped",
+        file=SHADING,
+        old="fill = blend(NEGATIVE if float(value) < 0 else POSITIVE, WHITE, level)",
+        new="fill = blend(POSITIVE if float(value) < 0 else NEGATIVE, WHITE, level)",
+        tests=("tests/test_scenes.py",),
+        description="negative outputs shaded orange and positive ones blue",
+    ),
+    Mutation(
+        id="presenter-shrinks-type",
+        file=PRESENTER_WINDOW,
+        old="        if self.scale >= self.state.min_scale:\n            return pixels",
+        new="        if True:\n            return pixels",
+        tests=("tests/test_present.py",),
+        description="the presenter shrinks a large grid's type below the theme's smallest",
+    ),
 )
