@@ -617,11 +617,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     # -- operations, scenes, painters ----------------------------------------------------
     Mutation(
         id="window-origins-transposed",
-        file=GEOMETRY,
-        old="return [(i * stride[0], j * stride[1]) for i in range(out_shape[0]) for j in range(out_shape[1])]",
-        new="return [(i * stride[1], j * stride[0]) for i in range(out_shape[0]) for j in range(out_shape[1])]",
-        tests=("tests/test_lesson.py", "tests/test_scenes.py", "tests/test_properties.py"),
-        description="windows step by the column stride down the rows (and the row stride across)",
+        file="visualizer/convolution.py",
+        old="yield Step(self, index, (i, j), (i * sr, j * sc), raw_row[j], clipped_row[j])",
+        new="yield Step(self, index, (i, j), (i * sc, j * sr), raw_row[j], clipped_row[j])",
+        tests=("tests/test_properties.py", "tests/test_scenes.py", "tests/test_lesson.py"),
+        description="a step's window steps by the column stride down the rows (and the row stride across)",
     ),
     Mutation(
         id="step-products-transposed",
