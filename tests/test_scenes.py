@@ -337,6 +337,20 @@ def test_oblique_lines_join_the_footprint_corners_to_the_output_cell(name: str) 
             cross = (bx - ax) * (end[1] - ay) - (by - ay) * (end[0] - ax)
             assert abs(cross) < 1e-6 * max(1.0, abs(end[0] - ax) + abs(end[1] - ay)) ** 2
             assert (bx, by) == pytest.approx(end, abs=1e-6) or on_outline((bx, by), cover)
+            # and no part of it runs over the (opaque) output plane
+            for t in np.linspace(0, 0.98, 50):
+                point = (ax + t * (bx - ax), ay + t * (by - ay))
+                assert not strictly_inside(point, cover), (k, line.tag, t)
+
+
+def strictly_inside(point, polygon, margin: float = 0.5) -> bool:
+    """Inside a convex polygon by more than ``margin`` pixels from every edge."""
+    px, py = point
+    signs = []
+    for (ax, ay), (bx, by) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax)
+        signs.append(cross / np.hypot(bx - ax, by - ay))
+    return all(d > margin for d in signs) or all(d < -margin for d in signs)
 
 
 def on_outline(point, polygon) -> bool:

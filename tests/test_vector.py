@@ -135,6 +135,14 @@ def test_pdf_page_looks_like_the_png_frame(tmp_path) -> None:
     assert page.shape == png.shape
     close = (np.abs(page - png).sum(axis=2) < 60).mean()
     assert close > 0.93, close
+    # and the numbers sit where the PNG has them: cell by cell, the two agree on the text's dark-or-light pixels
+    grid = renderer.builder.grids["input"]
+    for r, c in np.ndindex(grid.rows, grid.cols):
+        x0, y0, x1, y1 = grid.interior(r, c)
+        ours, theirs = (np.abs(a[y0:y1, x0:x1] - a[y0 + 4, x0 + 4]).sum(axis=2) > 150 for a in (png, page))
+        if ours.sum() > 10:  # a cell with a number in it
+            overlap = (ours & theirs).sum() / max(ours.sum(), theirs.sum())
+            assert overlap > 0.5, (r, c, overlap)
 
 
 def test_bad_frame_paths(tmp_path) -> None:

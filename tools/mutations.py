@@ -696,12 +696,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         description="the arithmetic line shows the previous step's sum",
     ),
     Mutation(
-        id="scene-reveals-one-step-late",
+        id="scene-reveals-one-step-early",
         file=SCENE_BASE,
         old="revealed = tuple(item for k in range(index + 1) for item in self.revealed_at(k))",
-        new="revealed = tuple(item for k in range(index) for item in self.revealed_at(k))",
+        new="revealed = tuple(item for k in range(min(index + 2, len(self))) for item in self.revealed_at(k))",
         tests=("tests/test_scenes.py",),
-        description="an output is written one step after it is computed",
+        description="the next step's output is written before it is computed",
     ),
     Mutation(
         id="raster-reveals-one-step-late",
