@@ -20,6 +20,7 @@ import numpy as np
 
 from . import geometry, operands, stretch
 from .geometry import Pair
+from .kernels import named_kernel
 from .operands import ClipSpec, lift, pair_text, public, read_only, shape_text
 from .scatter import scatter_add
 from .transposed_steps import DirectStep, ScatterStep
@@ -34,9 +35,9 @@ class TransposedConvolution:
     ----------
     image : array_like
         ``(H, W)`` grey or ``(H, W, C)`` colour image, or a ``(W,)`` signal.
-    kernel : array_like
+    kernel : array_like or str
         ``(M, N)`` kernel, applied to every channel, an ``(M, N, C)`` stack with
-        one kernel per channel, or ``(N,)`` for a signal. Not flipped by the
+        one kernel per channel, ``(N,)`` for a signal, or a name of :data:`~visualizer.KERNELS`. Not flipped by the
         caller: the direct view rotates it, as the arithmetic requires.
     stride, padding, output_padding, dilation : int or (int, int)
         As in PyTorch; an int for a signal. ``padding`` crops ``P`` rows and
@@ -91,7 +92,7 @@ class TransposedConvolution:
         view: str = "direct",
     ):
         image = operands.as_operand(image, "image")
-        kernel = operands.as_operand(kernel, "kernel")
+        kernel = operands.as_operand(named_kernel(kernel), "kernel")
         operands.check_kernel(image, kernel)
         self.signal = signal = image.ndim == 1
         self._stride = operands.axis_pair(stride, "stride", signal, 1, 1)
