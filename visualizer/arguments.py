@@ -11,6 +11,7 @@ or contradicts another, raises :class:`UsageError`: one line, exit status 2.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -61,7 +62,17 @@ RETIRED = {
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, with a "did you mean" for unknown options."""
+    """An argument parser whose errors are one line, with a "did you mean" for unknown options.
+
+    A value that starts with a minus and a digit is a value, not an option: rows
+    such as ``--kernel -1,0,1;-2,0,2;-1,0,1`` and ``--clip -1,1`` need no ``=``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse reads only a plain negative number (-1, -.5) as a value and anything else
+        # beginning with "-" as an option; no option here starts with a digit, so none is hidden
+        self._negative_number_matcher = re.compile(r"^-\.?\d[\d.,;\seE+-]*$")
 
     def error(self, message: str) -> NoReturn:
         # one line, no usage dump: the message says what is allowed, --help says the rest

@@ -163,7 +163,7 @@ EXAMPLES = {
         "convviz animate --input 6x6 --stride 2 --padding 1 --no-numbers -o sheet.png",
         "convviz animate --layout oblique --theme colorblind --fps 4 --quiet -o oblique.gif",
     ],
-    "gallery": ["convviz gallery animations"],
+    "gallery": ["convviz gallery animations/"],
     "filter": [
         "convviz filter --kernel sobel -o edges.png",
         "convviz filter --channels gaussian_blur,sharpen,outline -o channels.png",

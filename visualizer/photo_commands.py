@@ -68,7 +68,7 @@ def filter_arguments(parser: argparse.ArgumentParser) -> None:
         "--clip",
         default="auto",
         metavar="RANGE",
-        help="auto (8-bit in, 8-bit out: 0…255), or LOW,HIGH such as 0,1 or -1,1 (write --clip=-1,1); HIGH ≤ 1 "
+        help="auto (8-bit in, 8-bit out: 0…255), or LOW,HIGH such as 0,1 or -1,1; HIGH ≤ 1 "
         "reads the photo as floats 0…1; LOW is saved black and HIGH white (default auto)",
     )
     parser.add_argument("--seed", type=int, metavar="N", help="seed for random weights (default 0)")
