@@ -224,6 +224,7 @@ SUGGESTIONS = [
     (["animate", "--theme", "colourblind"], "colorblind"),
     (["present", "--theme", "clasroom"], "classroom"),
     (["animate", "--layout", "obliqe"], "oblique"),
+    (["animate", "--shade", "value"], "values"),
     (["steps", "--kernal", "sobel_x"], "--kernel"),
     (["animate", "--numbers"], "--no-numbers"),
     (["steps", "--clip", "atuo"], "auto"),
