@@ -111,7 +111,7 @@ def test_steps_named_kernel_and_auto_clip(capsys):
     assert status == 0
     # the odd kernel's weights sum to 25: 9 × 25 = 225 stays below 255 — no clamping arrow
     np.testing.assert_array_equal(grid_after(out, "output:"), np.full((2, 2), 225))
-    assert "→" not in out.split("\noutput:\n")[0].split("step  0")[1]
+    assert "→" not in out.split("\noutput:\n")[0].split("step 1 of 4")[1]
 
 
 def test_random_values_follow_the_seed(capsys):

@@ -151,11 +151,11 @@ def bad_kernels(tmp_path):
     np.save(tmp_path / "four_d.npy", np.ones((3, 3, 3, 1)))
     np.save(tmp_path / "two_channels.npy", np.ones((3, 3, 2)))
     return {
-        ("--kernel", "3x3"): "not a size",
-        ("--kernel", "blurry"): "neither a kernel name",
+        ("--kernel", "0x3"): "--kernel needs 2 or 3 positive sizes",
+        ("--kernel", "blurry"): "is not a kernel name",
         ("--kernel", "missing.csv"): "no such file",
-        ("--kernel-values", str(tmp_path / "ragged.csv")): "not a table of numbers",
-        ("--kernel-values", str(tmp_path / "words.csv")): "not a table of numbers",
+        ("--kernel-values", str(tmp_path / "ragged.csv")): "row 2 has 2 numbers but row 1 has 3",
+        ("--kernel-values", str(tmp_path / "words.csv")): "row 2, column 2: 'five' is not a number",
         ("--kernel-values", str(tmp_path / "four_d.npy")): "kernel must be 2-D",
         ("--kernel-values", str(tmp_path / "two_channels.npy")): "kernel has 2 channels",
         ("--channels", "sobel,sharpen,outline"): "Sobel magnitude",

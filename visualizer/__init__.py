@@ -16,9 +16,10 @@ from . import learn
 from .activations import ACTIVATIONS
 from .convolution import Convolution, Step, conv_steps, convolve
 from .geometry import output_shape
-from .kernels import KERNELS, kernel, sobel_magnitude
+from .kernels import KERNELS, kernel
 from .layer import ConvLayer, LayerStep, conv_layer, from_torch_conv
 from .pooling import Pooling, pool
+from .sobel import sobel_magnitude
 from .transposed import TransposedConvolution, conv_transpose
 
 # The one place the version is written: the wheel's metadata reads this line (pyproject.toml),

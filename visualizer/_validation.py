@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .geometry import PADDING_NAMES, PaddingSpec
+from .names import did_you_mean
 
 # PyTorch's names first; NumPy's names are accepted as aliases.
 PAD_MODES = {"zeros": "constant", "replicate": "edge", "reflect": "reflect", "circular": "wrap"}
@@ -79,7 +80,8 @@ def pad_mode(value: Any) -> str:
     name = PAD_MODE_ALIASES.get(value.lower(), value.lower())
     if name not in PAD_MODES:
         allowed = ", ".join(list(PAD_MODES) + [f"{k} (= {v})" for k, v in PAD_MODE_ALIASES.items()])
-        raise ValueError(f"pad_mode must be one of {allowed}; got {value!r}")
+        hint = did_you_mean(value, [*PAD_MODES, *PAD_MODE_ALIASES])
+        raise ValueError(f"pad_mode must be one of {allowed}; got {value!r}{hint}")
     return name
 
 

@@ -1,100 +1,115 @@
 """The options every ``convviz`` subcommand shares, and how they become a Convolution.
 
 Every subcommand that describes a convolution shares the same options
-(``--input 5x5 --kernel 3x3 --stride 2 --padding same --pad-mode replicate
---dilation 1 --values random --kernel-values sobel_x --clip auto``), built by
-:func:`add_conv_arguments` and read by :func:`conv_from_args`. A bad value
-raises :class:`UsageError`: one line, exit status 2.
+(``--input 5x5 --kernel sobel_x --stride 2 --padding same --pad-mode replicate
+--dilation 1 --values random --clip auto``), built by :func:`add_conv_arguments`
+and read by :func:`conv_from_args`; what each value means is
+:mod:`visualizer.cli_values`. A bad value, and an option that would do nothing
+or contradicts another, raises :class:`UsageError`: one line, exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import numpy as np
 
+from .cli_values import (
+    RANDOM,
+    KernelSource,
+    UsageError,
+    choice,
+    first_line,
+    kernel_source,
+    parse_clip,
+    parse_padding,
+    parse_pair,
+    parse_shape,
+    random_kernel,
+    values_source,
+)
 from .convolution import PAD_MODE_ALIASES, PAD_MODES, Convolution
-from .examples import VALUE_SOURCES, example_values
+from .examples import example_values
 from .kernels import KERNELS
+from .names import did_you_mean
 
+__all__ = [
+    "Parser",
+    "UsageError",
+    "add_conv_arguments",
+    "add_style_arguments",
+    "conv_from_args",
+    "first_line",
+    "style_from_args",
+]
 
-class UsageError(Exception):
-    """A bad argument: reported as one line and exit status 2."""
+KERNEL_HELP = (
+    f"the kernel: a name ({', '.join(KERNELS)}), a size for random weights 0…2 (3x3, or 3x3x3: one per "
+    "colour channel), a file (.npy, .csv, .txt) or rows like '1,0,-1;2,0,-2;1,0,-1' (default 3x3)"
+)
+
+# Options that a command once took, or that users carry over from another command: each is
+# refused with a line that says what to write instead.
+RETIRED = {
+    ("present", "--quiet"): "present opens a window and shows no progress bar; drop --quiet",
+    ("filters", "--kernel"): "filters draws the lesson's five filters; one kernel is 'convviz filter --kernel NAME'",
+    ("filters", "--kernel-values"): "filters draws the lesson's five filters; one kernel is 'convviz filter --kernel'",
+    ("filters", "--channels"): "filters draws the lesson's five filters; per channel is 'convviz filter --channels'",
+}
 
 
 class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, with a "did you mean" for unknown options.
+
+    A value that starts with a minus and a digit is a value, not an option: rows
+    such as ``--kernel -1,0,1;-2,0,2;-1,0,1`` and ``--clip -1,1`` need no ``=``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse reads only a plain negative number (-1, -.5) as a value and anything else
+        # beginning with "-" as an option; no option here starts with a digit, so none is hidden
+        self._negative_number_matcher = re.compile(r"^-\.?\d[\d.,;\seE+-]*$")
+
     def error(self, message: str) -> NoReturn:
         # one line, no usage dump: the message says what is allowed, --help says the rest
         raise UsageError(f"{message} (see {self.prog} --help)")
 
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> argparse.Namespace:  # type: ignore[override]
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self._unknown(parsed, extras)
+        return parsed
 
-# -- shared convolution options -------------------------------------------------
+    def _unknown(self, parsed: argparse.Namespace, extras: list[str]) -> NoReturn:
+        command = getattr(parsed, "command", None)
+        parser = self._subparser(command) or self
+        word = next((e for e in extras if e.startswith("-")), extras[0])
+        option = word.split("=", 1)[0]
+        if (command, option) in RETIRED:
+            raise UsageError(RETIRED[command, option])
+        known = [o for o in parser._option_string_actions if o.startswith("--")]
+        hint = did_you_mean(option, known) if option.startswith("-") else ""
+        parser.error(f"unrecognized argument {word!r}{hint}")
 
-
-def parse_shape(text: str, name: str, dims: tuple[int, ...] = (2, 3)) -> tuple[int, ...]:
-    """``"5x5"``, ``"5"`` (square) or ``"5x5x3"`` as a tuple of positive ints.
-
-    >>> parse_shape("4x5", "--input")
-    (4, 5)
-    >>> parse_shape("3", "--kernel")
-    (3, 3)
-    """
-    if not re.fullmatch(r"\d+(x\d+){0,2}", text.strip().lower()):
-        looks = "5x5, 5 or 5x5x3 (rows x cols [x channels])" if 3 in dims else "2 or 2x3 (rows x cols)"
-        raise UsageError(f"{name} must look like {looks}; got {text!r}")
-    shape = tuple(int(part) for part in text.strip().lower().split("x"))
-    shape = shape * 2 if len(shape) == 1 else shape
-    if min(shape) < 1 or len(shape) not in dims:
-        raise UsageError(f"{name} needs {' or '.join(map(str, dims))} positive sizes; got {text!r}")
-    return shape
-
-
-def load_array(path: str, name: str) -> np.ndarray:
-    """A numeric array from a ``.npy`` file or a ``.csv``/``.txt`` file of numbers."""
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"{name}: no such file {path!r}")
-    try:
-        if file.suffix.lower() == ".npy":
-            array = np.load(file, allow_pickle=False)
-        else:
-            array = np.loadtxt(file, delimiter="," if file.suffix.lower() == ".csv" else None, ndmin=2)
-    except (ValueError, OSError) as error:
-        raise UsageError(f"{name}: {path!r} is not a table of numbers ({first_line(error)})") from None
-    return array
-
-
-def _inline(text: str, name: str) -> np.ndarray:
-    try:
-        return np.array([[float(x) for x in row.split(",")] for row in text.split(";")])
-    except ValueError:
-        raise UsageError(f"{name}: rows of numbers look like '1,0,-1;2,0,-2;1,0,-1'; got {text!r}") from None
-
-
-def _values(spec: str, shape: tuple[int, ...], rng: np.random.Generator, low: int, high: int, name: str) -> np.ndarray:
-    if spec not in VALUE_SOURCES:
-        return numbers_from(spec, name)
-    try:
-        return example_values(spec, shape, rng, low=low, high=high)
-    except ValueError as error:
-        raise UsageError(f"{name} {spec}: {first_line(error)}") from None
-
-
-def numbers_from(spec: str, name: str) -> np.ndarray:
-    # rows typed inline ("1,0,-1;2,0,-2;1,0,-1") or a file of numbers
-    if ";" in spec or re.fullmatch(r"[-+\d.,eE ]+", spec):
-        return _inline(spec, name)
-    return load_array(spec, name)
+    def _subparser(self, command: str | None) -> argparse.ArgumentParser | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+                return action.choices[command]
+        return None
 
 
 def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options that describe a convolution to ``parser``."""
     group = parser.add_argument_group("convolution")
     group.add_argument("--input", metavar="SHAPE", help="input size ROWSxCOLS[xCHANNELS] (default 5x5)")
-    group.add_argument("--kernel", metavar="SHAPE", help="kernel size MxN[xC] (default 3x3)")
+    group.add_argument("--kernel", metavar="KERNEL", help=KERNEL_HELP)
+    group.add_argument(
+        "--kernel-values", metavar="KERNEL", help="the older spelling of --kernel, with the same meaning"
+    )
     group.add_argument("--stride", default="1", metavar="S", help="stride: S or ROWSxCOLS (default 1)")
     group.add_argument(
         "--padding",
@@ -103,118 +118,149 @@ def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
         help="valid, same, full, a number, or ROWSxCOLS (default valid)",
     )
     modes = ", ".join(list(PAD_MODES) + list(PAD_MODE_ALIASES))
-    group.add_argument("--pad-mode", default="zeros", metavar="MODE", help=f"{modes} (default zeros)")
-    group.add_argument("--pad-value", default=0.0, type=float, metavar="V", help="fill value for --pad-mode zeros")
+    group.add_argument("--pad-mode", metavar="MODE", help=f"how padding is filled: {modes} (default zeros)")
+    group.add_argument(
+        "--pad-value", type=float, metavar="V", help="the number --pad-mode zeros fills the padding with (default 0)"
+    )
     group.add_argument("--dilation", default="1", metavar="D", help="dilation: D or ROWSxCOLS (default 1)")
     group.add_argument(
         "--values",
-        default="random",
+        default=RANDOM,
         metavar="SOURCE",
         help="input values: random (0…9), ramp (0, 1, 2, …), photo (a crop of the sample photo), "
-        "FILE.npy or FILE.csv (default random)",
-    )
-    group.add_argument(
-        "--kernel-values",
-        default="random",
-        metavar="SOURCE",
-        help=f"kernel weights: random (0…2), a name ({', '.join(KERNELS)}), FILE.npy, FILE.csv "
-        "or rows like '1,0,-1;2,0,-2;1,0,-1' (default random)",
+        "a file (.npy, .csv, .txt) or rows like '1,2;3,4' (default random)",
     )
     group.add_argument("--clip", default=None, metavar="RANGE", help="clamp the sums: auto, or LOW,HIGH such as 0,255")
     group.add_argument("--flip-kernel", action="store_true", help="flip the kernel: true convolution, not correlation")
-    group.add_argument("--seed", default=0, type=int, help="seed for random values (default 0)")
+    group.add_argument("--seed", type=int, metavar="N", help="seed for random values and weights (default 0)")
 
 
-def conv_from_args(args: argparse.Namespace) -> Convolution:
-    """Build the :class:`Convolution` that the shared options describe."""
-    if args.seed < 0:
+def kernel_argument(args: argparse.Namespace, *, magnitude: bool = False) -> KernelSource | None:
+    """The kernel that ``--kernel`` and its older spelling ``--kernel-values`` give together.
+
+    The older way split a kernel in two, ``--kernel 3x3 --kernel-values sobel_x`` (or
+    ``random``); that still works when the two agree. None when neither was given.
+    """
+    new, old = (
+        None if text is None else kernel_source(text, flag, magnitude=magnitude)
+        for text, flag in ((args.kernel, "--kernel"), (args.kernel_values, "--kernel-values"))
+    )
+    if old is None or new is None:
+        return new if old is None else old
+    if isinstance(new, tuple) and args.kernel_values.strip().lower() == RANDOM:
+        return new
+    if isinstance(new, tuple) and isinstance(old, np.ndarray):
+        if old.shape == new:
+            return old
+        shape = "x".join(map(str, old.shape))
+        raise UsageError(
+            f"--kernel {args.kernel} disagrees with --kernel-values {args.kernel_values}, which is {shape}; "
+            f"give the kernel once: --kernel {args.kernel_values}"
+        )
+    raise UsageError("give the kernel once, with --kernel (--kernel-values is its older spelling); got both")
+
+
+def conv_from_args(args: argparse.Namespace, *, strict: bool = True) -> Convolution:
+    """Build the :class:`Convolution` that the shared options describe.
+
+    ``strict`` refuses options that change nothing (``--pad-value`` without padding
+    filled with it, ``--pad-mode`` without padding, ``--seed`` when nothing is random).
+    The presenter is not strict: its keys change padding, pad mode and input later.
+    """
+    seed = 0 if args.seed is None else args.seed
+    if seed < 0:
         raise UsageError(f"--seed must be a whole number >= 0; got {args.seed}")
-    rng = np.random.default_rng(args.seed)
-    image = _values(args.values, parse_shape(args.input or "5x5", "--input"), rng, 0, 9, "--values")
-    _check_shape(image, args.input, "--input", "--values")
-    kernel_shape = parse_shape(args.kernel or "3x3", "--kernel")
-    if args.kernel_values in KERNELS:
-        kernel = np.asarray(KERNELS[args.kernel_values])
-    else:
-        kernel = _values(args.kernel_values, kernel_shape, rng, 0, 2, "--kernel-values")
-    _check_shape(kernel, args.kernel, "--kernel", "--kernel-values")
-    clip = parse_clip(args.clip)
+    rng = np.random.default_rng(seed)
+    values = values_source(args.values)
+    image = _input_values(values, args.input, rng)
+    source = kernel_argument(args)
+    source = (3, 3) if source is None else source
+    kernel = random_kernel(source, rng) if isinstance(source, tuple) else source
     try:
-        return Convolution(
+        conv = Convolution(
             image,
             kernel,
-            stride=_pair(args.stride, "--stride"),
-            padding=_padding(args.padding),
-            pad_mode=args.pad_mode,
-            dilation=_pair(args.dilation, "--dilation"),
-            clip=clip,
-            pad_value=args.pad_value,
+            stride=parse_pair(args.stride, "--stride"),
+            padding=parse_padding(args.padding),
+            pad_mode="zeros" if args.pad_mode is None else args.pad_mode,
+            dilation=parse_pair(args.dilation, "--dilation"),
+            clip=parse_clip(args.clip),
+            pad_value=0.0 if args.pad_value is None else args.pad_value,
             flip_kernel=args.flip_kernel,
         )
     except (ValueError, TypeError) as error:
         raise UsageError(first_line(error)) from None
+    if strict:
+        check_padding_options(conv, args)
+        random = isinstance(values, str) and values == RANDOM or isinstance(source, tuple)
+        check_seed(args.seed, random, "--values random or a kernel size such as --kernel 3x3")
+    return conv
 
 
-def _check_shape(array: np.ndarray, shape_text: str | None, shape_name: str, values_name: str) -> None:
-    # a shape given on purpose must agree with values that bring their own shape
-    if shape_text is not None and array.shape != parse_shape(shape_text, shape_name):
-        shape = "x".join(map(str, array.shape))
-        raise UsageError(f"{shape_name} {shape_text} disagrees with {values_name}, which is {shape}; drop one of them")
+def _input_values(values: str | np.ndarray, input_shape: str | None, rng: np.random.Generator) -> np.ndarray:
+    shape = parse_shape(input_shape or "5x5", "--input")
+    if isinstance(values, str):
+        try:
+            return example_values(values, shape, rng, low=0, high=9)
+        except ValueError as error:
+            raise UsageError(f"--values {values}: {first_line(error)}") from None
+    # a size given on purpose must agree with values that bring their own
+    if input_shape is not None and values.shape != shape:
+        size = "x".join(map(str, values.shape))
+        raise UsageError(f"--input {input_shape} disagrees with --values, which is {size}; drop one of them")
+    return values
 
 
-def _pair(text: str, name: str) -> int | tuple[int, int]:
-    if re.fullmatch(r"-?\d+", text.strip()):
-        return int(text)
-    shape = parse_shape(text, name, dims=(2,))
-    return (shape[0], shape[1])
+def check_padding_options(conv: Convolution, args: argparse.Namespace) -> None:
+    """Refuse ``--pad-mode`` and ``--pad-value`` where they change nothing."""
+    no_cells = f"--padding {args.padding} adds no cells here; pad with --padding same, full or a number"
+    if args.pad_value is not None:
+        if conv.pad_mode != "zeros":
+            raise UsageError(f"--pad-value fills zeros padding only, not --pad-mode {args.pad_mode}; drop one of them")
+        if not any(conv.pads):
+            raise UsageError(f"--pad-value does nothing: {no_cells}, or drop --pad-value")
+    if args.pad_mode is not None and not any(conv.pads):
+        raise UsageError(f"--pad-mode does nothing: {no_cells}, or drop --pad-mode")
 
 
-def _padding(text: str) -> Any:
-    if text.lower() in ("valid", "same", "full"):
-        return text.lower()
-    # not _pair(): a padding of 0 on one axis ("1x0") is allowed, a stride of 0 is not
-    match = re.fullmatch(r"(\d+)(?:x(\d+))?", text.strip().lower())
-    if match:
-        rows, cols = match.groups()
-        return int(rows) if cols is None else (int(rows), int(cols))
-    raise UsageError(f"--padding must be valid, same, full, a number or ROWSxCOLS; got {text!r}")
+def check_seed(seed: int | None, random: bool, how: str) -> None:
+    """Refuse ``--seed`` when nothing random is drawn."""
+    if seed is not None and not random:
+        raise UsageError(f"--seed does nothing here: nothing is random (random needs {how}); drop --seed")
 
 
-def parse_clip(text: str | None) -> Any:
-    if text is None or text == "auto":
-        return text
-    try:
-        low, high = (float(x) for x in text.split(","))
-    except ValueError:
-        raise UsageError(f"--clip must be auto or LOW,HIGH such as 0,255 or 0,1; got {text!r}") from None
-    return (low, high)
-
-
-def add_style_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options that say how frames look and play: ``--theme``, ``--no-numbers``, ``--fps``, ``--quiet``."""
+def add_style_arguments(parser: argparse.ArgumentParser, *, progress: bool = True) -> None:
+    """Add the options that say how frames look and play: ``--theme``, ``--no-numbers``, ``--layout``,
+    ``--fps`` and, where a file is written, ``--quiet``."""
     from .render.style import THEMES  # Pillow's fonts load only when a drawing command is built
 
     group = parser.add_argument_group("style")
-    group.add_argument("--theme", default="default", choices=list(THEMES), help="colours and type size")
+    themes = "{" + ",".join(THEMES) + "}"
+    group.add_argument("--theme", default="default", type=choice(THEMES), metavar=themes, help="colours and type size")
     group.add_argument(
         "--no-numbers",
         dest="numbers",
         action="store_false",
         help="leave the values out: conv_arithmetic's plain look",
     )
+    layouts = ("flat", "oblique")
     group.add_argument(
         "--layout",
         default="flat",
-        choices=["flat", "oblique"],
+        type=choice(layouts),
+        metavar="{" + ",".join(layouts) + "}",
         help="flat panels, or conv_arithmetic's oblique planes (output above input)",
     )
+    shades = ("none", "values")
     group.add_argument(
         "--shade",
-        choices=["none", "values"],
+        type=choice(shades),
+        metavar="{" + ",".join(shades) + "}",
         help="cells in flat colours, or tinted by their values (default: values for --values photo, else none)",
     )
-    group.add_argument("--fps", default=2.0, type=float, help="frames per second, up to 50 (default 2)")
-    group.add_argument("--quiet", action="store_true", help="no progress bar")
+    group.add_argument("--fps", type=float, help="frames per second, up to 50 (default 2)")
+    if progress:
+        group.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def style_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -226,7 +272,3 @@ def style_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "layout": args.layout,
         "shade": None if shade == "none" else shade,
     }
-
-
-def first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from .arguments import (
     first_line,
     style_from_args,
 )
+from .names import did_you_mean
 from .photo_commands import cmd_filter, cmd_filters, filter_arguments, filters_arguments
 from .text import arithmetic, format_number
 
@@ -55,8 +57,11 @@ def _cmd_steps(args: argparse.Namespace) -> None:
         print(line)
     print()
     channels = range(conv.channels) if conv.channels else [None]
+    count = conv.num_steps
     for step in conv.steps():
-        where = f"step {step.index:>2}: out[{step.out_index[0]}, {step.out_index[1]}], window at {step.origin}"
+        # people count steps from 1 ("step 5 of 9"); output indices and window positions stay zero-based
+        number = f"step {step.index + 1:>{len(str(count))}} of {count}"
+        where = f"{number}: out[{step.out_index[0]}, {step.out_index[1]}], window at {step.origin}"
         for c in channels:
             label = "" if c is None else f" channel {c}:"
             print(f"{where}{label}  {arithmetic(step, channel=c)}")
@@ -86,12 +91,20 @@ def _animate_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# what animate writes without a frame rate: a contact sheet, a handout, a folder of frames
+STILL = {".png": "a .png contact sheet", ".pdf": "a .pdf handout", "": "a folder of frames"}
+
+
 def _cmd_animate(args: argparse.Namespace) -> None:
     from .render.export import save_animation
 
     conv = conv_from_args(args)
+    still = STILL.get(Path(args.output).suffix.lower())
+    if args.fps is not None and still:
+        raise UsageError(f"--fps does nothing for {still}, which does not play; drop --fps or write a .gif or .html")
     style = style_from_args(args)
-    path = save_animation(conv, args.output, fps=args.fps, progress=False if args.quiet else None, **style)
+    fps = 2.0 if args.fps is None else args.fps
+    path = save_animation(conv, args.output, fps=fps, progress=False if args.quiet else None, **style)
     steps = f"{conv.num_steps} step" + ("s" if conv.num_steps != 1 else "")
     print(f"wrote {path} ({steps}: {conv.describe()})")
 
@@ -109,15 +122,17 @@ def _cmd_gallery(args: argparse.Namespace) -> None:
 
 def _present_arguments(parser: argparse.ArgumentParser) -> None:
     add_conv_arguments(parser)
-    add_style_arguments(parser)
+    add_style_arguments(parser, progress=False)  # a window, no file: nothing to show progress for
     parser.set_defaults(theme="classroom")  # large type for a projector
 
 
 def _cmd_present(args: argparse.Namespace) -> None:
     from .presenter import present  # matplotlib's window toolkit loads only for this command
 
+    # not strict: the window's keys change padding, pad mode and input (with the seed) later
+    conv = conv_from_args(args, strict=False)
     style = style_from_args(args)
-    present(conv_from_args(args), fps=args.fps, seed=args.seed, **style)
+    present(conv, fps=2.0 if args.fps is None else args.fps, seed=0 if args.seed is None else args.seed, **style)
 
 
 # name -> (help, add extra arguments, run)
@@ -131,22 +146,82 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
     "present": ("open the classroom window, driven from the keyboard", _present_arguments, _cmd_present),
 }
 
+# Every example here is run by the tests (tests/test_examples.py): none can go stale.
+EXAMPLES = {
+    "steps": [
+        "convviz steps --input 4x4 --kernel sobel_x",
+        "convviz steps --kernel '1,0,-1;2,0,-2;1,0,-1' --padding same --pad-mode replicate",
+        "convviz steps --input 3x4x3 --kernel 2x2x3 --values ramp",
+    ],
+    "info": [
+        "convviz info --input 4x5 --stride 2",
+        "convviz info --input 28x28 --kernel 5x5 --padding same --dilation 2",
+    ],
+    "animate": [
+        "convviz animate --kernel sobel_x --padding same -o edges.gif",
+        "convviz animate --values photo --kernel sharpen --clip auto -o photo.html",
+        "convviz animate --input 6x6 --stride 2 --padding 1 --no-numbers -o sheet.png",
+        "convviz animate --layout oblique --theme colorblind --fps 4 --quiet -o oblique.gif",
+    ],
+    "gallery": ["convviz gallery animations/"],
+    "filter": [
+        "convviz filter --kernel sobel -o edges.png",
+        "convviz filter --channels gaussian_blur,sharpen,outline -o channels.png",
+        "convviz filter --kernel '0,-1,0;-1,5,-1;0,-1,0' --grey -o sharper.png",
+        "convviz filter --kernel 5x5 --seed 3 -o random.png",
+    ],
+    "filters": [
+        "convviz filters -o sheet.png",
+        "convviz filters --compare-pad-modes --grey -o borders.png",
+    ],
+    "present": [
+        "convviz present --padding same",
+        "convviz present --values photo --input 8x8 --kernel sobel_x",
+    ],
+}
+
+
+def _epilog(lines: Sequence[str]) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="convviz", description="See image convolution step by step.")
+    parser = Parser(
+        prog="convviz",
+        description="See image convolution step by step.",
+        epilog=_epilog([EXAMPLES["animate"][0], EXAMPLES["steps"][0], EXAMPLES["filter"][0]])
+        + "\n\nconvviz COMMAND --help lists each command's options and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"convviz {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (help_text, add_arguments, run) in COMMANDS.items():
-        command = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        command = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text[0].upper() + help_text[1:] + ".",
+            epilog=_epilog(EXAMPLES[name]),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         add_arguments(command)
         command.set_defaults(run=run)
     return parser
 
 
+def _check_command(argv: Sequence[str]) -> None:
+    # argparse's own message lists every command but suggests none
+    word = next((a for a in argv if not a.startswith("-")), None)
+    if word is not None and word not in COMMANDS:
+        hint = did_you_mean(word, COMMANDS)
+        raise UsageError(f"no command {word!r}; the commands are {', '.join(COMMANDS)}{hint}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``convviz``; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     try:
+        _check_command(argv)
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()

@@ -22,6 +22,7 @@ from . import _borders, geometry, operands
 from . import _validation as check
 from ._validation import PAD_MODE_ALIASES, PAD_MODES
 from .geometry import PaddingSpec, Pads, Pair
+from .kernels import named_kernel
 from .operands import ClipSpec, pair_text, public, read_only, shape_text
 from .step import Step
 
@@ -38,9 +39,9 @@ class Convolution:
         ``(W,)`` signal, which is a one-row image: its kernel is ``(N,)``, its
         output ``(W′,)``, and a step's ``out_index`` and ``origin`` are ``(j,)``
         and ``(col,)``.
-    kernel : array_like
+    kernel : array_like or str
         ``(M, N)`` kernel, applied to every channel, or an ``(M, N, C)`` stack
-        with one kernel per channel; ``(N,)`` for a signal.
+        with one kernel per channel; ``(N,)`` for a signal; or a name of ``KERNELS``.
     stride : int or (int, int)
         How far the window moves between steps; each ≥ 1 (an int for a signal).
     padding : str, int or tuple
@@ -98,7 +99,7 @@ class Convolution:
         dtype: Any = None,
     ):
         image = check.as_array(image, "image")
-        kernel = check.as_array(kernel, "kernel")
+        kernel = check.as_array(named_kernel(kernel), "kernel")
         check.check_shapes(image, kernel)
         self.kernel = read_only(kernel.copy())
         self.padding = padding

@@ -22,10 +22,12 @@ from PIL import Image
 
 from .convolution import Convolution
 from .images import to_uint8
-from .kernels import KERNELS, sobel_magnitude
+from .kernels import KERNELS, SOBEL_MAGNITUDE
+from .names import did_you_mean
 from .render.sheet import contact_sheet
+from .sobel import sobel_magnitude
 
-SOBEL = "sobel"
+SOBEL = SOBEL_MAGNITUDE
 """The filter name for the Sobel edge magnitude ``hypot(Gx, Gy)`` (not one kernel but two)."""
 
 FILTER_NAMES = (*KERNELS, SOBEL)
@@ -103,7 +105,10 @@ def resolve_kernel(kernel: Any) -> np.ndarray | str:
         if kernel == SOBEL:
             return SOBEL
         if kernel not in KERNELS:
-            raise ValueError(f"kernel must be one of {', '.join(FILTER_NAMES)} or an array; got {kernel!r}")
+            raise ValueError(
+                f"kernel must be one of {', '.join(FILTER_NAMES)} or an array; got {kernel!r}"
+                + did_you_mean(kernel, FILTER_NAMES)
+            )
         return np.asarray(KERNELS[kernel])
     if isinstance(kernel, (list, tuple)) and kernel and all(isinstance(k, (str, np.ndarray)) for k in kernel):
         return kernel_stack(kernel)

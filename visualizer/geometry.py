@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numbers
 
+from .names import did_you_mean
+
 Pair = tuple[int, int]
 Pads = tuple[int, int, int, int]
 PaddingSpec = str | int | tuple
@@ -94,7 +96,7 @@ def resolve_pads(
             return (dr * (m - 1),) * 2 + (dc * (n - 1),) * 2
         raise ValueError(
             f"padding must be one of {', '.join(PADDING_NAMES)}, an int, a (rows, cols) pair "
-            f"or ((top, bottom), (left, right)); got {padding!r}"
+            f"or ((top, bottom), (left, right)); got {padding!r}{did_you_mean(padding, PADDING_NAMES)}"
         )
     if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(isinstance(p, (tuple, list)) for p in padding):
         top, bottom = as_pair(padding[0], "padding", minimum=0)

@@ -1,7 +1,10 @@
-"""Named kernels, as in the lesson, and the Sobel edge magnitude.
+"""Named kernels, as in the lesson.
 
 ``KERNELS`` maps a name to a read-only array; :func:`kernel` builds the ones
-that come in several sizes.
+that come in several sizes, and :func:`named_kernel` lets every operation take
+a name wherever it takes weights. Pure NumPy: the engine imports this module,
+so it imports no operation (the Sobel magnitude, which needs one, lives in
+:mod:`visualizer.sobel`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .convolution import Convolution
+from .names import did_you_mean
 
 
 def _fixed(rows: list[list[float]], scale: float = 1) -> np.ndarray:
@@ -82,7 +85,7 @@ def kernel(name: str, size: int | None = None) -> np.ndarray:
            [-1,  0,  1]])
     """
     if not isinstance(name, str) or name not in KERNELS:
-        raise ValueError(f"kernel name must be one of {', '.join(KERNELS)}; got {name!r}")
+        raise ValueError(f"kernel name must be one of {', '.join(KERNELS)}; got {name!r}{did_you_mean(name, KERNELS)}")
     if size is not None and (isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1):
         raise ValueError(f"size must be a positive int, got {size!r}")
     if name in _SIZED:
@@ -103,21 +106,38 @@ def kernel_name(weights: Any) -> str | None:
     return next((name for name, k in KERNELS.items() if k.shape == weights.shape and np.array_equal(k, weights)), None)
 
 
-def sobel_magnitude(image: Any, **params: Any) -> np.ndarray:
-    """Edge strength ``hypot(Gx, Gy)`` from the Sobel x and y kernels.
+SOBEL_MAGNITUDE = "sobel"
+"""Not a kernel but two: the name :func:`~visualizer.filters.filter_image` gives the Sobel edge magnitude."""
 
-    ``params`` are :class:`~visualizer.Convolution`'s (``padding``,
-    ``pad_mode``, ``clip``…); clamping applies to the magnitude, and with
-    ``clip="auto"`` an 8-bit image gives an 8-bit result.
+
+def named_kernel(value: Any, name: str = "kernel") -> Any:
+    """``value`` as it is, or the weights of the kernel it names.
+
+    Every operation passes its kernel argument through this, so a name of
+    :data:`KERNELS` works wherever weights do; anything else is left for the
+    operation's own checks.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> step = np.array([[0, 0, 10, 10]] * 3)
-    >>> sobel_magnitude(step)
-    array([[40., 40.]])
+    >>> named_kernel("sobel_x")[0]
+    array([-1,  0,  1])
+    >>> named_kernel([[1, 2]])
+    [[1, 2]]
+    >>> named_kernel("sobelx")
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel must be an array or one of identity, box_blur, gaussian_blur, gaussian_blur_5x5, \
+sharpen, emboss, outline, sobel_x, sobel_y, laplacian, odd; got 'sobelx'; did you mean 'sobel_x'?
     """
-    clip = params.pop("clip", None)
-    gx = Convolution(image, KERNELS["sobel_x"], **params)
-    gy = gx.replace(kernel=KERNELS["sobel_y"])
-    return gx.replace(clip=clip).clamp(np.hypot(gx.raw_result(), gy.raw_result()))
+    if not isinstance(value, str):
+        return value
+    if value in KERNELS:
+        return KERNELS[value]
+    if value == SOBEL_MAGNITUDE:
+        raise ValueError(
+            f"{name} 'sobel' is the edge magnitude of two kernels, not one kernel; use 'sobel_x' or 'sobel_y', "
+            "or sobel_magnitude(image) and filter_image(image, 'sobel') for the magnitude"
+        )
+    raise ValueError(
+        f"{name} must be an array or one of {', '.join(KERNELS)}; got {value!r}{did_you_mean(value, KERNELS)}"
+    )

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import geometry, operands, stretch
+from . import geometry, kernels, operands, stretch
 from .geometry import Pair
 from .operands import ClipSpec, lift, pair_text, public, read_only, shape_text
 from .scatter import scatter_add
@@ -34,10 +34,10 @@ class TransposedConvolution:
     ----------
     image : array_like
         ``(H, W)`` grey or ``(H, W, C)`` colour image, or a ``(W,)`` signal.
-    kernel : array_like
+    kernel : array_like or str
         ``(M, N)`` kernel, applied to every channel, an ``(M, N, C)`` stack with
-        one kernel per channel, or ``(N,)`` for a signal. Not flipped by the
-        caller: the direct view rotates it, as the arithmetic requires.
+        one kernel per channel, ``(N,)`` for a signal, or a name of ``KERNELS``.
+        Not flipped by the caller: the direct view rotates it, as the arithmetic requires.
     stride, padding, output_padding, dilation : int or (int, int)
         As in PyTorch; an int for a signal. ``padding`` crops ``P`` rows and
         columns from each side of the full output and must leave some;
@@ -91,7 +91,7 @@ class TransposedConvolution:
         view: str = "direct",
     ):
         image = operands.as_operand(image, "image")
-        kernel = operands.as_operand(kernel, "kernel")
+        kernel = operands.as_operand(kernels.named_kernel(kernel), "kernel")
         operands.check_kernel(image, kernel)
         self.signal = signal = image.ndim == 1
         self._stride = operands.axis_pair(stride, "stride", signal, 1, 1)

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from PIL import ImageFont
 
+from ..names import did_you_mean
 from ..resources import matplotlib_data
 
 RGB = tuple[int, int, int]
@@ -192,5 +193,5 @@ def get_theme(theme: str | Theme) -> Theme:
     if isinstance(theme, Theme):
         return theme
     if not isinstance(theme, str) or theme not in THEMES:
-        raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {theme!r}")
+        raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {theme!r}{did_you_mean(theme, THEMES)}")
     return THEMES[theme]
