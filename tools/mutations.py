@@ -454,8 +454,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="seed-ignored",
         file=ARGUMENTS,
-        old="rng = np.random.default_rng(args.seed)",
-        new="rng = np.random.default_rng(0)",
+        old="    rng = np.random.default_rng(seed)\n    values = values_source(args.values)",
+        new="    rng = np.random.default_rng(0)\n    values = values_source(args.values)",
         tests=("tests/test_cli_core.py::test_random_values_follow_the_seed",),
         description="`--seed` is accepted and ignored",
     ),
