@@ -23,9 +23,11 @@ __all__ = ["LAYOUTS", "Scene", "SceneBuilder", "scene_builder"]
 
 def _builders() -> dict[type, type[SceneBuilder]]:
     from ..convolution import Convolution
+    from ..layer import ConvLayer
     from .convolution import ConvolutionScene
+    from .layer import LayerScene
 
-    return {Convolution: ConvolutionScene}
+    return {Convolution: ConvolutionScene, ConvLayer: LayerScene}
 
 
 def scene_builder(op: Any, **style: Any) -> SceneBuilder:
