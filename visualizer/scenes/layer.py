@@ -74,6 +74,7 @@ class LayerScene(SumBlock, ConvolutionScene):
         self.per_group = c_in // layer.groups
         self.split = layer.groups > 1 and c_in > MAX_FULL_INPUTS
         self.slots = self.per_group if self.split else c_in
+        self.every_slot_read = self.split or layer.groups == 1
         self.compact = c_out > MAX_FULL_OUTPUTS
         self.names = input_names(c_in)
         self.pre, self.post = layer.pre_activation(), layer.result()
@@ -154,7 +155,9 @@ class LayerScene(SumBlock, ConvolutionScene):
         if not self.split:
             for slot in range(self.slots):
                 out.extend(self._input_panel(slot, slot))
-        out.extend(self.kernel_grids)
+        for grid in self.kernel_grids:
+            out.extend(self._kernel_cells(grid) if self.every_slot_read else ())
+            out.append(grid)
         for grid in self.panels:
             if grid.plane:  # a tilted map is coloured whole from the start, as conv_arithmetic's output plane
                 out.extend(
@@ -310,11 +313,17 @@ class LayerScene(SumBlock, ConvolutionScene):
                     items.extend(self.chip(grid, r, col, self.weight_text[u, v, position, k]))
         return items
 
+    def _kernel_cells(self, grid: Grid) -> list[Item]:
+        return [
+            Box(grid.interior(u, v), self.colours.chip, tag=("kernel-cell", grid.name, u, v))
+            for u, v in np.ndindex(grid.rows, grid.cols)
+        ]
+
     def _kernel_weights(self, slot: int, position: int, k: int) -> list[Item]:
+        """Filter ``k``'s weights for the channel in ``slot`` (its cells too, when only some filters read it)."""
         grid, c = self.kernel_grids[slot], self.colours
-        items: list[Item] = []
+        items: list[Item] = [] if self.every_slot_read else self._kernel_cells(grid)
         for u, v in np.ndindex(grid.rows, grid.cols):
-            items.append(Box(grid.interior(u, v), c.chip, tag=("kernel-cell", grid.name, u, v)))
             text = self.weight_text[u, v, position, k]
             items.append(
                 Text(
@@ -361,6 +370,7 @@ class LayerScene(SumBlock, ConvolutionScene):
     def _moving_colours(self) -> tuple[set, set]:
         c, bg = self.colours, self.background
         fills = {c.shaded_input, c.shaded_padding, c.shaded_output, c.output, c.input, c.chip, c.grid, c.muted, bg}
+        fills.add(c.padding_grid)  # a group drawn in full only while its filters run: its dashed padding
         pairs: set = set()
         if self.numbers:
             pairs = {(c.chip_ink, c.chip), (c.ink_on(bg), bg), (c.muted, bg)}
