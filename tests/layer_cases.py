@@ -131,6 +131,7 @@ CASES = {
         activation="relu",
     ),
     "pointwise": LayerCase(RNG.integers(0, 10, (3, 4, 3)), RNG.integers(-3, 4, (1, 1, 3, 4))),
+    "depthwise, no bias": LayerCase(RNG.integers(0, 10, (4, 4, 2)), RNG.integers(-2, 3, (2, 2, 1, 2)), groups=2),
     # binary fractions: sums are exact, so three significant figures cannot round differently
     "grouped, dilated, tanh": LayerCase(
         RNG.integers(-8, 8, (7, 6, 4)) / 4,

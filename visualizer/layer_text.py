@@ -108,10 +108,11 @@ def signed_sum(values: Any, max_terms: int | None = None) -> str:
 
 
 def total_line(layer: Any, step: Any, max_terms: int | None = None) -> str:
-    """The partial sums added, with the bias: ``sum + bias = −2 + 7 − 11 + 1 = −5``."""
+    """The partial sums added, with the bias: ``sum + bias = −2 + 7 − 11 + 1 = −5``; ``sum = 15`` for one alone."""
     values = list(step.partial_sums)
     if layer.bias is None:
-        return f"sum = {signed_sum(values, max_terms)} = {display_number(step.pre_activation)}"
+        added = "" if len(values) == 1 else f"{signed_sum(values, max_terms)} = "
+        return f"sum = {added}{display_number(step.pre_activation)}"
     return f"sum + bias = {signed_sum([*values, step.bias], max_terms)} = {display_number(step.pre_activation)}"
 
 

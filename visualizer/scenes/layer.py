@@ -182,8 +182,8 @@ class LayerScene(SumBlock, ConvolutionScene):
         if not self.split:
             for slot, xy in enumerate(self.slot_title_xy):
                 items.append(self.label(xy, self.names[slot], face, ("title", f"input:{slot}")))
-        for slot, xy in enumerate(self.kernel_title_xy):
-            items.append(self.label(xy, "kernel", face, ("title", f"kernel:{slot}")))
+        if self.every_slot_read:  # otherwise only the channels the current filter reads have a kernel to name
+            items.extend(self._kernel_title(slot) for slot in range(len(self.kernel_title_xy)))
         if not self.compact:
             for k, xy in enumerate(self.panel_title_xy):
                 items.append(self.label(xy, self.panel_title(k), face, ("title", f"output:{k}")))
@@ -198,6 +198,9 @@ class LayerScene(SumBlock, ConvolutionScene):
             x0, y0, _, _ = self.chart.box
             items.append(self.label((x0, y0 - self.title_height), layer.activation, face, ("title", "chart")))
         return items
+
+    def _kernel_title(self, slot: int) -> Text:
+        return self.label(self.kernel_title_xy[slot], "kernel", self.title_font, ("title", f"kernel:{slot}"))
 
     def _input_panel(self, slot: int, channel: int) -> list[Item]:
         """Input channel ``channel`` drawn in full in place ``slot``: cells, lines, values, indices."""
@@ -261,6 +264,8 @@ class LayerScene(SumBlock, ConvolutionScene):
             items.extend(self._footprint(slot, group[position], position, k, step.origin))
             if self.numbers:
                 items.extend(self._kernel_weights(slot, position, k))
+                if not self.every_slot_read:
+                    items.append(self._kernel_title(slot))
                 text = f"partial sum = {display_number(step.partial_sums[position])}"
                 items.append(self.label(self.partial_xy[slot], text, self.text_font, ("partial", slot)))
         if len(read) < self.slots:  # a group: the channels this filter reads are ringed, the others say so

@@ -111,7 +111,8 @@ class LearningScene(SceneBuilder):
     def _build_still(self) -> None:
         t, c, out, learning = self.theme, self.colours, self._still, self.learning
         if self.numbers:
-            out.append(self.label((t.margin, t.margin), learning.describe(), self.text_font, ("header", 0)))
+            header = learning.describe().replace("-", "−")  # a true minus in the exponents, as elsewhere on frames
+            out.append(self.label((t.margin, t.margin), header, self.text_font, ("header", 0)))
             out.extend(self.label(xy, text, self.title_font, ("title", name)) for xy, text, name in self.titles)
         if learning.target_kernel is not None:
             out.extend(self._weights("target", learning.target_kernel))
