@@ -168,10 +168,15 @@ class ObliqueLayer(_Layout):
         kern_w = kernel_cols * s.kernel_cell + lw + t.gap // 2 if s.numbers else 0
         slot_h = s.title_height + in_h + self.label_h + t.gap // 2
         panels = 1 if s.compact else layer.out_channels
-        per_column = max(s.slots, 2)
-        columns = math.ceil(panels / per_column)
-        per_column = math.ceil(panels / columns)
         panel_h = s.title_height + out_h + t.gap // 2
+        # a grouped layer's maps stand in rows beside the channels their filters read: what feeds what, at a glance
+        by_group = layer.groups > 1 and not (s.split or s.compact) and panel_h <= s.per_group * slot_h
+        if by_group:
+            columns, per_column = layer.out_channels // layer.groups, layer.groups
+        else:
+            per_column = max(s.slots, 2)
+            columns = math.ceil(panels / per_column)
+            per_column = math.ceil(panels / columns)
         x_out = t.margin + kern_w + in_w + 2 * t.gap
         maps_h = maps_w = 0
         if s.compact:
@@ -182,7 +187,8 @@ class ObliqueLayer(_Layout):
         thumbs_w = self.strip_width(layer.in_channels, self.thumb_size) if s.split else 0
         width = max(x_out + outputs_w + t.margin, 2 * t.margin + thumbs_w, s.min_width())
         y = s.header_top(width)
-        inputs_h, outputs_h = s.slots * slot_h, per_column * panel_h + maps_h
+        inputs_h = s.slots * slot_h
+        outputs_h = inputs_h if by_group else per_column * panel_h + maps_h
         body = max(inputs_h, outputs_h)
         in_top, out_top = y + (body - inputs_h) / 2, y + (body - outputs_h) / 2
         for slot in range(s.slots):
@@ -198,8 +204,14 @@ class ObliqueLayer(_Layout):
                 s.kernel_grids.append(s.kernel_grid(f"kernel:{slot}", t.margin, ky))
             s.partial_xy.append((left, top + s.title_height + in_h + 2))
         for p in range(panels):
-            column, row = divmod(p, per_column)
-            x, top = x_out + column * (pitch + t.gap), out_top + row * panel_h
+            if by_group:
+                group, column = divmod(p, columns)
+                band = s.per_group * slot_h
+                top = in_top + group * band + (band - panel_h) / 2
+            else:
+                column, row = divmod(p, per_column)
+                top = out_top + row * panel_h
+            x = x_out + column * (pitch + t.gap)
             plane = s.add_plane(matrix(x - outside[0], top + s.title_height - outside[1]))
             s.panel_title_xy.append((x, top))
             s.panels.append(s.grid("output" if s.compact else f"output:{p}", 0, 0, orows, ocols, plane=plane))
