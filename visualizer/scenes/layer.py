@@ -41,12 +41,13 @@ from ..layer_text import (
     shape_lines,
 )
 from ..text import display_number
-from .base import SceneBuilder, pack, text_width, widest
-from .convolution import ConvolutionScene, _thin
+from .base import SceneBuilder, pack, text_width, thin, widest
+from .convolution import ConvolutionScene
 from .items import Box, Font, Grid, Item, Text
 from .layer_layout import layout
 from .layer_parts import ActivationChart, indices, ring, shade, small_map
 from .layer_sums import SumBlock
+from .shading import Fills
 
 MAX_FULL_INPUTS = 4  # more input channels than this, in groups: only the current group's drawn in full
 MAX_FULL_OUTPUTS = 8  # more filters than this: the current filter's output in full, every filter's as a small map
@@ -79,7 +80,8 @@ class LayerScene(SumBlock, ConvolutionScene):
         self.names = input_names(c_in)
         self.pre, self.post = layer.pre_activation(), layer.result()
         self.weight_text = np.array([display_number(w) for w in layer.weights.ravel()]).reshape(layer.weights.shape)
-        self.cell = self._cell_size()
+        self.fills = Fills(self.colours, self.shade, layer.padded, self.post, c_in)
+        self.cell = self.fit_cell(np.concatenate([layer.padded.ravel(), self.post.ravel()]), layer.weights)
         self.kernel_cell = int(max(t.weight_size * 2.4, widest(layer.weights, self.weight_font) + 8))
         self.small_cell = int(np.clip(120 // max(*layer.padded.shape[:2], *layer.output_shape), 4, 12))
         self.title_height = round(t.title_size * 1.6) if self.numbers else 0
@@ -105,13 +107,6 @@ class LayerScene(SumBlock, ConvolutionScene):
         self._revealed = [self._reveal(index) for index in range(layer.num_steps)]
 
     # -- sizes and grids -----------------------------------------------------------------
-
-    def _cell_size(self) -> int:
-        if not self.numbers:
-            return self.theme.cell
-        values = np.unique(np.concatenate([self.layer.padded.ravel(), self.post.ravel()]))
-        chips = widest(self.layer.weights, self.weight_font) + 12
-        return int(max(self.theme.cell, widest(values, self.value_font) + 10, chips))
 
     def small_grid(self, name: str, x: float, y: float, rows: int, cols: int) -> Grid:
         grid = Grid(name, x, y, rows, cols, self.small_cell, 1, self.colours.empty_grid, tag=("grid", name))
@@ -160,15 +155,14 @@ class LayerScene(SumBlock, ConvolutionScene):
             out.append(grid)
         for grid in self.panels:
             if grid.plane:  # a tilted map is coloured whole from the start, as conv_arithmetic's output plane
-                out.extend(
-                    Box(grid.interior(i, j), c.output, plane=grid.plane) for i, j in np.ndindex(grid.rows, grid.cols)
-                )
+                cells = np.ndindex(grid.rows, grid.cols)
+                out.extend(Box(grid.interior(i, j), self._plane_fill(grid, i, j), plane=grid.plane) for i, j in cells)
                 out.append(grid)
             else:
-                out.append(_thin(replace(grid, colour=c.empty_grid), grid.plane))
+                out.append(thin(replace(grid, colour=c.empty_grid), grid.plane))
                 if self.numbers:
                     out.extend(indices(grid, (0, 0), layer.output_shape, self.weight_font, c.muted, self.background))
-        out.extend(_thin(grid, grid.plane) for grid in self.map_grids)
+        out.extend(thin(grid, grid.plane) for grid in self.map_grids)
         low, high = float(layer.image.min()), float(layer.image.max())
         for channel, grid in enumerate(self.channel_grids):
             out.extend(small_map(grid, layer.padded[..., channel], low, high, c.input, self.background))
@@ -206,7 +200,12 @@ class LayerScene(SumBlock, ConvolutionScene):
         """Input channel ``channel`` drawn in full in place ``slot``: cells, lines, values, indices."""
         grid, c, layer = self.slot_grids[slot], self.colours, self.layer
         items: list[Item] = [
-            Box(grid.interior(r, col), c.input, plane=grid.plane, tag=("cell", grid.name, r, col))
+            Box(
+                grid.interior(r, col),
+                self.fills.input(channel, layer.padded[r, col, channel], False),
+                plane=grid.plane,
+                tag=("cell", grid.name, r, col),
+            )
             for r, col in np.ndindex(grid.rows, grid.cols)
             if not layer.is_padding(r, col)
         ]
@@ -230,22 +229,29 @@ class LayerScene(SumBlock, ConvolutionScene):
             low, high = float(self.post.min()), float(self.post.max())
             fill = shade(self.post[i, j, k], low, high, c.output, self.background)
             return [Box(grid.interior(i, j), fill, approximate=True, tag=("cell", grid.name, i, j))]
-        return self._output_cell(self.panels[k], i, j, self.post[i, j, k], c.output, "cell")
+        return self._output_cell(self.panels[k], i, j, self.post[i, j, k], shaded=False)
 
-    def _output_cell(self, grid: Grid, i: int, j: int, value: Any, fill: Any, kind: str) -> list[Item]:
-        """Output cell ``(i, j)`` of ``grid`` in ``fill`` with its value; ``kind`` "cell" (done) or "current"."""
+    def _output_cell(self, grid: Grid, i: int, j: int, value: Any, shaded: bool) -> list[Item]:
+        """Output cell ``(i, j)`` of ``grid`` filled for ``value`` with its number; the current one ``shaded``."""
         c, items = self.colours, []
-        tag = (kind, grid.name, i, j)
+        fill = self.fills.output(0, value, shaded)
+        tag = ("current" if shaded else "cell", grid.name, i, j)
         if not grid.plane:
             x0, y0, x1, y1 = grid.region(i, j, i + 1, j + 1)
             items.append(Box((x0, y0, x1 - 1, y1 - 1), fill, c.grid, grid.line, tag=tag))
-        elif kind == "current":  # a tilted map is coloured whole already: only the current cell darkens
+        elif fill != self._plane_fill(grid, i, j):  # a tilted map is coloured already: only a change is drawn
             items.append(Box(grid.interior(i, j), fill, plane=grid.plane, tag=tag))
         if self.numbers:
             text, ink = display_number(value), c.ink_on(fill)
             tag = ("value", grid.name, i, j)
             items.append(Text(grid.centre(i, j), text, self.value_font, ink, fill, "mm", grid.plane, tag))
         return items
+
+    def _plane_fill(self, grid: Grid, i: int, j: int) -> Any:
+        """How a tilted map's cell is coloured from the start: by its value, or plain for the current filter's map."""
+        if grid.name == "output":  # compact: the map shows one filter after another
+            return self.colours.output
+        return self.fills.output(0, self.post[i, j, int(grid.name.split(":")[1])], False)
 
     # -- what only this step shows -------------------------------------------------------
 
@@ -311,7 +317,8 @@ class LayerScene(SumBlock, ConvolutionScene):
         items: list[Item] = []
         for u, r in enumerate(rows):
             for v, col in enumerate(cols):
-                fill = c.shaded_padding if layer.is_padding(r, col) else c.shaded_input
+                padding = layer.is_padding(r, col)
+                fill = c.shaded_padding if padding else self.fills.input(channel, layer.padded[r, col, channel], True)
                 items.append(Box(grid.interior(r, col), fill, plane=grid.plane, tag=("footprint", grid.name, r, col)))
                 if self.numbers:
                     items.append(self.input_value(grid, channel, r, col, shaded=True))
@@ -344,15 +351,15 @@ class LayerScene(SumBlock, ConvolutionScene):
             grid = self.panels[k]
             if self.layer.out_channels > 1:
                 items.append(ring(grid, c.chip, width, ("ring", grid.name)))
-            return items + self._output_cell(grid, i, j, self.post[i, j, k], c.shaded_output, "current")
+            return items + self._output_cell(grid, i, j, self.post[i, j, k], shaded=True)
         grid = self.panels[0]
         if self.numbers:
             items.append(self.label(self.panel_title_xy[0], self.panel_title(k), self.title_font, ("title", "output")))
         cols = self.layer.output_shape[1]
         for done in range(i * cols + j):  # this filter's outputs so far: a compact frame keeps them for one filter only
             a, b = divmod(done, cols)
-            items.extend(self._output_cell(grid, a, b, self.post[a, b, k], c.output, "cell"))
-        items.extend(self._output_cell(grid, i, j, self.post[i, j, k], c.shaded_output, "current"))
+            items.extend(self._output_cell(grid, a, b, self.post[a, b, k], shaded=False))
+        items.extend(self._output_cell(grid, i, j, self.post[i, j, k], shaded=True))
         items.append(ring(self.map_grids[k], c.chip, 2, ("ring", f"map:{k}"), pad=3))
         return items
 
@@ -376,12 +383,14 @@ class LayerScene(SumBlock, ConvolutionScene):
         c, bg = self.colours, self.background
         fills = {c.shaded_input, c.shaded_padding, c.shaded_output, c.output, c.input, c.chip, c.grid, c.muted, bg}
         fills.add(c.padding_grid)  # a group drawn in full only while its filters run: its dashed padding
+        cells = self.fills.all_inputs(self.layer.in_channels) | self.fills.all_outputs(1)
+        fills |= cells
         pairs: set = set()
         if self.numbers:
             pairs = {(c.chip_ink, c.chip), (c.ink_on(bg), bg), (c.muted, bg)}
-            pairs |= {(c.ink_on(fill), fill) for fill in (c.shaded_output, c.output)}
-            for r, col in np.ndindex(self.layer.padded.shape[:2]):
+            pairs |= {(c.ink_on(fill), fill) for fill in cells | {c.shaded_output, c.output}}
+            for r, col in np.ndindex(self.layer.padded.shape[:2]):  # padding's own styles
                 for shaded in (True, False):
-                    _, ink, fill = self.value_style(r, col, shaded)
+                    _, ink, fill = self.value_style(0, r, col, shaded)
                     pairs.add((ink, fill))
         return fills, pairs

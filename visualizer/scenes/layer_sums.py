@@ -40,7 +40,7 @@ class SumBlock:
             return 0
         t = self.theme
         chart = round(t.text_size * 9) + 2 * t.gap if self.layer.activation is not None else 0
-        return round(max(super().min_width(), 2 * t.margin + self.natural_sum_width() + chart))
+        return round(max(t.text_size * 40, 2 * t.margin + self.natural_sum_width() + chart))
 
     def _sums(self, step: Any) -> list[Item]:
         """Each channel's products and partial sum, the sum plus the bias, and the activation, one line each."""
