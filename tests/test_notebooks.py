@@ -17,6 +17,8 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 KERNEL = "convviz-test"
+# the notebooks that step through a convolution with the widget (a layer and a learning kernel have no stepper)
+STEPPERS = ("01_", "02_", "03_", "04_")
 
 
 @pytest.fixture
@@ -32,8 +34,8 @@ def kernel_home(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_there_are_four_notebooks():
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_"]
+def test_the_lessons_are_all_there():
+    assert {"01_", "02_", "03_", "04_", "06_", "07_"} <= {p.name[:3] for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -55,6 +57,7 @@ def test_notebook_runs(path, kernel_home):
     client.execute()  # raises CellExecutionError naming the failing cell
     outputs = [out for cell in book.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
-    assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in outputs), "no stepper"
+    if path.name.startswith(STEPPERS):
+        assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in outputs), "no stepper"
     gifs = list(work.glob("*.gif"))
     assert len(gifs) == 1 and gifs[0].read_bytes()[:6] == b"GIF89a", "each notebook exports one GIF next to itself"

@@ -94,16 +94,27 @@ def arithmetic(step: Step, channel: int | None = None, max_terms: int | None = N
         value, clipped = value[channel], clipped[channel]
     elif channel is not None:
         raise ValueError(f"channel must be None for a grey step; got {channel!r}")
-    terms = [_term(k, x) for k, x in zip(kernel.ravel(), window.ravel(), strict=True)]
+    line = products(kernel, window, max_terms) + f" = {display_number(value)}"
+    # compare as printed: 4.999999999999999 rounded to an 8-bit 5 must not read "= 5 → 5"
+    if format_number(value) != format_number(clipped):
+        line += f" → {display_number(clipped)}"
+    return line
+
+
+def products(kernel: np.ndarray, window: np.ndarray, max_terms: int | None = None) -> str:
+    """The weighted terms of a sum, ``w×x + w×x − …``, tap by tap, the middle elided past ``max_terms``.
+
+    >>> products(np.array([2, -1, 3]), np.array([5, 4, -1]))
+    '2×5 − 1×4 + 3×(−1)'
+    >>> products(np.array([-1, 1, 1, 1]), np.arange(4), max_terms=2)
+    '−1×0 + … + 1×3'
+    """
+    terms = [_term(k, x) for k, x in zip(np.ravel(kernel), np.ravel(window), strict=True)]
     if max_terms is not None and len(terms) > max_terms:
         head = max(1, max_terms // 2)
         terms = terms[:head] + [" + …"] + terms[len(terms) - (max_terms - head) :]
     line = "".join(terms)
     line = ("−" if line.startswith(" − ") else "") + line[3:]
-    line += f" = {display_number(value)}"
-    # compare as printed: 4.999999999999999 rounded to an 8-bit 5 must not read "= 5 → 5"
-    if format_number(value) != format_number(clipped):
-        line += f" → {display_number(clipped)}"
     return line
 
 

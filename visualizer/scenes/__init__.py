@@ -23,9 +23,13 @@ __all__ = ["LAYOUTS", "Scene", "SceneBuilder", "scene_builder"]
 
 def _builders() -> dict[type, type[SceneBuilder]]:
     from ..convolution import Convolution
+    from ..layer import ConvLayer
+    from ..learning_animation import KernelLearning
     from .convolution import ConvolutionScene
+    from .layer import LayerScene
+    from .learning import LearningScene
 
-    return {Convolution: ConvolutionScene}
+    return {Convolution: ConvolutionScene, ConvLayer: LayerScene, KernelLearning: LearningScene}
 
 
 def scene_builder(op: Any, **style: Any) -> SceneBuilder:

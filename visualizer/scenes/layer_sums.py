@@ -1,0 +1,67 @@
+"""The sum block of a layer's frame: each channel's products and partial sum, the sum plus bias, the activation.
+
+A mixin of :class:`~visualizer.scenes.layer.LayerScene`: it measures how wide the
+lines can be (so the frame and the activation's chart leave room for them) and
+writes one step's lines, eliding the middle terms of a sum only when it must.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from ..layer_text import activation_line, channel_sum, total_line
+from ..text import display_number
+from .base import text_width
+from .items import Item
+
+
+class SumBlock:
+    """Lines of sums for a scene that has ``layer``, ``names``, ``weight_text``, ``pre`` and a ``sum_xy``."""
+
+    def natural_sum_width(self) -> float:
+        """About how wide the longest line of sums can be, so the activation's chart can stand close by."""
+        layer, face = self.layer, self.text_font
+        weight = max(self.weight_text.ravel(), key=lambda text: text_width(text, face))
+        value = max((display_number(v) for v in np.unique(layer.padded)), key=lambda text: text_width(text, face))
+        total = max((display_number(v) for v in np.unique(self.pre)), key=lambda text: text_width(text, face))
+        name = max(self.names, key=lambda text: text_width(text, face))
+        taps = layer.kernel_shape[0] * layer.kernel_shape[1]
+        term = f" − {weight.lstrip('−')}×" + (f"({value})" if value.startswith("−") else value)
+        channel = f"{name}: " + term * taps + f" = {total}"
+        added = "sum + bias = " + f" − {total}" * (self.per_group + 2)
+        return max(text_width(channel, face), text_width(added, face))
+
+    def min_width(self) -> int:
+        """Room for the longest line of sums and the activation's chart beside it."""
+        if not self.numbers:
+            return 0
+        t = self.theme
+        chart = round(t.text_size * 9) + 2 * t.gap if self.layer.activation is not None else 0
+        return round(max(t.text_size * 40, 2 * t.margin + self.natural_sum_width() + chart))
+
+    def _sums(self, step: Any) -> list[Item]:
+        """Each channel's products and partial sum, the sum plus the bias, and the activation, one line each."""
+        x, y = self.sum_xy
+        layer, terms = self.layer, step.kernel.shape[0] * step.kernel.shape[1]
+        lines = [
+            (self._fit(partial(channel_sum, layer, step, position), terms), ("arithmetic", channel))
+            for position, channel in enumerate(step.input_channels)
+        ]
+        lines.append((self._fit(partial(total_line, layer, step), len(step.input_channels) + 1), ("total",)))
+        activation = activation_line(layer, step)
+        if activation is not None:
+            lines.append((activation, ("activation",)))
+        return [
+            self.label((x, y + n * self.line_height), text, self.text_font, tag) for n, (text, tag) in enumerate(lines)
+        ]
+
+    def _fit(self, line, terms: int) -> str:
+        """``line(max_terms)`` with as many terms as fit the sum block's width (the middle ones elided)."""
+        for max_terms in (None, *range(terms - 1, 1, -1)):
+            text = line(max_terms)
+            if text_width(text, self.text_font) <= self.sum_width:
+                return text
+        return text
