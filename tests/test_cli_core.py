@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from reference import correlate_scipy
+from reference import correlate_scipy, pad_image, pair, reference_output_shape, reference_pads
 
 from visualizer.cli import main
 
@@ -94,6 +94,80 @@ def test_steps_from_files_matches_scipy(capsys, tmp_path):
     expected = correlate_scipy(image, kernel, 2, "same", "reflect")
     np.testing.assert_array_equal(grid_after(out, "output:"), expected)
     assert sum(line.startswith("step") for line in out.splitlines()) == expected.size
+
+
+STEP_LINE = re.compile(
+    r"step +(\d+): out\[(\d+), (\d+)\], window at \((\d+), (\d+)\)(?: channel (\d+):)?  (.+) = (−?\d+)(?: → −?\d+)?"
+)
+
+
+def parse_sum(text: str) -> tuple[list[int], list[int]]:
+    """``1×2 − 3×(−4) + …`` as (weights, pixels), signs read back onto the weights."""
+    weights, pixels = [], []
+    for term in text.replace(" + ", "|+").replace(" − ", "|−").split("|"):
+        weight, pixel = term.lstrip("+").split("×")
+        weights.append(int(weight.replace("−", "-")))
+        pixels.append(int(pixel.strip("()").replace("−", "-")))
+    return weights, pixels
+
+
+# Non-square inputs, kernels, strides and pads: a step that swapped rows and columns anywhere
+# (index, window position, the pixels read) would print something else.
+NON_SQUARE = [
+    pytest.param((3, 5), (2, 3), {"stride": (1, 2)}, id="3x5-k2x3-s1x2"),
+    pytest.param((4, 6), (2, 3), {"stride": (1, 2), "padding": (1, 2), "pad_mode": "reflect"}, id="4x6-k2x3-s1x2-p1x2"),
+    pytest.param((4, 6), (3, 2), {"stride": (2, 1), "padding": "same", "pad_mode": "replicate", "dilation": (1, 2)},
+                 id="4x6-k3x2-s2x1-same-d1x2"),
+    pytest.param((3, 5, 2), (2, 3, 2), {"stride": (1, 2), "padding": (0, 1)}, id="colour-3x5-k2x3x2-s1x2-p0x1"),
+]  # fmt: skip
+
+
+def command_line(params: dict) -> list[str]:
+    """``{"pad_mode": "reflect", "stride": (1, 2)}`` as ``--pad-mode reflect --stride 1x2``."""
+    argv = []
+    for name, value in params.items():
+        argv += [f"--{name.replace('_', '-')}", value if isinstance(value, str) else "{}x{}".format(*value)]
+    return argv
+
+
+@pytest.mark.parametrize(("shape", "kernel_shape", "params"), NON_SQUARE)
+def test_steps_non_square_every_line_against_scipy(capsys, tmp_path, shape, kernel_shape, params):
+    rng = np.random.default_rng(9)
+    image, kernel = rng.integers(-9, 10, shape), rng.integers(-3, 4, kernel_shape)
+    np.save(tmp_path / "image.npy", image)
+    np.save(tmp_path / "kernel.npy", kernel)
+    files = ["--values", str(tmp_path / "image.npy"), "--kernel-values", str(tmp_path / "kernel.npy")]
+    status, out, err = run(capsys, "steps", *files, *command_line(params))
+    assert status == 0 and err == ""
+
+    # the reference: SciPy's padding (map_coordinates) and sums, counted window positions
+    geometry = {name: value for name, value in params.items() if name != "pad_mode"}
+    stride, dilation = pair(params.get("stride", 1)), pair(params.get("dilation", 1))
+    padded = pad_image(image, reference_pads(shape, kernel_shape, **geometry), params.get("pad_mode", "zeros"))
+    expected = correlate_scipy(image, kernel, **params)
+    rows, cols = reference_output_shape(shape, kernel_shape, **geometry)
+    assert expected.shape[:2] == (rows, cols)
+    channels = range(shape[2]) if len(shape) == 3 else [None]
+
+    lines = [STEP_LINE.fullmatch(line) for line in out.splitlines() if line.startswith("step")]
+    assert all(lines) and len(lines) == rows * cols * len(channels)
+    for match, (k, c) in zip(lines, [(k, c) for k in range(rows * cols) for c in channels], strict=True):
+        index, i, j, r, col, channel = (None if g is None else int(g) for g in match.groups()[:6])
+        assert (index, channel) == (k, c)
+        # row-major: the k-th step is output (k // cols, k % cols), its window's top-left at stride × that
+        assert (i, j) == divmod(k, cols)
+        assert (r, col) == (i * stride[0], j * stride[1])
+        taps = padded[r : r + (kernel_shape[0] - 1) * dilation[0] + 1 : dilation[0],
+                      col : col + (kernel_shape[1] - 1) * dilation[1] + 1 : dilation[1]]  # fmt: skip
+        weights, pixels = parse_sum(match.group(7))
+        plane, weight_plane = (taps, kernel) if c is None else (taps[..., c], kernel[..., c])
+        assert weights == weight_plane.ravel().tolist()
+        assert pixels == plane.ravel().tolist()
+        total = int(match.group(8).replace("−", "-"))
+        assert total == sum(w * x for w, x in zip(weights, pixels, strict=True))
+        assert total == (expected[i, j] if c is None else expected[i, j, c])
+    if len(shape) == 2:
+        np.testing.assert_array_equal(grid_after(out, "output:"), expected)
 
 
 def test_steps_colour_prints_each_channel(capsys):

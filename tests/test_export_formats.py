@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from needed import missing
 from PIL import Image
 
 from visualizer import Convolution, save_animation
@@ -107,10 +108,11 @@ def test_cli_writes_lossless_animations(tmp_path, monkeypatch, suffix):
 
 
 def ffprobe_or_skip() -> str:
-    program = shutil.which("ffprobe")
-    if program is None:
-        pytest.skip("ffprobe is not on PATH (apt-get install ffmpeg) to read the video back")
-    return program
+    return shutil.which("ffprobe") or missing("ffprobe is not on PATH (apt-get install ffmpeg) to read the video back")
+
+
+def ffmpeg_or_skip() -> str:
+    return shutil.which("ffmpeg") or missing("ffmpeg is not on PATH (apt-get install ffmpeg)")
 
 
 def probe(ffprobe: str, path) -> dict:
@@ -119,9 +121,7 @@ def probe(ffprobe: str, path) -> dict:
 
 
 def test_system_ffmpeg_comes_first(monkeypatch):
-    system = shutil.which("ffmpeg")
-    if system is None:
-        pytest.skip("no ffmpeg on PATH")
+    system = ffmpeg_or_skip()
 
     class Unused:
         def get_ffmpeg_exe(self):
@@ -132,7 +132,10 @@ def test_system_ffmpeg_comes_first(monkeypatch):
 
 
 def test_mp4_through_imageio_ffmpeg_when_none_is_on_path(tmp_path, monkeypatch):
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        missing("imageio-ffmpeg is not installed (pip install -e '.[video]')")
     ffprobe = ffprobe_or_skip()
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert export._ffmpeg() == imageio_ffmpeg.get_ffmpeg_exe()
@@ -150,8 +153,7 @@ def test_mp4_through_imageio_ffmpeg_when_none_is_on_path(tmp_path, monkeypatch):
 
 def test_mp4_through_the_system_ffmpeg_reads_back(tmp_path, monkeypatch):
     ffprobe = ffprobe_or_skip()
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("no ffmpeg on PATH")
+    ffmpeg_or_skip()
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # not importable: only the system's can serve
     conv = Convolution(np.arange(20).reshape(4, 5), np.ones((2, 2), int))
     path = save_animation(conv, tmp_path / "movie.mp4", fps=3, hold=0, progress=False)

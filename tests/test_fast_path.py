@@ -7,6 +7,7 @@ set the thresholds that decide it and check that the threads really ran.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -15,27 +16,71 @@ from scipy import ndimage
 from visualizer import Convolution
 from visualizer import _shift_add as engine
 
+SHIFT_ADD = engine._shift_add
+
 
 @pytest.fixture
-def band_threads(monkeypatch: pytest.MonkeyPatch) -> set[int]:
-    """Force two worker threads for any work; yields the ids of the threads that ran the shift-add."""
+def band_threads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, int, int, bool]]:
+    """Force two worker threads for work of two bands or more; records every band computed.
+
+    The list fills with (pool, thread id, first row, whether the pool has two bands or more).
+
+    A pool is known by the queue of bands its threads share. In a pool of two bands or more, each
+    thread, having taken its first band, waits until the other has taken one too: however the OS
+    schedules them (one thread may start late and find the queue empty, correctly), both threads are
+    sure to compute part of the work. (One band, such as a strip of the border, has one thread.)
+    """
     monkeypatch.setattr(engine, "_CORES", 2)
     monkeypatch.setattr(engine, "_WORK_PER_THREAD", 1)
-    ran: set[int] = set()
-    shift_add = engine._shift_add
+    bands: list[tuple[object, int, int, bool]] = []
+    meetings: dict[object, threading.Barrier] = {}
+    lock = threading.Lock()
 
-    def recording(*args):
-        ran.add(threading.get_ident())
-        return shift_add(*args)
+    def taken(starts: Iterator[int], shared: bool) -> Iterator[int]:
+        with lock:
+            meeting = meetings.setdefault(starts, threading.Barrier(2, timeout=30))
+        for count, start in enumerate(starts):
+            bands.append((starts, threading.get_ident(), start, shared))
+            if count == 0 and shared:
+                try:
+                    meeting.wait()
+                except threading.BrokenBarrierError:
+                    raise AssertionError("no second thread took a band: the work was not shared") from None
+            yield start
+
+    def recording(source, weights, stride, out, band, starts, scratch):
+        shared = out.shape[0] > band
+        return SHIFT_ADD(source, weights, stride, out, band, taken(starts, shared), scratch)
 
     monkeypatch.setattr(engine, "_shift_add", recording)
-    return ran
+    return bands
+
+
+def assert_shared(bands: list[tuple[object, int, int, bool]], pools: int) -> None:
+    """``pools`` pools of two bands or more, each shared by the calling thread and one other; a lone
+    band computed by the calling thread; no band computed twice."""
+    caller = threading.get_ident()
+    by_pool: dict[object, list[tuple[int, int]]] = {}
+    several = set()
+    for pool, thread, start, shared in bands:
+        by_pool.setdefault(pool, []).append((thread, start))
+        if shared:
+            several.add(pool)
+    assert len(several) == pools
+    for pool, work in by_pool.items():
+        threads, starts = {thread for thread, _ in work}, [start for _, start in work]
+        if pool in several:
+            assert len(threads) == 2 and caller in threads, "the work was not shared by two threads"
+        else:
+            assert threads == {caller}, "a lone band is left to the calling thread"
+        assert len(starts) == len(set(starts)), "a band was computed twice"
 
 
 def one_thread(conv: Convolution) -> np.ndarray:
     """The same convolution computed by the calling thread alone."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "_CORES", 1)
+        patch.setattr(engine, "_shift_add", SHIFT_ADD)  # no recording: a lone thread has no one to meet
         return conv.replace().result()
 
 
@@ -68,8 +113,8 @@ def test_threads_match_scipy_and_one_thread(band_threads, image, kernel, stride)
     # padding 2 on every side centres a 5×5 window on each pixel, as ndimage does
     conv = Convolution(image, kernel, stride=stride, padding=2)
     threaded = conv.result()
-    # colour planes that go one by one start a pool each: its worker's id may or may not be reused
-    assert len(band_threads) >= 2, "the work was not shared between threads"
+    # a colour image goes plane by plane (one pool each) when the stride steps over columns
+    assert_shared(band_threads, pools=3 if image.ndim == 3 and stride > 1 else 1)
     np.testing.assert_allclose(threaded, reference(image, kernel, stride), rtol=1e-5, atol=1e-5)
     single = one_thread(conv)
     assert threaded.dtype == single.dtype and threaded.shape == single.shape
@@ -82,8 +127,8 @@ def test_threaded_steps_equal_result(band_threads):
     conv = Convolution(image, RNG.standard_normal((5, 5)).astype(np.float32), padding="same")
     result = conv.result()
     values = np.array([step.value for step in conv.steps()], dtype=result.dtype).reshape(result.shape)
-    # result() and steps() each start a pool: its worker's id may or may not be reused
-    assert len(band_threads) >= 2, "the work was not shared between threads"
+    # result() and steps() each start a pool
+    assert_shared(band_threads, pools=2)
     assert values.tobytes() == result.tobytes()
     np.testing.assert_allclose(result, reference(image, conv.kernel, 1), rtol=1e-5, atol=1e-5)
 
@@ -91,11 +136,10 @@ def test_threaded_steps_equal_result(band_threads):
 def test_threads_only_for_large_work():
     # a megapixel with a 7×7 kernel runs in the calling thread; four megapixels share the cores (up to 8)
     ran: list[int] = []
-    shift_add = engine._shift_add
 
     def counting(*args):
         ran.append(threading.get_ident())
-        return shift_add(*args)
+        return SHIFT_ADD(*args)
 
     kernel = np.ones((7, 7), np.float32)
     with pytest.MonkeyPatch.context() as patch:

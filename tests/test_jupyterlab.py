@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -39,49 +38,49 @@ SETTINGS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def jupyter_lab(tmp_path: Path) -> Iterator[str]:
     """A JupyterLab server on a free loopback port; yields its base URL (token included)."""
-    root, settings = tmp_path / "root", tmp_path / "settings"
+    root, settings, runtime = tmp_path / "root", tmp_path / "settings", tmp_path / "runtime"
     root.mkdir()
     settings.mkdir()
     (settings / "overrides.json").write_text(json.dumps(SETTINGS))
     # a fresh folder each run: the server would reuse a notebook's running kernel otherwise
     shutil.copy(NOTEBOOK, root)
-    port, token = _free_port(), secrets.token_hex(16)
+    token = secrets.token_hex(16)
     log = (tmp_path / "jupyterlab.log").open("wb")
+    # port 0: the server takes a port the system hands it and names it in its runtime folder; a port
+    # found free here and passed on could be taken by another process before the server binds it
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"]
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port=0"]
         + ["--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
         + [f"--LabApp.app_settings_dir={settings}", "--LabApp.extension_manager=readonly"]
         + (["--allow-root"] if os.geteuid() == 0 else []),
+        env=os.environ | {"JUPYTER_RUNTIME_DIR": str(runtime)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(f"{base}/api/status?token={token}", server, tmp_path / "jupyterlab.log")
+        base = _wait_until_up(runtime, token, server, tmp_path / "jupyterlab.log")
         yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}"
     finally:
         stop(server)
         log.close()
 
 
-def _wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+def _wait_until_up(runtime: Path, token: str, server: subprocess.Popen, log: Path, timeout: float = 30) -> str:
+    """The server's base URL once it answers, its port read from the server file in ``runtime``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"JupyterLab exited with {server.returncode}:\n{log.read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
+            # written once the port is bound; a half-written file fails to parse and is read again
+            info = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
+            base = f"http://127.0.0.1:{info['port']}"
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                return base
+        except (StopIteration, ValueError, KeyError, OSError):
             time.sleep(0.2)
     pytest.fail(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-2000:]}")
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from needed import missing
 from PIL import Image
 
 import visualizer
@@ -76,10 +77,7 @@ def test_changelog_licence_and_data_notes():
 
 def needed(module: str) -> None:
     if importlib.util.find_spec(module) is None:
-        message = f"{module} is not installed (pip install -e '.[test]')"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI installs the test extra")
-        pytest.skip(message)
+        missing(f"{module} is not installed (pip install -e '.[test]')")
 
 
 @pytest.fixture(scope="module")

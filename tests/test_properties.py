@@ -93,7 +93,7 @@ def test_linear_in_the_image_and_the_kernel(case, a, c):
 
 
 @pytest.mark.parametrize("pad_mode", MODES)
-@pytest.mark.parametrize("size", [1, 3, 5])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5])
 def test_identity_kernel_with_same_padding_returns_the_input(pad_mode, size):
     image = np.random.default_rng(1).integers(0, 256, (6, 7, 3)).astype(np.uint8)
     conv = vz.Convolution(image, vz.kernel("identity", size=size), padding="same", pad_mode=pad_mode, clip="auto")
@@ -231,7 +231,7 @@ def test_sized_kernels(size):
     np.testing.assert_allclose(vz.kernel("gaussian_blur", size=size), np.outer(row, row) / row.sum() ** 2)
     np.testing.assert_allclose(vz.kernel("box_blur", size=size), np.full((size, size), 1 / size**2))
     identity = vz.kernel("identity", size=size)
-    assert identity.sum() == 1 and identity[size // 2, size // 2] == 1
+    assert identity.sum() == 1 and identity[(size - 1) // 2, (size - 1) // 2] == 1
     np.testing.assert_allclose(vz.kernel("gaussian_blur", size=5), vz.KERNELS["gaussian_blur_5x5"])
     np.testing.assert_allclose(vz.kernel("gaussian_blur", size=3), vz.KERNELS["gaussian_blur"])
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from needed import missing
 from reference import (
     PAD_MODE_NAMES,
     clamp,
@@ -330,6 +331,12 @@ def test_engine_matches_scipy(case):
 # -- PyTorch, a second and separate reference ---------------------------------------------
 
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def test_pytorch_is_installed():
+    # the PyTorch tests skip without it: this one names the cause once, and fails in CI, which installs it
+    if torch is None:
+        missing("PyTorch is not installed (pip install torch==2.13.0), so every PyTorch reference test skips")
 
 
 @needs_torch

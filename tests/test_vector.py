@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from needed import missing
 from PIL import Image
 from reference import correlate_scipy, pad_image
 
@@ -109,8 +110,9 @@ def test_pdf_frame_and_handout(tmp_path) -> None:
     assert len(re.findall(rb"/Type\s*/Page\b", data)) == op.num_steps
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (Debian's poppler-utils)")
 def test_pdf_text_is_searchable(tmp_path) -> None:
+    if shutil.which("pdftotext") is None:
+        missing("pdftotext is not installed (apt-get install poppler-utils)")
     op = conv()
     handout = vz.save_animation(op, tmp_path / "handout.pdf", progress=False, layout="oblique")
     expected = correlate_scipy(IMAGE, KERNEL, (1, 2), 1)
@@ -123,9 +125,10 @@ def test_pdf_text_is_searchable(tmp_path) -> None:
         assert f"= {minus(expected[i, j])}" in text
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (Debian's poppler-utils)")
 def test_pdf_page_looks_like_the_png_frame(tmp_path) -> None:
     """Rasterised at one pixel per point, the PDF page matches the PNG frame in most pixels."""
+    if shutil.which("pdftoppm") is None:
+        missing("pdftoppm is not installed (apt-get install poppler-utils)")
     op = conv()
     renderer = FrameRenderer(op)
     pdf = vz.save_frame(op, 4, tmp_path / "step.pdf")

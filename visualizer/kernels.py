@@ -36,8 +36,11 @@ def _gaussian(size: int) -> np.ndarray:
 
 
 def _identity(size: int) -> np.ndarray:
+    # the one tap sits over the output pixel as "same" padding places the window: an even size
+    # pads its extra row and column after (TensorFlow's and PyTorch's rule), so the centre is the
+    # upper-left of the middle four, (size - 1) // 2, and the image comes back unshifted
     array = np.zeros((size, size), dtype=int)
-    array[size // 2, size // 2] = 1
+    array[(size - 1) // 2, (size - 1) // 2] = 1
     return array
 
 
