@@ -97,7 +97,8 @@ def test_steps_from_files_matches_scipy(capsys, tmp_path):
 
 
 STEP_LINE = re.compile(
-    r"step +(\d+): out\[(\d+), (\d+)\], window at \((\d+), (\d+)\)(?: channel (\d+):)?  (.+) = (−?\d+)(?: → −?\d+)?"
+    r"step +(\d+) of (?:\d+): out\[(\d+), (\d+)\], window at \((\d+), (\d+)\)"
+    r"(?: channel (\d+):)?  (.+) = (−?\d+)(?: → −?\d+)?"
 )
 
 
@@ -153,7 +154,7 @@ def test_steps_non_square_every_line_against_scipy(capsys, tmp_path, shape, kern
     assert all(lines) and len(lines) == rows * cols * len(channels)
     for match, (k, c) in zip(lines, [(k, c) for k in range(rows * cols) for c in channels], strict=True):
         index, i, j, r, col, channel = (None if g is None else int(g) for g in match.groups()[:6])
-        assert (index, channel) == (k, c)
+        assert (index, channel) == (k + 1, c)  # people count steps from 1
         # row-major: the k-th step is output (k // cols, k % cols), its window's top-left at stride × that
         assert (i, j) == divmod(k, cols)
         assert (r, col) == (i * stride[0], j * stride[1])
