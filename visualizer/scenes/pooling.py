@@ -173,8 +173,8 @@ class PoolingScene(PanelScene):
         return [(r0 + u * dr, c0 + v * dc) for u in range(m) for v in range(n)]
 
     def counted(self, kind: str) -> bool:
-        """Whether a cell of ``kind`` under the window takes part in the max or the average."""
-        return kind == "input" or (kind == "padding" and not self.max and self.op.count_include_pad)
+        """Whether the average counts a cell of ``kind`` under the window."""
+        return kind == "input" or (kind == "padding" and self.op.count_include_pad)
 
     def moving(self, index: int) -> tuple[Item, ...]:
         step = self.op.step(index)
@@ -189,7 +189,7 @@ class PoolingScene(PanelScene):
                 kind = self.kinds[r, col]
                 items += self.cell_items(low, r, col, kind, shaded=True)
                 items += self.input_value(low, channel, r, col, True)
-                if kind == "padding" and not self.max and not self.counted(kind):
+                if kind == "padding" and not (self.max or self.counted(kind)):
                     items += self.cross(low, r, col)
             if winners:
                 r, col = winners[channel]
@@ -222,8 +222,11 @@ class PoolingScene(PanelScene):
     # -- words -----------------------------------------------------------------------------
 
     def terms(self, step, channel: int) -> list[str]:
-        """The values the max compares or the average adds, tap by tap (−∞ for padding under max)."""
-        return [self.input_text(channel, r, c) for r, c in self.taps(step) if self.counted(self.kinds[r, c])]
+        """The values the max compares (−∞ for padding) or the average adds, tap by tap."""
+        taps = self.taps(step)
+        if self.max:
+            return [self.input_text(channel, r, c) for r, c in taps if self.kinds[r, c] != "outside"]
+        return [self.input_text(channel, r, c) for r, c in taps if self.counted(self.kinds[r, c])]
 
     def sentence(self, step, channel: int, most: int | None = None) -> str:
         """The step's arithmetic in words, with at most ``most`` terms written (all when None)."""

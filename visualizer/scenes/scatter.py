@@ -45,7 +45,7 @@ class ScatterScene(PanelScene):
         super().__init__(op, **style)
         self.looks["cut"] = Look(None, hatch=self.colours.muted, dashed=True)
         self.image = lift(op.image)
-        self.out_shape = lift_index(op.output_shape)
+        self.out_shape = (1, *op.output_shape) if self.signal else op.output_shape
         padding, extra = pair_of(op.padding, 0), pair_of(op.output_padding, 0)
         # the border of cut-off cells: P before the output, P − output_padding after it (when positive)
         self.border = (padding[0], max(0, padding[0] - extra[0]), padding[1], max(0, padding[1] - extra[1]))

@@ -42,10 +42,11 @@ def pair_of(value: Any, neutral: int) -> tuple[int, int]:
 def axes_text(pair: tuple[int, int], signal: bool) -> str:
     """A number per axis as words: ``2``, or ``rows 0, cols 2`` when they differ.
 
-    >>> axes_text((1, 1), False), axes_text((0, 2), False), axes_text((0, 2), True)
-    ('1', 'rows 0, cols 2', '2')
+    >>> axes_text((1, 1), False), axes_text((0, -2), False), axes_text((0, 2), True)
+    ('1', 'rows 0, cols −2', '2')
     """
-    return str(pair[1]) if signal or pair[0] == pair[1] else f"rows {pair[0]}, cols {pair[1]}"
+    rows, cols = (str(v).replace("-", "−") for v in pair)
+    return cols if signal or rows == cols else f"rows {rows}, cols {cols}"
 
 
 def index_text(index: tuple[int, ...]) -> str:
