@@ -20,6 +20,7 @@ from test_scenes import expected_sum, number
 
 import visualizer as vz
 from visualizer.scenes import scene_builder
+from visualizer.scenes.items import Box
 
 RNG = np.random.default_rng(7)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -174,7 +175,8 @@ def test_every_frame_says_which_is_the_input_and_which_the_output(numbers: bool,
 def test_legend_names_inserted_zeros_and_padding_with_their_numbers() -> None:
     legend = {t.tag[1]: t.text for t in scene_builder(TRANSPOSED["odd"].op).scene(0).texts("legend")}
     assert legend["zero"] == "inserted zero: S − 1 = 1 between inputs"
-    assert legend["padding"] == "padding: D(M − 1) − P = 1"  # 1·(3 − 1) − 1
+    # 1·(3 − 1) − 1 on each side, and the output_padding row and column
+    assert legend["padding"] == "padding: D(M − 1) − P = 1, and output_padding 1 more at the bottom and right"
     cropped = {t.tag[1]: t.text for t in scene_builder(TRANSPOSED["cropped"].op).scene(0).texts("legend")}
     assert "padding" not in cropped and cropped["note"].startswith("D(M − 1) − P = −1")
 
@@ -397,3 +399,18 @@ def test_any_transposed_step_reads_back(shape, kernel, stride, dilation, padding
             shown = {item.tag[2:]: item.text for item in scene.texts("value", "output")}  # the last drawn is seen
             for (r, c), text in shown.items():
                 assert text == number(running[r - top, c - left])
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+def test_a_running_sum_hides_the_one_before_it(layout: str) -> None:
+    """A cell's new sum is drawn over a fresh fill, never over the old number (both would show)."""
+    op = TRANSPOSED["odd"].op.replace(view="scatter")
+    scene = scene_builder(op, layout=layout).scene(op.num_steps - 1)
+    fresh: dict[tuple, bool] = {}
+    for item in scene.items():
+        if item.tag[:2] == ("value", "output"):
+            assert fresh.get(item.tag[2:], True), item.tag
+            fresh[item.tag[2:]] = False
+        elif isinstance(item, Box) and item.fill is not None and item.tag[1:2] == ("output",) and len(item.tag) == 4:
+            fresh[item.tag[2:]] = True
+    assert len(fresh) == op.output_shape[0] * op.output_shape[1]

@@ -282,13 +282,21 @@ class PanelScene(SceneBuilder):
         x0, y0, x1, y1 = grid.region(r0, c0, r1, c1)
         return Box((x0, y0, x1 - 1, y1 - 1), None, self.colours.accent, self.ring_width(), plane=grid.plane, tag=tag)
 
-    def output_cell(self, grid: Grid, i: int, j: int, text: str | None, fill: RGB, framed: bool) -> list[Item]:
-        """An output cell filled (``framed``: with its own lines, for a grid drawn thin) and its value."""
-        items: list[Item] = []
+    def output_cell(
+        self, grid: Grid, i: int, j: int, text: str | None, fill: RGB, framed: bool, kind: str = "cell"
+    ) -> list[Item]:
+        """An output cell filled (``framed``: with its own lines, for a grid drawn thin) and its value.
+
+        The fill is opaque, so a later value of the same cell (a running sum) hides the earlier one.
+        """
+        tag = (kind, grid.name, i, j)
         if framed:
             x0, y0, x1, y1 = grid.region(i, j, i + 1, j + 1)
-            tag = ("cell", grid.name, i, j)
-            items.append(Box((x0, y0, x1 - 1, y1 - 1), fill, self.colours.grid, grid.line, plane=grid.plane, tag=tag))
+            items: list[Item] = [
+                Box((x0, y0, x1 - 1, y1 - 1), fill, self.colours.grid, grid.line, plane=grid.plane, tag=tag)
+            ]
+        else:
+            items = [Box(grid.interior(i, j), fill, plane=grid.plane, tag=tag)]
         if text is not None and self.numbers:
             ink = self.colours.ink_on(fill)
             items.append(

@@ -26,7 +26,7 @@ from ..operands import lift, pair_text, shape_text
 from ..pooling import Pooling
 from ..text import channel_names, display_number
 from .base import elisions, widest
-from .items import Box, Item, Line
+from .items import Item, Line
 from .panels import Panel, PanelScene
 from .transposed import index_text, pair_of
 
@@ -194,8 +194,7 @@ class PoolingScene(PanelScene):
             if winners:
                 r, col = winners[channel]
                 items.append(self.ring(low, r, col, r + 1, col + 1, ("winner", low.name, r, col)))
-            items.append(Box(high.interior(i, j), c.shaded_output, plane=high.plane, tag=("current", high.name, i, j)))
-            items += self.output_cell(high, i, j, self.output_text(channel, i, j), c.shaded_output, False)
+            items += self.output_cell(high, i, j, self.output_text(channel, i, j), c.shaded_output, False, "current")
             if self.layout == "oblique":
                 (r0, c0), (r1, c1) = taps[0], taps[-1]
                 items += self.connectors(low, (r0, c0, r1 + 1, c1 + 1), high, (i, j, i + 1, j + 1))

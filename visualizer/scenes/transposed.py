@@ -27,7 +27,7 @@ from ..operands import lift, pair_text, shape_text
 from ..text import arithmetic, channel_names, display_number
 from ..transposed import TransposedConvolution
 from .base import SceneBuilder, elisions, widest
-from .items import Box, Item, Polygon, Text
+from .items import Item, Polygon, Text
 from .panels import Panel, PanelScene
 from .weights import KernelPanels, weight_texts
 
@@ -129,7 +129,12 @@ class DirectScene(PanelScene):
         if (kinds == "zero").any():
             self.legend.append(("zero", f"inserted zero: S − 1 = {spread} between inputs"))
         if (kinds == "padding").any():
-            self.legend.append(("padding", f"padding: D(M − 1) − P = {axes_text(lead, self.signal)}"))
+            text = f"padding: D(M − 1) − P = {axes_text(lead, self.signal)}"
+            extra = pair_of(op.output_padding, 0)
+            if any(extra):
+                text += f", and output_padding {axes_text(extra, self.signal)} more at the "
+                text += "right" if self.signal else "bottom and right"
+            self.legend.append(("padding", text))
         if min(lead[1:] if self.signal else lead) < 0:
             self.legend.append(("note", f"D(M − 1) − P = {axes_text(lead, self.signal)}: a negative border is cropped"))
         if self.numbers and self.clipped.any():
@@ -256,8 +261,7 @@ class DirectScene(PanelScene):
                 if self.numbers:
                     items.append(self.input_value(low, channel, r, col, True))
                     items += self.chip(low, r, col, weights[u][v])
-            items.append(Box(high.interior(i, j), c.shaded_output, plane=high.plane, tag=("current", high.name, i, j)))
-            items += self.output_cell(high, i, j, self.output_text(channel, i, j), c.shaded_output, False)
+            items += self.output_cell(high, i, j, self.output_text(channel, i, j), c.shaded_output, False, "current")
             items += self._marks(high, channel, i, j)
             if self.layout == "oblique":
                 items += self.connectors(
