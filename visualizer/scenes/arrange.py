@@ -34,6 +34,9 @@ def flat(scene: Any, rows: list[list[list[Any]]]) -> None:
             height = sum(h for _, h in sizes) + half * (len(slot) - 1)
             slots.append((max(w for w, _ in sizes), height, sizes))
         measured.append(slots)
+    if len({len(slots) for slots in measured}) == 1:  # rows of alike slots (one per channel) line up in columns
+        columns = [max(slots[k][0] for slots in measured) for k in range(len(measured[0]))]
+        measured = [[(w, h, sizes) for w, (_, h, sizes) in zip(columns, slots, strict=True)] for slots in measured]
     width = max(2 * t.margin + sum(w for w, _, _ in slots) + t.gap * (len(slots) - 1) for slots in measured)
     width = max(width, scene.min_width())
     y = scene.header_top(width)

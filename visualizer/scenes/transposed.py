@@ -146,12 +146,17 @@ class DirectScene(PanelScene):
 
     def _titles(self, channel: int) -> tuple[str, str]:
         prefix = f"{channel_names(self.channels)[channel]}: " if self.colour_image else ""
+        pads = self.op.pads[2:] if self.signal else self.op.pads
+        done = [word for word, happened in (
+            ("stretched", max(self.stride) > 1), ("padded", max(pads) > 0), ("cropped", min(pads) < 0)
+        ) if happened]  # fmt: skip
         if not self.numbers:
-            return prefix + "input, stretched", prefix + "output"
+            return prefix + ", ".join(["input", *done]), prefix + "output"
         rows, cols = self.stretched.shape[:2]
-        stretched = f"{cols}" if self.signal else f"{rows}×{cols}"
+        size = f"{cols}" if self.signal else f"{rows}×{cols}"
+        how = f", {' and '.join(done)} to {size}" if done else ""
         return (
-            f"{prefix}input {shape_text(self.op.image.shape[:2])}, stretched to {stretched}",
+            f"{prefix}input {shape_text(self.op.image.shape[:2])}{how}",
             f"{prefix}output {shape_text(self.op.output_shape)}",
         )
 
