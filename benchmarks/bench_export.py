@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="runs of each method, interleaved (default 3)")
     args = parser.parse_args()
     entry = next(e for e in GALLERY if e.name == "full_padding_no_strides_numbers")
-    conv = entry.convolution()
+    conv = entry.operation()
     size = FrameRenderer(conv).size
     layouts = ("flat", "oblique")
     times: dict[str, list[float]] = {**{layout: [] for layout in layouts}, "matplotlib": []}

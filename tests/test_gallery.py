@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from visualizer import TransposedConvolution
 from visualizer.cli import main
 from visualizer.gallery import GALLERY, Animation
 
 ANIMATIONS = Path(__file__).resolve().parent.parent / "animations"
 
-# Output sizes as conv_arithmetic's README and the lesson state them (not computed by our code).
+# Output sizes as conv_arithmetic's README and the lesson state them (not computed by our code); the
+# transposed ones run conv_arithmetic's direct convolution (i, k, s, p) backwards: its output size in,
+# its input size i out.
 EXPECTED_OUTPUT = {
     "no_padding_no_strides": (2, 2),
     "arbitrary_padding_no_strides": (6, 6),
@@ -28,25 +32,74 @@ EXPECTED_OUTPUT = {
     "lesson_replicate_padding": (5, 5),
     "lesson_clamping_uint8": (2, 3),
     "lesson_colour_3x3x3": (3, 3),
+    "no_padding_no_strides_transposed": (4, 4),  # 2×2 in
+    "arbitrary_padding_no_strides_transposed": (5, 5),  # 6×6 in
+    "same_padding_no_strides_transposed": (5, 5),  # 5×5 in
+    "full_padding_no_strides_transposed": (5, 5),  # 7×7 in
+    "no_padding_strides_transposed": (5, 5),  # 2×2 in
+    "padding_strides_transposed": (5, 5),  # 3×3 in
+    "padding_strides_odd_transposed": (6, 6),  # 3×3 in
+    "padding_strides_transposed_scatter": (5, 5),
+    "max_pooling": (3, 3),  # 5×5 input, window 3, stride 1
+    "average_pooling": (3, 3),
+    "signal_transposed_stride_2": (10,),  # (5 − 1)·2 − 2·1 + (3 − 1) + 1 + 1
 }
+TRANSPOSED_INPUT = {  # conv_arithmetic's README: the transposed convolution's input (blue) size
+    "no_padding_no_strides": 2,
+    "arbitrary_padding_no_strides": 6,
+    "same_padding_no_strides": 5,
+    "full_padding_no_strides": 7,
+    "no_padding_strides": 2,
+    "padding_strides": 3,
+    "padding_strides_odd": 3,
+}
+# a frame per output element, but per input element in the scatter view
+FRAMES = {"padding_strides_transposed_scatter": 9}
 
 
-def expected_output(entry: Animation) -> tuple[int, int]:
+def expected_output(entry: Animation) -> tuple[int, ...]:
     return EXPECTED_OUTPUT[entry.name.removesuffix("_numbers")]
+
+
+def expected_frames(entry: Animation) -> int:
+    return FRAMES.get(entry.name) or int(np.prod(expected_output(entry)))
 
 
 def test_the_list_holds_conv_arithmetic_in_both_styles_and_the_lesson():
     names = [entry.name for entry in GALLERY]
     assert len(names) == len(set(names))
-    for name in list(EXPECTED_OUTPUT)[:8]:
+    for name in list(EXPECTED_OUTPUT)[:8] + [f"{n}_transposed" for n in TRANSPOSED_INPUT]:
         plain, numbered = (next(e for e in GALLERY if e.name == n) for n in (name, f"{name}_numbers"))
         assert (plain.numbers, numbered.numbers) == (False, True)
+        assert (plain.layout, numbered.layout) == ("oblique", "flat")
     assert {name.removesuffix("_numbers") for name in names} == set(EXPECTED_OUTPUT)
-    assert [e.convolution().output_shape for e in GALLERY] == [expected_output(e) for e in GALLERY]
+    assert [e.operation().output_shape for e in GALLERY] == [expected_output(e) for e in GALLERY]
+    assert [e.operation().num_steps for e in GALLERY] == [expected_frames(e) for e in GALLERY]
+
+
+def test_the_transposed_entries_are_conv_arithmetics():
+    for name, size in TRANSPOSED_INPUT.items():
+        for entry in (e for e in GALLERY if e.name.startswith(f"{name}_transposed")):
+            op = entry.operation()
+            assert isinstance(op, TransposedConvolution) and op.image.shape == (size, size), entry.name
+            assert op.transpose_of()["output_shape"] == (size, size)
+    scatter = next(e for e in GALLERY if e.name == "padding_strides_transposed_scatter").operation()
+    assert scatter.view == "scatter"
+    pools = {e.name: e.operation() for e in GALLERY if e.op.endswith("pool")}
+    assert {name: (p.mode, p.size, p.stride) for name, p in pools.items()} == {
+        "max_pooling": ("max", (3, 3), (1, 1)),
+        "average_pooling": ("avg", (3, 3), (1, 1)),
+    }
+    assert any(e.operation().image.ndim == 1 for e in GALLERY)
+
+
+def test_an_entry_names_a_known_operation():
+    with pytest.raises(ValueError, match="op must be one of conv, transposed, maxpool, avgpool"):
+        Animation("x", (4, 4), 3, op="pool")
 
 
 def test_lesson_examples_have_their_special_parts():
-    by_name = {entry.name: entry.convolution() for entry in GALLERY}
+    by_name = {entry.name: entry.operation() for entry in GALLERY}
     assert by_name["lesson_replicate_padding"].pad_mode == "replicate"
     clamped = by_name["lesson_clamping_uint8"]
     assert clamped.image.dtype.name == "uint8" and all(step.is_clipped for step in clamped.steps())
@@ -57,15 +110,15 @@ def test_lesson_examples_have_their_special_parts():
 def check_folder(folder: Path) -> None:
     """Every entry's GIF is there with one frame per output element, and the README table lists it."""
     readme = (folder / "README.md").read_text(encoding="utf-8")
-    assert "| file | input | kernel | padding | stride | dilation | output |" in readme
+    assert "| file | operation | input | kernel | padding | stride | dilation | output |" in readme
     for entry in GALLERY:
-        rows, cols = expected_output(entry)
+        shape, frames = "×".join(map(str, expected_output(entry))), expected_frames(entry)
         with Image.open(folder / f"{entry.name}.gif") as gif:
             # the hold at the end is a longer last delay, not extra frames
-            assert gif.n_frames == rows * cols, entry.name
+            assert gif.n_frames == frames, entry.name
         line = next(line for line in readme.splitlines() if line.startswith(f"| [{entry.name}.gif]"))
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        assert cells[4:7] == [str(entry.stride), str(entry.dilation), f"{rows}×{cols} ({rows * cols} frames)"]
+        assert cells[5:8] == [str(entry.stride), str(entry.dilation), f"{shape} ({frames} frames)"]
 
 
 def test_convviz_gallery_renders_every_entry(tmp_path, capsys):

@@ -2,8 +2,10 @@
 
 ``convviz gallery animations/`` (or :func:`render_gallery`) writes one GIF per
 entry of :data:`GALLERY` and an ``animations/README.md`` table describing them.
-The list holds conv_arithmetic's eight direct convolutions, each in its plain
-style and with numbers, and the lesson's own examples.
+The list holds conv_arithmetic's eight direct convolutions and its seven
+transposed ones, each in its plain style and with numbers, the lesson's own
+examples, a transposed convolution's scatter view, max and average pooling,
+and a 1-D signal.
 """
 
 from __future__ import annotations
@@ -17,23 +19,37 @@ import numpy as np
 from .convolution import ClipSpec, Convolution
 from .examples import example_values
 from .geometry import PaddingSpec
+from .pooling import Pooling
+from .transposed import TransposedConvolution
+
+OPERATIONS = {
+    "conv": "convolution",
+    "transposed": "transposed convolution",
+    "maxpool": "max pooling",
+    "avgpool": "average pooling",
+}
+"""What an entry's ``op`` may be, and how the README names it."""
+
+WEIGHTS = ("random", "ramp")
 
 
 @dataclass(frozen=True)
 class Animation:
-    """One gallery entry: a named convolution and how it is drawn.
+    """One gallery entry: a named operation and how it is drawn.
 
     Parameters
     ----------
     name : str
         File name without ``.gif``.
     input : tuple of int
-        ``(rows, cols)`` or ``(rows, cols, channels)``.
+        ``(rows, cols)``, ``(rows, cols, channels)`` or ``(width,)`` for a signal.
     kernel : int, str or tuple of str
-        ``k`` for a k×k kernel of random weights 0…2, a name from ``KERNELS``,
-        or one name per channel for an ``(M, N, C)`` stack.
+        ``k`` for a k×k kernel (k for a signal) of ``weights``, a name from
+        ``KERNELS``, or one name per channel for an ``(M, N, C)`` stack; for
+        pooling, the window's size.
     padding, stride, dilation, pad_mode, clip
-        As for :class:`~visualizer.Convolution`.
+        As for :class:`~visualizer.Convolution` (pooling and the transposed
+        convolution take what they have of them).
     values : str
         One of :data:`~visualizer.examples.VALUE_SOURCES`: random digits 0…9, a ramp,
         or "photo" (``uint8`` pixels of the sample photo).
@@ -43,11 +59,20 @@ class Animation:
         "flat" (panels side by side) or "oblique" (conv_arithmetic's tilted planes).
     about : str
         One sentence for the README.
+    op : str
+        One of :data:`OPERATIONS`: "conv", "transposed", "maxpool" or "avgpool".
+    output_padding, view
+        As for :class:`~visualizer.TransposedConvolution`.
+    weights : str
+        A kernel given as a size: "random" weights 0…2, or a "ramp" 1, 2, …, M·N
+        (every weight different, so a rotated kernel reads as rotated).
 
     Examples
     --------
-    >>> Animation("demo", (4, 4), 3).convolution().output_shape
+    >>> Animation("demo", (4, 4), 3).operation().output_shape
     (2, 2)
+    >>> Animation("up", (2, 2), 3, op="transposed", stride=2).operation().output_shape
+    (5, 5)
     """
 
     name: str
@@ -62,17 +87,45 @@ class Animation:
     numbers: bool = True
     layout: str = "flat"
     about: str = ""
+    op: str = "conv"
+    output_padding: int = 0
+    view: str = "direct"
+    weights: str = "random"
 
-    def convolution(self) -> Convolution:
-        """The :class:`Convolution` this entry shows (the same values every time)."""
+    def __post_init__(self) -> None:
+        if self.op not in OPERATIONS:
+            raise ValueError(f"op must be one of {', '.join(OPERATIONS)}; got {self.op!r}")
+        if self.weights not in WEIGHTS:
+            raise ValueError(f"weights must be one of {', '.join(WEIGHTS)}; got {self.weights!r}")
+
+    def operation(self) -> Convolution | TransposedConvolution | Pooling:
+        """The operation this entry shows (the same values every time)."""
         rng = np.random.default_rng(0)
         image = example_values(self.values, self.input, rng)
+        if self.op in ("maxpool", "avgpool"):
+            mode = self.op.removesuffix("pool")
+            return Pooling(image, self.kernel, self.stride, self.padding, mode=mode, dilation=self.dilation)
         if isinstance(self.kernel, int):
-            kernel = example_values("random", (self.kernel, self.kernel), rng, high=2)
+            shape = (self.kernel,) * min(2, len(self.input))
+            if self.weights == "ramp":
+                kernel = np.arange(1, self.kernel ** len(shape) + 1).reshape(shape)
+            else:
+                kernel = example_values("random", shape, rng, high=2)
         else:
             from .filters import resolve_kernel  # a name, or one name per channel for a stack
 
             kernel = resolve_kernel(self.kernel)
+        if self.op == "transposed":
+            return TransposedConvolution(
+                image,
+                kernel,
+                stride=self.stride,
+                padding=self.padding,
+                output_padding=self.output_padding,
+                dilation=self.dilation,
+                clip=self.clip,
+                view=self.view,
+            )
         return Convolution(
             image,
             kernel,
@@ -95,6 +148,38 @@ _CONV_ARITHMETIC = (
     ("padding_strides_odd", 6, 3, 1, 2, 1),
     ("dilation", 7, 3, 0, 1, 2),
 )
+
+# conv_arithmetic's transposed convolutions, named after the direct convolution they transpose:
+# name, that convolution's input size, kernel size, padding, stride, and the output_padding that
+# gives its input size back (the transposed input is that convolution's output)
+_CONV_ARITHMETIC_TRANSPOSED = (
+    ("no_padding_no_strides", 4, 3, 0, 1, 0),
+    ("arbitrary_padding_no_strides", 5, 4, 2, 1, 0),
+    ("same_padding_no_strides", 5, 3, 1, 1, 0),
+    ("full_padding_no_strides", 5, 3, 2, 1, 0),
+    ("no_padding_strides", 5, 3, 0, 2, 0),
+    ("padding_strides", 5, 3, 1, 2, 0),
+    ("padding_strides_odd", 6, 3, 1, 2, 1),
+)
+
+
+def _transposed(name: str, size: int, kernel: int, padding: int, stride: int, extra: int, numbers: bool) -> Animation:
+    inner = (size + 2 * padding - kernel) // stride + 1  # what the direct convolution gives
+    return Animation(
+        f"{name}_transposed" + ("_numbers" if numbers else ""),
+        (inner, inner),
+        kernel,
+        padding=padding,
+        stride=stride,
+        numbers=numbers,
+        layout="flat" if numbers else "oblique",
+        op="transposed",
+        output_padding=extra,
+        weights="ramp",
+        about=f"conv_arithmetic's {name}_transposed: {inner}×{inner} back to {size}×{size}"
+        + (", with the numbers" if numbers else ", plain and oblique"),
+    )
+
 
 GALLERY: tuple[Animation, ...] = (
     *(
@@ -141,6 +226,40 @@ GALLERY: tuple[Animation, ...] = (
         values="photo",
         about="A colour image: blur red, sharpen green, outline edges in blue, one 3×3×3 kernel stack",
     ),
+    *(_transposed(*entry, numbers) for entry in _CONV_ARITHMETIC_TRANSPOSED for numbers in (False, True)),
+    Animation(
+        "padding_strides_transposed_scatter",
+        (3, 3),
+        3,
+        padding=1,
+        stride=2,
+        op="transposed",
+        view="scatter",
+        weights="ramp",
+        about="The same transposed convolution as padding_strides_transposed, one input element a step: "
+        "each adds value × kernel into its patch of the output, the padding cutting off the border",
+    ),
+    Animation(
+        "max_pooling", (5, 5), 3, op="maxpool", about="Max pooling, window 3, stride 1: the winning tap is ringed"
+    ),
+    Animation(
+        "average_pooling",
+        (5, 5),
+        3,
+        op="avgpool",
+        about="Average pooling, window 3, stride 1: each window's sum and what it is divided by",
+    ),
+    Animation(
+        "signal_transposed_stride_2",
+        (5,),
+        3,
+        padding=1,
+        stride=2,
+        op="transposed",
+        output_padding=1,
+        weights="ramp",
+        about="A 1-D signal doubled in length: a transposed convolution with stride 2 spreads 5 values over 10",
+    ),
 )
 """Every animation in ``animations/``, in README order."""
 
@@ -166,10 +285,10 @@ def render_gallery(
     paths = []
     rows = []
     for entry in entries:
-        conv = entry.convolution()
+        op = entry.operation()
         style = {"numbers": entry.numbers, "layout": entry.layout}
-        paths.append(save_animation(conv, folder / f"{entry.name}.gif", progress=progress, **style))
-        rows.append(_table_row(entry, conv))
+        paths.append(save_animation(op, folder / f"{entry.name}.gif", progress=progress, **style))
+        rows.append(_table_row(entry, op))
     readme = folder / "README.md"
     with atomic_write(readme) as temp:
         pictures = "\n".join(f"### {e.name}\n\n{e.about}.\n\n![{e.name}]({e.name}.gif)\n" for e in entries)
@@ -180,7 +299,7 @@ def render_gallery(
 
 # conv_arithmetic's own GIFs, shown beside ours in the README (read on the web, never fetched by the package)
 _THEIRS = "https://raw.githubusercontent.com/vdumoulin/conv_arithmetic/master/gif/{}.gif"
-_BESIDE = ("no_padding_no_strides", "full_padding_no_strides", "padding_strides")
+_BESIDE = ("no_padding_no_strides", "full_padding_no_strides", "padding_strides", "padding_strides_transposed")
 
 
 def _beside(entries: tuple[Animation, ...]) -> str:
@@ -201,27 +320,37 @@ _BESIDE_TEXT = (
 )
 
 
-def _table_row(entry: Animation, conv: Convolution) -> str:
+def _table_row(entry: Animation, op: Convolution | TransposedConvolution | Pooling) -> str:
     def size(shape: tuple[int, ...]) -> str:
         return "×".join(map(str, shape))
 
-    kernel = size(conv.kernel.shape)
-    if isinstance(entry.kernel, str):
-        kernel += f" {entry.kernel}"
-    elif isinstance(entry.kernel, tuple):
-        kernel += f" stack ({', '.join(entry.kernel)})"
-    image = size(conv.image.shape) + (f" {conv.image.dtype} photo" if entry.values == "photo" else f" {entry.values}")
-    padding = f"{entry.padding} {conv.pads}" if isinstance(entry.padding, str) else str(entry.padding)
-    padding += f" {conv.pad_mode}" if any(conv.pads) else ""
+    operation = OPERATIONS[entry.op] + (f" ({op.view} view)" if entry.op == "transposed" else "")
+    if isinstance(op, Pooling):
+        kernel = f"{size(op.size if isinstance(op.size, tuple) else (op.size,))} window"
+    else:
+        kernel = size(op.kernel.shape)
+        if isinstance(entry.kernel, str):
+            kernel += f" {entry.kernel}"
+        elif isinstance(entry.kernel, tuple):
+            kernel += f" stack ({', '.join(entry.kernel)})"
+        elif entry.weights == "ramp":
+            kernel += " 1, 2, …"
+    image = size(op.image.shape) + (f" {op.image.dtype} photo" if entry.values == "photo" else f" {entry.values}")
+    if isinstance(op, Convolution):
+        padding = f"{entry.padding} {op.pads}" if isinstance(entry.padding, str) else str(entry.padding)
+        padding += f" {op.pad_mode}" if any(op.pads) else ""
+    else:
+        padding = str(entry.padding) + (f", output_padding {entry.output_padding}" if entry.output_padding else "")
     clip = f", clip {entry.clip}" if entry.clip else ""
     cells = [
         f"[{entry.name}.gif]({entry.name}.gif)",
+        operation,
         image,
         kernel,
         padding,
         str(entry.stride),
         str(entry.dilation),
-        f"{size(conv.output_shape)} ({conv.num_steps} frames)",
+        f"{size(op.output_shape)} ({op.num_steps} frames)",
         entry.about + clip,
     ]
     return "| " + " | ".join(cells) + " |"
@@ -230,14 +359,17 @@ def _table_row(entry: Animation, conv: Convolution) -> str:
 _README = """# Animations
 
 Every GIF here comes from one command, `convviz gallery animations/`, and one list, `GALLERY` in
-`visualizer/gallery.py`. One frame per step (output element), row-major, looping. The input is blue, the
-kernel's footprint and the current output cell are shaded, padding is a dashed grid; the `_numbers`
-versions write the values, the kernel weights and the arithmetic of each step.
+`visualizer/gallery.py`. One frame per step (an output element; an input element in the scatter view),
+row-major, looping. The input is blue, the kernel's footprint and the current output cell are shaded,
+padding is a dashed grid; the `_numbers` versions write the values, the kernel weights and the arithmetic
+of each step. A transposed convolution's direct view draws the input stretched with zeros between its
+cells (pale and hatched: not input) and slides the kernel rotated by 180° over it, with the kernel and its
+rotated copy beside it; pooling rings the tap a max took, or writes an average's sum and divisor.
 
 Padding `same (top, bottom, left, right)` lists the pads the rule chose.
 
-| file | input | kernel | padding | stride | dilation | output | what it shows |
-|---|---|---|---|---|---|---|---|
+| file | operation | input | kernel | padding | stride | dilation | output | what it shows |
+|---|---|---|---|---|---|---|---|---|
 {rows}
 
 {beside}

@@ -112,6 +112,7 @@ class Theme:
     muted: str = "#93A1A1"
     chip: str = "#002B36"
     chip_ink: str = "#FDF6E3"
+    accent: str = "#CB4B16"  # rings a chosen cell: the max that won, the patch a value is added into
     channels: tuple[str, ...] = ("#DC322F", "#859900", "#268BD2", "#93A1A1")
     cell: int = 44
     value_size: int = 15
@@ -141,6 +142,7 @@ THEMES: Mapping[str, Theme] = MappingProxyType(
             muted="#999999",
             chip="#000000",
             chip_ink="#F0E442",
+            accent="#D55E00",
             channels=("#D55E00", "#009E73", "#56B4E9", "#999999"),
         ),
         "dark": Theme(
@@ -158,6 +160,7 @@ THEMES: Mapping[str, Theme] = MappingProxyType(
             muted="#657B83",
             chip="#FDF6E3",
             chip_ink="#002B36",
+            accent="#CB4B16",
             channels=("#DC322F", "#859900", "#6C71C4", "#93A1A1"),
         ),
         # large type and thick lines, for a projector at the back of a room

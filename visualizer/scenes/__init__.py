@@ -13,6 +13,7 @@ it describes. Adding an operation adds one builder here and no painter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .base import LAYOUTS, SceneBuilder
@@ -21,15 +22,25 @@ from .items import Scene
 __all__ = ["LAYOUTS", "Scene", "SceneBuilder", "scene_builder"]
 
 
-def _builders() -> dict[type, type[SceneBuilder]]:
+def _builders() -> dict[type, Callable[..., SceneBuilder]]:
     from ..convolution import Convolution
     from ..layer import ConvLayer
     from ..learning_animation import KernelLearning
+    from ..pooling import Pooling
+    from ..transposed import TransposedConvolution
     from .convolution import ConvolutionScene
     from .layer import LayerScene
     from .learning import LearningScene
+    from .pooling import PoolingScene
+    from .transposed import transposed_scene
 
-    return {Convolution: ConvolutionScene, ConvLayer: LayerScene, KernelLearning: LearningScene}
+    return {
+        Convolution: ConvolutionScene,
+        ConvLayer: LayerScene,
+        KernelLearning: LearningScene,
+        TransposedConvolution: transposed_scene,
+        Pooling: PoolingScene,
+    }
 
 
 def scene_builder(op: Any, **style: Any) -> SceneBuilder:

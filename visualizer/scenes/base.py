@@ -29,7 +29,8 @@ class Colours:
     def __init__(self, theme: Theme):
         t = theme
         self.background = rgb(t.background)
-        for name in ("input", "output", "grid", "padding_grid", "empty_grid", "ink", "paper_ink", "muted", "chip"):
+        names = ("input", "output", "grid", "padding_grid", "empty_grid", "ink", "paper_ink", "muted", "chip")
+        for name in (*names, "accent"):
             setattr(self, name, rgb(getattr(t, name)))
         self.chip_ink = rgb(t.chip_ink)
         self.channels = tuple(rgb(c) for c in t.channels)
@@ -256,8 +257,8 @@ def elisions(terms: int):
 
 
 def thin(grid: Grid, plane: int) -> Grid:
-    """An empty output grid: thin lines in its own colour, where outputs will appear."""
+    """An empty output grid: thin lines in its own colour (dashed where it is), where outputs will appear."""
     return Grid(
-        grid.name, grid.x, grid.y, grid.rows, grid.cols, grid.cell, grid.line, grid.colour,
-        width=max(1, grid.line // 2), plane=plane, tag=("empty-grid", grid.name),
+        grid.name, grid.x, grid.y, grid.rows, grid.cols, grid.cell, grid.line, grid.colour, grid.dashed,
+        grid.dash_colour, width=max(1, grid.line // 2), plane=plane, tag=("empty-grid", grid.name),
     )  # fmt: skip

@@ -1,0 +1,271 @@
+"""The scene of a :class:`~visualizer.pooling.Pooling` step.
+
+The padded input: padding dashed with no fill (under max pooling it holds −∞
+and never wins; under average pooling, zeros), and the cells a ``ceil_mode``
+window reaches past the padding crossed out (never counted). The window's
+footprint is shaded and the output fills in. Max pooling rings the tap that
+won and writes ``max(…) = v``; average pooling writes the sum and what it is
+divided by, ``(a + b + …) / n = v``, listing exactly the cells it counts
+(the padding too with ``count_include_pad``) and crossing out the cells under
+the window that it does not count.
+
+>>> import numpy as np
+>>> from visualizer import Pooling
+>>> scene = PoolingScene(Pooling([[1, 5], [3, 2]], 2)).scene(0)
+>>> scene.text_at("arithmetic", 0), [item.tag for item in scene.find("winner")]
+('out[0, 0] = max(1, 5, 3, 2) = 5', [('winner', 'input', 0, 1)])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..operands import lift, pair_text, shape_text
+from ..pooling import Pooling
+from ..text import channel_names, display_number
+from .base import elisions, widest
+from .items import Item, Line
+from .panels import Panel, PanelScene
+from .transposed import index_text, pair_of
+
+ARITHMETIC_LINES = 2  # lines for each channel's max or average before its middle terms are elided
+
+
+class PoolingScene(PanelScene):
+    """Builds the scene of every step of one :class:`Pooling` (see the module's description)."""
+
+    def __init__(self, op: Pooling, **style: Any):
+        if not isinstance(op, Pooling):
+            raise TypeError(f"op must be a visualizer.Pooling, got {type(op).__name__}")
+        super().__init__(op, **style)
+        self.max = op.mode == "max"
+        self.padded = lift(op.padded)
+        rows, cols = self.padded.shape[:2]
+        kind = (lambda r, c: op.cell_kind(c)) if self.signal else op.cell_kind
+        self.kinds = np.array([[kind(r, c) for c in range(cols)] for r in range(rows)])
+        self.result = lift(op.result())
+        self.window, self.stride, self.dilation = (pair_of(v, 1) for v in (op.size, op.stride, op.dilation))
+        self.arithmetic_count = ARITHMETIC_LINES * self.channels
+        self.cell = self._cell_size()
+        self._legend()
+        self._arrange()
+        self._still = self._build_still()
+        self._revealed = [self._reveal(k) for k in range(op.num_steps)]
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def _cell_size(self) -> int:
+        if not self.numbers:
+            return self.theme.cell
+        values = np.unique(np.concatenate([np.ravel(self.op.image), self.result.ravel()]))
+        return int(max(self.theme.cell, widest(values, self.value_font) + 10))
+
+    def _legend(self) -> None:
+        op = self.op
+        if (self.kinds == "padding").any():
+            if self.max:
+                self.legend.append(("padding", "padding: −∞, never the max"))
+            else:
+                counted = "counted" if op.count_include_pad else "not counted (crossed out under the window)"
+                self.legend.append(("padding", f"padding: 0, {counted}"))
+        if (self.kinds == "outside").any():
+            self.legend.append(("outside", "past the padding (ceil_mode): never counted"))
+        if self.max:
+            self.legend.append(("ring", "the largest value: the max"))
+
+    def header_groups(self) -> list[tuple[list[str], str]]:
+        op, s = self.op, self.signal
+        given = [f"{op.mode} pooling", f"input {shape_text(op.image.shape)}", f"size {pair_text(self.window, s)}"]
+        given += [f"stride {pair_text(self.stride, s)}", f"padding {pair_text(pair_of(op.padding, 0), s)}"]
+        if self.dilation != (1, 1):
+            given.append(f"dilation {pair_text(self.dilation, s)}")
+        if op.ceil_mode:
+            given.append("ceil_mode")
+        if not self.max and any(pair_of(op.padding, 0)):
+            given.append("count_include_pad" if op.count_include_pad else "padding not counted")
+        return [(given, " · "), (list(op.formula()), "    ")]
+
+    def _arrange(self) -> None:
+        op = self.op
+        top, left = op.pads[0], op.pads[2]
+        inputs = self.kinds == "input"
+        rows = tuple((int(r), str(r - top)) for r in np.flatnonzero(inputs.any(axis=1)))
+        cols = tuple((int(c), str(c - left)) for c in np.flatnonzero(inputs.any(axis=0)))
+        dashed = frozenset((int(r), int(c)) for r, c in zip(*np.nonzero(~inputs), strict=True))
+        out_rows, out_cols = self.result.shape[:2]
+        out_labels = tuple((k, str(k)) for k in range(out_rows)), tuple((k, str(k)) for k in range(out_cols))
+        flat_rows, columns = [], []
+        for channel in range(self.channels):
+            prefix = f"{channel_names(self.channels)[channel]}: " if self.colour_image else ""
+            suffix = f":{channel}" if self.colour_image else ""
+            padded = self.padded.shape[:2]
+            if not self.numbers:
+                titles = (prefix + "input", prefix + "output")
+            else:
+                size = shape_text(op.image.shape[:2])
+                titles = (
+                    f"{prefix}input {size}"
+                    + (f", padded to {shape_text(op.padded.shape[:2])}" if any(op.pads) else ""),
+                    f"{prefix}output {shape_text(op.output_shape)}",
+                )
+            rows_shown = () if self.signal else rows
+            source = Panel("input" + suffix, *padded, titles[0], dashed, False, rows_shown, cols)
+            output = Panel("output" + suffix, out_rows, out_cols, titles[1], frozenset(), False,
+                           () if self.signal else out_labels[0], out_labels[1])  # fmt: skip
+            flat_rows += [[[source]], [[output]]] if self.signal else [[[source], [output]]]
+            columns.append((output, source))
+        self.lay_out(flat_rows, columns, [])
+
+    # -- still and revealed parts ----------------------------------------------------------
+
+    def _names(self, area: str) -> list[str]:
+        return [f"{area}:{c}" if self.colour_image else area for c in range(self.channels)]
+
+    def input_text(self, channel: int, r: int, c: int) -> str:
+        kind = self.kinds[r, c]
+        if kind == "padding":
+            return "−∞" if self.max else "0"
+        values = self.padded
+        return display_number(values[r, c] if values.ndim == 2 else values[r, c, channel])
+
+    def input_value(self, grid, channel: int, r: int, c: int, shaded: bool) -> list[Item]:
+        kind = self.kinds[r, c]
+        if not self.numbers or kind == "outside":
+            return []
+        face, ink, fill = self.value_style(kind, shaded)
+        return [self.value(grid, r, c, self.input_text(channel, r, c), face, ink, fill, False)]
+
+    def _build_still(self) -> list[Item]:
+        items = self.frame_items()
+        for channel, name in enumerate(self._names("input")):
+            grid = self.grids[name]
+            for r, c in np.ndindex(grid.rows, grid.cols):
+                items += self.cell_items(grid, r, c, self.kinds[r, c])
+            items.append(grid)
+            for r, c in np.ndindex(grid.rows, grid.cols):
+                items += self.input_value(grid, channel, r, c, False)
+        for name in self._names("output"):
+            items += self.still_outputs(self.grids[name])
+        return items
+
+    def output_text(self, channel: int, i: int, j: int) -> str:
+        values = self.result
+        return display_number(values[i, j] if values.ndim == 2 else values[i, j, channel])
+
+    def _reveal(self, k: int) -> list[Item]:
+        i, j = divmod(k, self.result.shape[1])
+        flat = self.layout == "flat"
+        return [
+            item
+            for channel, name in enumerate(self._names("output"))
+            for item in self.output_cell(
+                self.grids[name], i, j, self.output_text(channel, i, j), self.colours.output, flat
+            )
+        ]
+
+    # -- moving parts ----------------------------------------------------------------------
+
+    def taps(self, step) -> list[tuple[int, int]]:
+        """The padded cells under the window, row by row."""
+        (r0, c0), (m, n), (dr, dc) = lift_index(step.origin), self.window, self.dilation
+        return [(r0 + u * dr, c0 + v * dc) for u in range(m) for v in range(n)]
+
+    def counted(self, kind: str) -> bool:
+        """Whether the average counts a cell of ``kind`` under the window."""
+        return kind == "input" or (kind == "padding" and self.op.count_include_pad)
+
+    def moving(self, index: int) -> tuple[Item, ...]:
+        step = self.op.step(index)
+        i, j = divmod(step.index, self.result.shape[1])
+        c = self.colours
+        taps = self.taps(step)
+        winners = self.winners(step)
+        items: list[Item] = []
+        for channel, (low, high) in enumerate(zip(self._names("input"), self._names("output"), strict=True)):
+            low, high = self.grids[low], self.grids[high]
+            for r, col in taps:
+                kind = self.kinds[r, col]
+                items += self.cell_items(low, r, col, kind, shaded=True)
+                items += self.input_value(low, channel, r, col, True)
+                if kind == "padding" and not (self.max or self.counted(kind)):
+                    items += self.cross(low, r, col)
+            if winners:
+                r, col = winners[channel]
+                items.append(self.ring(low, r, col, r + 1, col + 1, ("winner", low.name, r, col)))
+            items += self.output_cell(high, i, j, self.output_text(channel, i, j), c.shaded_output, False, "current")
+            if self.layout == "oblique":
+                (r0, c0), (r1, c1) = taps[0], taps[-1]
+                items += self.connectors(low, (r0, c0, r1 + 1, c1 + 1), high, (i, j, i + 1, j + 1))
+        if self.numbers:
+            for channel in range(self.channels):
+                items += self.text_lines(self._lines(step, channel), channel * ARITHMETIC_LINES)
+        return tuple(items)
+
+    def winners(self, step) -> list[tuple[int, int]]:
+        """Max pooling: per channel, the padded cell of the tap that won; nothing for average pooling."""
+        if not self.max:
+            return []
+        taps = step.argmax if self.colour_image else (step.argmax,)
+        (r0, c0), (dr, dc) = lift_index(step.origin), self.dilation
+        return [(r0 + u * dr, c0 + v * dc) for u, v in (lift_index(t) for t in taps)]
+
+    def cross(self, grid, r: int, c: int) -> list[Item]:
+        """A cell under the window that the average does not count, crossed out."""
+        x0, y0, x1, y1 = grid.interior(r, c)
+        width, ink = max(2, self.theme.line_width), self.colours.accent
+        lines = (((x0, y0), (x1 + 1, y1 + 1)), ((x0, y1 + 1), (x1 + 1, y0)))
+        return [Line(points, ink, width, grid.plane, ("uncounted", grid.name, r, c)) for points in lines]
+
+    # -- words -----------------------------------------------------------------------------
+
+    def terms(self, step, channel: int) -> list[str]:
+        """The values the max compares (−∞ for padding) or the average adds, tap by tap."""
+        taps = self.taps(step)
+        if self.max:
+            return [self.input_text(channel, r, c) for r, c in taps if self.kinds[r, c] != "outside"]
+        return [self.input_text(channel, r, c) for r, c in taps if self.counted(self.kinds[r, c])]
+
+    def sentence(self, step, channel: int, most: int | None = None) -> str:
+        """The step's arithmetic in words, with at most ``most`` terms written (all when None)."""
+        name = f"{channel_names(self.channels)[channel]} " if self.colour_image else ""
+        label = f"{name}out{index_text(step.out_index)} = "
+        terms = self.terms(step, channel)
+        if most is not None and len(terms) > most:
+            head = max(1, most // 2)
+            terms = terms[:head] + ["…"] + terms[len(terms) - (most - head) :]
+        value = display_number(step.value if np.ndim(step.value) == 0 else step.value[channel])
+        if self.max:
+            return f"{label}max({', '.join(terms)}) = {value}"
+        total = display_number(step.sum if np.ndim(step.sum) == 0 else step.sum[channel])
+        return f"{label}({' + '.join(terms)}) / {step.divisor} = {total} / {step.divisor} = {value}"
+
+    def _lines(self, step, channel: int) -> list[str]:
+        versions = (self.sentence(step, channel, most) for most in elisions(len(self.taps(step))))
+        return self.wrapped(versions, self.size[0] - 2 * self.theme.margin, ARITHMETIC_LINES)
+
+    def caption(self, index: int) -> str:
+        step = self.op.step(index)
+        most = 4 if self.colour_image else None
+        return "; ".join(self.sentence(step, c, most) for c in range(self.channels))
+
+    def step_label(self, index: int) -> str:
+        step = self.op.step(index)
+        return f"step {step.index + 1}: out{index_text(step.out_index)}"
+
+    def sheet_columns(self) -> int:
+        return self.result.shape[1]
+
+    def moving_colours(self) -> tuple[set, set]:
+        c = self.colours
+        fills = self.look_colours(("input", "padding", "outside")) | {c.shaded_output, c.grid, c.accent}
+        pairs = self.text_pairs() if self.numbers else set()
+        if self.numbers:
+            pairs |= {(ink, fill) for _, ink, fill in (self.value_style(k, True) for k in ("input", "padding"))}
+        return fills, pairs
+
+
+def lift_index(index: tuple[int, ...]) -> tuple[int, int]:
+    """A signal's ``(j,)`` as ``(0, j)``; ``(i, j)`` as it is."""
+    return (0, index[0]) if len(index) == 1 else (index[0], index[1])
