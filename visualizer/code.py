@@ -123,6 +123,22 @@ def dilated(name: str, kernel: str, dilation: tuple, signal: bool, dtype: str) -
     ]
 
 
+def every(*steps: int) -> str:
+    """A slice taking every ``step``-th element along the leading axes, or "" when every step is 1.
+
+    >>> every(2, 1), every(1, 1)
+    ('[::2, ::1]', '')
+    """
+    return "" if set(steps) == {1} else "[" + ", ".join(f"::{s}" for s in steps) + "]"
+
+
+def pad_comment(padding: Any, pads: tuple, mode: str) -> str:
+    """What the padding is, side by side; an uneven one is padded before a valid convolution."""
+    top, bottom, left, right = pads
+    text = f"# padding {padding!r}: (top, bottom, left, right) = {pads}, {mode}"
+    return text + (": uneven, so pad first, then a valid convolution" if top != bottom or left != right else "")
+
+
 def torch_pad_ok(mode: str, pads: tuple, shape: tuple) -> bool:
     """Whether PyTorch's F.pad can pad as NumPy does: its reflect padding needs pads smaller than the input."""
     top, bottom, left, right = pads
@@ -193,11 +209,7 @@ class _Conv:
         return np_pad(source, self.pads, self.signal, self.colour, op.pad_mode, op.pad_value)
 
     def pad_comment(self) -> str:
-        top, bottom, left, right = self.pads
-        text = f"# padding {self.op.padding!r} is (top, bottom, left, right) = {self.pads}, mode {self.op.pad_mode!r}"
-        if top != bottom or left != right:
-            text += ": uneven, so padded before a valid convolution"
-        return text
+        return pad_comment(self.op.padding, self.pads, self.op.pad_mode)
 
 
 def _conv_numpy(op: Any) -> str:
@@ -206,12 +218,16 @@ def _conv_numpy(op: Any) -> str:
     lines += [c.pad_comment(), f"x = {c.padded(f'image.astype({c.dtype})')}"]
     (sr, sc), (dr, dc) = c.stride, c.dilation
     if c.signal:
-        lines.append(f"windows = sliding_window_view(x, {dc} * (len(kernel) - 1) + 1)[::{sc}, ::{dc}]")
+        span = dc * (op.kernel.shape[0] - 1) + 1
+        lines.append(f"windows = sliding_window_view(x, {span}){every(sc, dc)}  # stride {sc}, dilation {dc}")
         formula = "in,n->i"
     else:
-        span = f"({dr} * (kernel.shape[0] - 1) + 1, {dc} * (kernel.shape[1] - 1) + 1)"
-        lines.append(f"# every window (rows, cols[, C], M, N): stride {c.stride}, dilation {c.dilation}")
-        lines.append(f"windows = sliding_window_view(x, {span}, axis=(0, 1))[::{sr}, ::{sc}, ..., ::{dr}, ::{dc}]")
+        span = (dr * (op.kernel.shape[0] - 1) + 1, dc * (op.kernel.shape[1] - 1) + 1)
+        taps = "" if c.dilation == (1, 1) else f"[..., ::{dr}, ::{dc}]"
+        lines.append(
+            f"# every window (rows, cols{', C' if c.colour else ''}, M, N): stride {c.stride}, dilation {c.dilation}"
+        )
+        lines.append(f"windows = sliding_window_view(x, {span}, axis=(0, 1)){every(sr, sc)}{taps}")
         formula = "ijcmn,mnc->ijc" if c.stack else "ijcmn,mn->ijc" if c.colour else "ijmn,mn->ij"
     lines.append(f'out = np.einsum("{formula}", windows, kernel.astype({c.dtype}))')
     return tail(lines, "out", c.work, op, c.target)
@@ -226,7 +242,7 @@ def _conv_scipy(op: Any) -> str:
     lines += [c.pad_comment(), f"x = {c.padded(f'image.astype({c.dtype})')}"]
     lines += dilated("k", f"kernel.astype({c.dtype})", c.dilation, c.signal, c.dtype)
     call = "signal.convolve" if flip else "signal.correlate"
-    step = f"[::{c.stride[1]}]" if c.signal else f"[::{c.stride[0]}, ::{c.stride[1]}]"
+    step = every(c.stride[1]) if c.signal else every(*c.stride)
     if c.stack:
         lines.append("# one kernel per channel")
         lines.append(
@@ -235,7 +251,8 @@ def _conv_scipy(op: Any) -> str:
         )
     else:
         k = "k[:, :, np.newaxis]" if c.colour else "k"
-        lines.append(f"# valid: the padding is already in x; SciPy has no stride, so every {step} is kept")
+        if step:
+            lines.append(f"# valid: the padding is already in x; SciPy has no stride, so {step} keeps every stride-th")
         lines.append(f'out = {call}(x, {k}, mode="valid", method="direct"){step}')
     return tail(lines, "out", c.work, op, c.target)
 

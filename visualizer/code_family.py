@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .code import check_size, dilated, library_name, literal, np_pad, tail
+from .code import check_size, dilated, every, library_name, literal, np_pad, tail
 from .operands import lift
 
 __all__ = ["head", "keywords", "pooling_code", "transposed_code"]
@@ -232,9 +232,8 @@ def _pool_numpy(op: Any) -> str:
     _pool_padded(op, lines, op.dtype)
     (kr, kc), (sr, sc), (dr, dc), (rows, cols) = op._size, op._stride, op._dilation, op._shape
     span = f"({dr * (kr - 1) + 1}, {dc * (kc - 1) + 1})"
-    lines.append(
-        f"windows = sliding_window_view(x, {span}, axis=(0, 1))[::{sr}, ::{sc}, ..., ::{dr}, ::{dc}][:{rows}, :{cols}]"
-    )
+    taps = "" if (dr, dc) == (1, 1) else f"[..., ::{dr}, ::{dc}]"
+    lines.append(f"windows = sliding_window_view(x, {span}, axis=(0, 1)){every(sr, sc)}{taps}[:{rows}, :{cols}]")
     unlift = "[0]" if op.signal else ""
     if op.mode == "max":
         lines.append(f"out = windows.max(axis=(-2, -1)){unlift}")
@@ -250,7 +249,10 @@ def _pool_scipy(op: Any) -> str:
     (kr, kc), (sr, sc), (dr, dc), (rows, cols) = op._size, op._stride, op._dilation, op._shape
     span_r, span_c = dr * (kr - 1) + 1, dc * (kc - 1) + 1
     channel = ", 1" if op.image.ndim == 3 else ""
-    lines += [f"footprint = np.zeros(({span_r}, {span_c}{channel}), bool)", f"footprint[::{dr}, ::{dc}] = True"]
+    if (dr, dc) == (1, 1):
+        lines.append(f"footprint = np.ones(({span_r}, {span_c}{channel}), bool)")
+    else:
+        lines += [f"footprint = np.zeros(({span_r}, {span_c}{channel}), bool)", f"footprint[::{dr}, ::{dc}] = True"]
     if op.mode == "max":
         lines.append("filtered = ndimage.maximum_filter(x, footprint=footprint)")
     else:

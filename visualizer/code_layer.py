@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .code import check_size, dilated, library_name, literal, np_pad, tail, torch_input
+from .code import check_size, dilated, every, library_name, literal, np_pad, pad_comment, tail, torch_input
 from .code_family import head, keywords
 
 _ACTIVATIONS = {
@@ -47,16 +47,22 @@ def _layer_numpy(op: Any) -> str:
     dtype, g = f"np.{op.dtype.name}", op.groups
     (m, n), (sr, sc), (dr, dc) = op.kernel_shape, op.stride, op.dilation
     rows, cols = op.output_shape
+    taps = "" if (dr, dc) == (1, 1) else f"[..., ::{dr}, ::{dc}]"
     lines += [
-        f"# padding {op.padding!r}: (top, bottom, left, right) = {op.pads}, mode {op.pad_mode!r}",
+        pad_comment(op.padding, op.pads, op.pad_mode),
         f"x = {np_pad(f'image.astype({dtype})', op.pads, False, True, op.pad_mode, op.pad_value)}",
-        f"windows = sliding_window_view(x, ({dr * (m - 1) + 1}, {dc * (n - 1) + 1}), axis=(0, 1))"
-        f"[::{sr}, ::{sc}, :, ::{dr}, ::{dc}][:{rows}, :{cols}]",
-        f"# groups={g}: filter f reads only its group's {op.in_channels // g} input channel(s)",
-        f"windows = windows.reshape({rows}, {cols}, {g}, {op.in_channels // g}, {m}, {n})",
-        f"w = weights.astype({dtype}).reshape({m}, {n}, {op.in_channels // g}, {g}, {op.out_channels // g})",
-        f'out = np.einsum("ijgcmn,mncgf->ijgf", windows, w).reshape({rows}, {cols}, {op.out_channels})',
+        f"# every window (rows, cols, C_in, M, N): stride {op.stride}, dilation {op.dilation}",
+        f"windows = sliding_window_view(x, ({dr * (m - 1) + 1}, {dc * (n - 1) + 1}), axis=(0, 1)){every(sr, sc)}{taps}",
     ]
+    if g == 1:
+        lines.append(f'out = np.einsum("ijcmn,mncf->ijf", windows, weights.astype({dtype}))')
+    else:
+        lines += [
+            f"# groups={g}: filter f reads only its group's {op.in_channels // g} input channel(s)",
+            f"windows = windows.reshape({rows}, {cols}, {g}, {op.in_channels // g}, {m}, {n})",
+            f"w = weights.astype({dtype}).reshape({m}, {n}, {op.in_channels // g}, {g}, {op.out_channels // g})",
+            f'out = np.einsum("ijgcmn,mncgf->ijgf", windows, w).reshape({rows}, {cols}, {op.out_channels})',
+        ]
     if op.bias is not None:
         lines.append(f"out = out + bias.astype({dtype})")
     _activate(op, lines, "numpy")
@@ -68,15 +74,20 @@ def _layer_scipy(op: Any) -> str:
     dtype = f"np.{op.dtype.name}"
     (sr, sc), per_in, per_out = op.stride, op.in_channels // op.groups, op.out_channels // op.groups
     lines += [
-        f"# padding {op.padding!r}: (top, bottom, left, right) = {op.pads}, mode {op.pad_mode!r}",
+        pad_comment(op.padding, op.pads, op.pad_mode),
         f"x = {np_pad(f'image.astype({dtype})', op.pads, False, True, op.pad_mode, op.pad_value)}",
         *dilated("kd", f"weights.astype({dtype})", op.dilation, False, dtype),
         f"out = np.zeros({(*op.output_shape, op.out_channels)!r}, {dtype})",
         f"for f in range({op.out_channels}):",
-        f"    first = f // {per_out} * {per_in}  # the first input channel of filter f's group",
+    ]
+    channel = "c"
+    if op.groups > 1:
+        lines.append(f"    first = f // {per_out} * {per_in}  # the first input channel of filter f's group")
+        channel = "first + c"
+    lines += [
         f"    for c in range({per_in}):  # a partial sum per input channel",
-        f'        out[..., f] += signal.correlate(x[..., first + c], kd[:, :, c, f], mode="valid", method="direct")'
-        f"[::{sr}, ::{sc}]",
+        f'        out[..., f] += signal.correlate(x[..., {channel}], kd[:, :, c, f], mode="valid", method="direct")'
+        f"{every(sr, sc)}",
     ]
     if op.bias is not None:
         lines.append("out += bias")
@@ -87,7 +98,7 @@ def _layer_scipy(op: Any) -> str:
 def _layer_torch(op: Any) -> str:
     lines = _layer_head(op, "import torch", "import torch.nn.functional as F")
     dtype = f"np.{op.dtype.name}"
-    lines.append(f"# padding {op.padding!r}: (top, bottom, left, right) = {op.pads}, mode {op.pad_mode!r}")
+    lines.append(pad_comment(op.padding, op.pads, op.pad_mode))
     native = torch_input(lines, op._geometry, f"image.astype({dtype})", True, False)
     top, _, left, _ = op.pads
     lines.append(f"w = torch.from_numpy(weights.astype({dtype}).transpose(3, 2, 0, 1).copy())  # HWIO → OIHW")
@@ -110,7 +121,7 @@ def _layer_keras(op: Any) -> str:
     both = max(op.stride) > 1 and max(op.dilation) > 1
     native = op.pad_mode == "zeros" and op.padding in ("valid", "same") and not (both and op.padding == "same")
     source = f"image.astype(np.{work.name})"
-    lines.append(f"# padding {op.padding!r}: (top, bottom, left, right) = {op.pads}, mode {op.pad_mode!r}")
+    lines.append(pad_comment(op.padding, op.pads, op.pad_mode))
     if not native:
         source = np_pad(source, op.pads, False, True, op.pad_mode, op.pad_value)
     lines.append(f"x = {source}[None]  # channels last: (1, H, W, C)")
@@ -122,7 +133,7 @@ def _layer_keras(op: Any) -> str:
         f"layer = keras.layers.Conv2D({op.out_channels}, {op.kernel_shape!r}, "
         f"strides={(1, 1) if both else op.stride!r}, "
         f'padding="{op.padding if native else "valid"}", dilation_rate={op.dilation!r}, groups={op.groups}, '
-        f"activation={activation}, use_bias={op.bias is not None}, dtype='{work.name}')",
+        f'activation={activation}, use_bias={op.bias is not None}, dtype="{work.name}")',
         "layer.build(x.shape)",
         f"layer.set_weights([weights.astype(np.{work.name}){with_bias}])  # HWIO, Keras's own layout",
         "y = keras.ops.convert_to_numpy(layer(x))[0]",
