@@ -22,6 +22,8 @@ import visualizer as vz
 from visualizer.code import LIBRARIES
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+# Keras's PyTorch backend converts tensors with np.array(x, copy=False), which NumPy 2 warns about
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 RNG = np.random.default_rng(7)
 
 
@@ -279,3 +281,72 @@ def test_torch_pads_unevenly_before_a_valid_convolution() -> None:
     snippet = vz.Convolution(np.zeros((6, 6)), np.ones((3, 3)), stride=2, padding="same").code("torch")
     assert 'F.pad(x, (0, 1, 0, 1), mode="constant")' in snippet
     assert "padding=" not in snippet.split("F.conv2d", 1)[1]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    shape=st.sampled_from([(5,), (4, 6), (5, 5, 2)]),
+    mode=st.sampled_from(["max", "avg"]),
+    ceil_mode=st.booleans(),
+    count_include_pad=st.booleans(),
+)
+def test_a_sweep_of_poolings(data, shape, mode, ceil_mode, count_include_pad) -> None:
+    signal = len(shape) == 1
+    axis = st.integers(1, 4)
+    size = data.draw(axis if signal else st.tuples(axis, axis))
+    stride = data.draw(st.one_of(st.none(), axis if signal else st.tuples(axis, axis)))
+    padding = data.draw(st.integers(0, 2) if signal else st.tuples(st.integers(0, 2), st.integers(0, 2)))
+    dilation = 1 if mode == "avg" else data.draw(st.integers(1, 2))
+    image = floats(shape) if data.draw(st.booleans()) else ints(shape, 0, 256, np.uint8)
+    try:
+        op = vz.Pooling(image, size, stride, padding, mode, dilation, ceil_mode, count_include_pad)
+    except ValueError:
+        assume(False)  # padding over half the window, or a window larger than the padded input
+    for library in ("numpy", "scipy", "torch"):
+        run(op, library)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    shape=st.sampled_from([(4,), (3, 4), (3, 3, 2)]),
+    stack=st.booleans(),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    output_padding=st.integers(0, 2),
+    dilation=st.integers(1, 2),
+)
+def test_a_sweep_of_transposed_convolutions(data, shape, stack, stride, padding, output_padding, dilation) -> None:
+    m, n = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    kshape = (n,) if len(shape) == 1 else (m, n, shape[2]) if stack and len(shape) == 3 else (m, n)
+    try:
+        op = vz.TransposedConvolution(ints(shape), ints(kshape), stride, padding, output_padding, dilation)
+    except ValueError:
+        assume(False)  # output_padding too large, or padding that leaves no output
+    for library in ("numpy", "scipy", "torch"):
+        run(op, library)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    groups=st.sampled_from([1, 2]),
+    stride=st.integers(1, 2),
+    dilation=st.integers(1, 2),
+    padding=st.sampled_from(["valid", "same", "full", 1, (0, 2), ((1, 0), (0, 2))]),
+    pad_mode=st.sampled_from(["zeros", "replicate", "reflect", "circular"]),
+    activation=st.sampled_from([None, "relu", "sigmoid", "tanh"]),
+    bias=st.booleans(),
+    integer=st.booleans(),
+)
+def test_a_sweep_of_layers(data, groups, stride, dilation, padding, pad_mode, activation, bias, integer) -> None:
+    m, n, filters = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)), 2 * data.draw(st.integers(1, 2))
+    image = ints((5, 4, 4), 0, 256, np.uint8) if integer else floats((5, 4, 4))
+    weights, offsets = ints((m, n, 4 // groups, filters)), ints(filters) if bias else None
+    try:
+        op = vz.ConvLayer(image, weights, offsets, stride, padding, pad_mode, dilation, groups, activation)
+    except ValueError:
+        assume(False)  # the kernel does not fit this padded input
+    for library in LIBRARIES:
+        run(op, library)

@@ -18,7 +18,11 @@ from .code import check_size, dilated, every, library_name, literal, np_pad, pad
 from .code_family import head, keywords
 
 _ACTIVATIONS = {
-    "numpy": {"relu": "np.maximum(out, 0)", "sigmoid": "1 / (1 + np.exp(-out))", "tanh": "np.tanh(out)"},
+    "numpy": {
+        "relu": "np.maximum(out, 0)",
+        "sigmoid": "np.exp(-np.logaddexp(0, -out))  # 1 / (1 + exp(-out)) without overflow",
+        "tanh": "np.tanh(out)",
+    },
     "torch": {"relu": "torch.relu(out)", "sigmoid": "torch.sigmoid(out)", "tanh": "torch.tanh(out)"},
 }
 
