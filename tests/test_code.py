@@ -69,6 +69,8 @@ CONVOLUTIONS = {
     "grey uint8": lambda: vz.Convolution(ints((5, 6), 0, 256, np.uint8), ints((3, 3))),
     "grey float stride 2": lambda: vz.Convolution(floats((7, 6)), floats((3, 3)), stride=2),
     "float32": lambda: vz.Convolution(floats((6, 6), np.float32), floats((2, 3)), padding=1),
+    "sums asked in float32": lambda: vz.Convolution(ints((5, 6), 0, 256, np.uint8), ints((3, 3)), dtype=np.float32),
+    "int16": lambda: vz.Convolution(ints((5, 6), -900, 900, np.int16), ints((3, 3)), padding="same", clip="auto"),
     "colour, one kernel": lambda: vz.Convolution(floats((5, 6, 3)), floats((3, 3)), padding="same"),
     "colour, a kernel per channel": lambda: vz.Convolution(ints((5, 6, 3), 0, 256, np.uint8), ints((3, 2, 3))),
     "stride and dilation per axis": lambda: vz.Convolution(
@@ -139,6 +141,9 @@ POOLINGS = {
     "max negative ints, padding": lambda: vz.Pooling(ints((5, 5), -9, -1), 3, stride=2, padding=1),
     "max dilation": lambda: vz.Pooling(floats((7, 8)), 2, stride=1, dilation=2, padding=1),
     "max per axis": lambda: vz.Pooling(floats((6, 7)), (2, 3), stride=(1, 2), padding=(1, 0), ceil_mode=True),
+    "max uint16 (PyTorch pools no uint16)": lambda: vz.Pooling(ints((5, 6), 0, 60000, np.uint16), 2, padding=1),
+    "max int8": lambda: vz.Pooling(ints((5, 6), -100, 100, np.int8), 3, stride=2, padding=1),
+    "max float16 (ndimage takes no float16)": lambda: vz.Pooling(floats((5, 6), np.float16), 2),
     "avg": lambda: vz.Pooling(ints((6, 6)), 2, mode="avg"),
     "avg count_include_pad": lambda: vz.Pooling(floats((5, 7)), 3, stride=2, padding=1, mode="avg"),
     "avg not counting the padding, ceil_mode": lambda: vz.Pooling(

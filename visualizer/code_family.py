@@ -245,7 +245,8 @@ def _pool_numpy(op: Any) -> str:
 
 def _pool_scipy(op: Any) -> str:
     lines = head(op, "from scipy import ndimage", kernel=None)
-    _pool_padded(op, lines, op.dtype)
+    work = np.dtype(np.float32) if op.dtype == np.float16 else op.dtype  # ndimage has no float16
+    _pool_padded(op, lines, work)
     (kr, kc), (sr, sc), (dr, dc), (rows, cols) = op._size, op._stride, op._dilation, op._shape
     span_r, span_c = dr * (kr - 1) + 1, dc * (kc - 1) + 1
     channel = ", 1" if op.image.ndim == 3 else ""
@@ -267,7 +268,7 @@ def _pool_scipy(op: Any) -> str:
     else:
         divisor = _divisor(op, lines)
         lines.append(f"out = ({picked} / {divisor}.astype(np.{op.dtype.name})){unlift}")
-    return tail(lines, "out", op.dtype, op, op.result().dtype)
+    return tail(lines, "out", work, op, op.result().dtype)
 
 
 def _pool_torch(op: Any) -> str:
@@ -277,6 +278,9 @@ def _pool_torch(op: Any) -> str:
     if op.signal and work.kind in "iu":
         lines.append("# PyTorch's max_pool1d takes floats only: integers pool in float64 and come back")
         work = np.dtype(np.float64)
+    elif work.kind == "u" and work.itemsize > 1:
+        lines.append(f"# PyTorch pools no {work.name}: the values pool exactly in int64 and come back")
+        work = np.dtype(np.int64)
     lines.append(f"x = torch.from_numpy(image.astype(np.{work.name})){layout}")
     names = {"stride": (op._stride, None), "padding": (op._padding, 0)}
     if op.mode == "max":
