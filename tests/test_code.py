@@ -86,6 +86,7 @@ CONVOLUTIONS = {
     "same, stride 2, even kernel": lambda: vz.Convolution(floats((6, 7)), floats((4, 4)), stride=2, padding="same"),
     "same, stride and dilation 2": lambda: vz.Convolution(floats((8, 7, 2)), floats((3, 3)), 2, "same", dilation=2),
     "pad value": lambda: vz.Convolution(ints((4, 4)), ints((3, 3)), padding=1, pad_value=2.5),
+    "same with a pad value": lambda: vz.Convolution(floats((5, 4)), floats((3, 3)), padding="same", pad_value=-1.0),
     "replicate": lambda: vz.Convolution(ints((4, 5, 3)), ints((3, 3)), padding=((2, 1), (0, 3)), pad_mode="replicate"),
     "reflect": lambda: vz.Convolution(floats((5, 5)), floats((3, 3)), padding="same", pad_mode="reflect"),
     "reflect past the edge": lambda: vz.Convolution(ints((3, 4)), ints((2, 2)), padding=4, pad_mode="reflect"),
@@ -184,6 +185,9 @@ LAYERS = {
         ints((4, 5, 2), 0, 256, np.uint8), ints((2, 3, 2, 2)), padding=(1, 2), pad_mode="replicate"
     ),
     "pad value": lambda: vz.ConvLayer(ints((4, 4, 1)), ints((3, 3, 1, 1)), padding=1, pad_value=3),
+    "same with a pad value, stride 2": lambda: vz.ConvLayer(
+        floats((5, 6, 2)), floats((3, 3, 2, 1)), stride=2, padding="SAME", pad_value=0.5
+    ),
 }
 
 TABLE = [(f"{kind}: {name}", make) for kind, cases in

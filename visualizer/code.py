@@ -139,6 +139,18 @@ def pad_comment(padding: Any, pads: tuple, mode: str) -> str:
     return text + (": uneven, so pad first, then a valid convolution" if top != bottom or left != right else "")
 
 
+def keras_padding(op: Any, stride_by_slicing: bool) -> str | None:
+    """Keras's own padding name when it pads as ``op`` does, else None (then the snippet pads).
+
+    "same" only with zeros, and not when the stride is taken by slicing a stride-1 output
+    afterwards (Keras refuses stride > 1 with dilation > 1): "same" at stride 1 pads differently.
+    """
+    name = op.padding.lower() if isinstance(op.padding, str) else None
+    if name == "same" and (op.pad_mode != "zeros" or op.pad_value != 0 or stride_by_slicing):
+        return None
+    return name if name in ("valid", "same") else None
+
+
 def torch_pad_ok(mode: str, pads: tuple, shape: tuple) -> bool:
     """Whether PyTorch's F.pad can pad as NumPy does: its reflect padding needs pads smaller than the input."""
     top, bottom, left, right = pads
@@ -288,10 +300,9 @@ def _conv_keras(op: Any) -> str:
     lines = c.head("import keras")
     work = np.dtype(np.float32) if c.work == np.float32 else np.dtype(np.float64)
     both = max(c.stride) > 1 and max(c.dilation) > 1
-    native = (
-        isinstance(op.padding, str) and op.padding.lower() in ("valid", "same") and op.pad_mode == "zeros"
-    ) and not (both and op.padding.lower() == "same")
-    padding = op.padding.lower() if native else "valid"
+    padding = keras_padding(op, both)
+    native = padding is not None
+    padding = padding or "valid"
     lines.append(c.pad_comment())
     source = f"image.astype(np.{work.name})"
     if native:

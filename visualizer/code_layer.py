@@ -14,7 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from .code import check_size, dilated, every, library_name, literal, np_pad, pad_comment, tail, torch_input
+from .code import (
+    check_size,
+    dilated,
+    every,
+    keras_padding,
+    library_name,
+    literal,
+    np_pad,
+    pad_comment,
+    tail,
+    torch_input,
+)
 from .code_family import head, keywords
 
 _ACTIVATIONS = {
@@ -123,7 +134,8 @@ def _layer_keras(op: Any) -> str:
     lines = _layer_head(op, "import keras")
     work = np.dtype(np.float32) if op.dtype == np.float32 else np.dtype(np.float64)
     both = max(op.stride) > 1 and max(op.dilation) > 1
-    native = op.pad_mode == "zeros" and op.padding in ("valid", "same") and not (both and op.padding == "same")
+    padding = keras_padding(op, both)
+    native = padding is not None
     source = f"image.astype(np.{work.name})"
     lines.append(pad_comment(op.padding, op.pads, op.pad_mode))
     if not native:
@@ -136,7 +148,7 @@ def _layer_keras(op: Any) -> str:
     lines += [
         f"layer = keras.layers.Conv2D({op.out_channels}, {op.kernel_shape!r}, "
         f"strides={(1, 1) if both else op.stride!r}, "
-        f'padding="{op.padding if native else "valid"}", dilation_rate={op.dilation!r}, groups={op.groups}, '
+        f'padding="{padding or "valid"}", dilation_rate={op.dilation!r}, groups={op.groups}, '
         f'activation={activation}, use_bias={op.bias is not None}, dtype="{work.name}")',
         "layer.build(x.shape)",
         f"layer.set_weights([weights.astype(np.{work.name}){with_bias}])  # HWIO, Keras's own layout",
