@@ -21,6 +21,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from . import _borders, geometry, operands
 from . import _validation as check
 from ._validation import PAD_MODE_ALIASES, PAD_MODES
+from .code import convolution_code
 from .geometry import PaddingSpec, Pads, Pair
 from .kernels import named_kernel
 from .operands import ClipSpec, pair_text, public, read_only, shape_text
@@ -316,6 +317,16 @@ class Convolution:
             win = np.moveaxis(win, 2, -1)
         win = win[: plane.out_shape[0], : plane.out_shape[1]]
         return win[0, :, 0] if self.signal else win
+
+    def code(self, library: str) -> str:
+        """This convolution as a runnable snippet for ``library`` ("torch", "numpy", "scipy" or "keras").
+
+        It embeds the data and ends with ``result = ...``, equal to :meth:`result`; see :mod:`visualizer.code`.
+
+        >>> print(Convolution([1, 2, 3, 4], [1, -1], stride=2).code("numpy").splitlines()[-1])
+        result = out
+        """
+        return convolution_code(self, library)
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS, activation_name
+from .code_layer import layer_code
 from .convolution import Convolution
 from .geometry import PaddingSpec, Pair
 from .im2col import grouped_sums, window_view
@@ -199,6 +200,17 @@ class ConvLayer:
             f"dilation {_pair(self.dilation)}, {'bias' if self.bias is not None else 'no bias'}, "
             f"{self.activation or 'no activation'} → output {rows}×{cols}×{filters}"
         )
+
+    def code(self, library: str) -> str:
+        """This layer as a runnable snippet for ``library`` ("torch", "numpy", "scipy" or "keras").
+
+        It embeds the data and ends with ``result = ...``, equal to :meth:`result`.
+
+        >>> import numpy as np
+        >>> "groups=2" in ConvLayer(np.ones((3, 3, 2)), np.ones((1, 1, 1, 2)), groups=2).code("keras")
+        True
+        """
+        return layer_code(self, library)
 
     def __repr__(self) -> str:
         return f"<ConvLayer {self.describe()}>"

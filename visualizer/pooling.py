@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import geometry, operands
+from .code_family import pooling_code
 from .geometry import Pair
 from .operands import lift, pair_text, public, read_only, shape_text
 from .pooling_steps import PoolStep
@@ -225,6 +226,16 @@ class Pooling:
             + "".join(f", {e}" for e in extras)
             + f" → output {shape_text(self.output_shape)}"
         )
+
+    def code(self, library: str) -> str:
+        """This pooling as a runnable snippet for ``library`` ("torch", "numpy", "scipy" or "keras").
+
+        It embeds the data and ends with ``result = ...``, equal to :meth:`result`.
+
+        >>> print(Pooling([[1, 5], [3, 2]], 2).code("torch").splitlines()[-2])
+        out = F.max_pool2d(x, (2, 2), stride=(2, 2))
+        """
+        return pooling_code(self, library)
 
     def __repr__(self) -> str:
         return f"<Pooling {self.describe()}>"

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import geometry, kernels, operands, stretch
+from . import code_family, geometry, kernels, operands, stretch
 from .geometry import Pair
 from .operands import ClipSpec, lift, pair_text, public, read_only, shape_text
 from .scatter import scatter_add
@@ -158,6 +158,8 @@ class TransposedConvolution:
     def __len__(self) -> int:
         return self.num_steps
 
+    code = code_family.transposed_code  # op.code("torch" | "numpy" | "scipy" | "keras"): runnable code
+
     def replace(self, **changes: Any) -> TransposedConvolution:
         """A new TransposedConvolution with some parameters changed.
 
@@ -252,10 +254,7 @@ class TransposedConvolution:
 
     @property
     def stretched(self) -> np.ndarray:
-        """The input with ``S − 1`` zeros between cells, padded (or cropped) as the direct view needs.
-
-        ``pads`` gives (top, bottom, left, right); a negative pad is a crop.
-        """
+        """The input with ``S − 1`` zeros between cells, padded as ``pads`` says (a negative pad crops)."""
         if self._stretched is None:
             x = lift(self.image)
             if not np.can_cast(x.dtype, self.dtype):  # uint64 values summed in int64
