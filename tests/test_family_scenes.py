@@ -414,3 +414,24 @@ def test_a_running_sum_hides_the_one_before_it(layout: str) -> None:
         elif isinstance(item, Box) and item.fill is not None and item.tag[1:2] == ("output",) and len(item.tag) == 4:
             fresh[item.tag[2:]] = True
     assert len(fresh) == op.output_shape[0] * op.output_shape[1]
+
+
+def test_direct_view_shows_window_rotated_kernel_and_products() -> None:
+    """The products panel under a transposed convolution: window ⊙ the rotated kernel = products, Σ."""
+    rng = np.random.default_rng(5)
+    image, kernel = rng.integers(-3, 4, (3, 4)), rng.integers(-2, 3, (2, 3))
+    op = vz.TransposedConvolution(image, kernel, stride=2, padding=1)
+    builder = scene_builder(op)
+    rotated = kernel[::-1, ::-1]
+    expected = conv_transpose_loops(image, kernel, stride=2, padding=1)
+    stretched, _ = stretched_cells(image, kernel.shape, stride=2, padding=1)
+    for k in (0, 5, op.num_steps - 1):
+        scene = builder.scene(k)
+        i, j = divmod(k, op.output_shape[1])
+        window = stretched[i : i + 2, j : j + 3]
+        for (u, v), w in np.ndenumerate(rotated):
+            assert scene.text_at("products", 0, "kernel", u, v) == str(w).replace("-", "−")
+            assert scene.text_at("products", 0, "window", u, v) == str(window[u, v]).replace("-", "−")
+            assert scene.text_at("products", 0, "cell", u, v) == str(window[u, v] * w).replace("-", "−")
+        assert scene.text_at("products", 0, "sum") == f"Σ = {expected[i, j]}".replace("-", "−")
+        assert scene.text_at("products", 0, "title", 1) == "kernel, rotated 180°"

@@ -68,6 +68,7 @@ class PanelScene(SceneBuilder):
     """
 
     arithmetic_count = 0
+    products = None  # a ProductsPanel for operations that multiply a window by a kernel
 
     def __init__(self, op: Any, **style: Any):
         super().__init__(op, **style)
@@ -179,6 +180,10 @@ class PanelScene(SceneBuilder):
             x += need + t.margin * 2
         if self.legend:
             y += self.line_height
+        if self.products is not None:  # window ⊙ kernel = products, under the panels
+            width = max(width, self.products.width + 2 * t.margin)
+            self.products.place(t.margin, y + t.margin // 2)
+            y += t.margin // 2 + self.products.height
         self.arithmetic_y = y + t.margin // 2
         lines = self.arithmetic_count if self.numbers else 0
         height = self.arithmetic_y + lines * self.line_height + (t.margin if lines else 0)

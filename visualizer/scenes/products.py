@@ -43,12 +43,15 @@ class ProductsPanel:
         Every value a window, a product and a sum can take, so the cells and the sum fit the widest.
     names : list of str
         A name per row ("red", …), or "" for a grey image.
+    kernel_title : str, optional
+        What the kernel matrix is called ("kernel", or "kernel, flipped" when ``given`` is there).
     """
 
     def __init__(self, builder: Any, kernels: list[np.ndarray], given: list[np.ndarray] | None, values, products,
-                 sums, names: list[str]):  # fmt: skip
+                 sums, names: list[str], kernel_title: str | None = None):  # fmt: skip
         self.b = builder
         self.kernels, self.given, self.names = kernels, given, names
+        self.kernel_title = kernel_title or ("kernel, flipped" if given is not None else "kernel")
         t = builder.theme
         self.face = Font(t.value_size, "bold")
         self.label_face = builder.title_font
@@ -82,7 +85,7 @@ class ProductsPanel:
         """The grids, the symbols, the titles and the kernel's weights (they do not change)."""
         b, c = self.b, self.b.colours
         items: list[Item] = []
-        titles = ("window", "kernel, flipped" if self.given is not None else "kernel", "products")
+        titles = ("window", self.kernel_title, "products")
         for row, kernel in enumerate(self.kernels):
             top = self.y + row * self.row_h
             if self.names[row]:

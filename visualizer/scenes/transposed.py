@@ -29,6 +29,7 @@ from ..transposed import TransposedConvolution
 from .base import SceneBuilder, elisions, widest
 from .items import Item, Polygon, Text
 from .panels import Panel, PanelScene
+from .products import ProductsPanel, step_arrays
 from .weights import KernelPanels, weight_texts
 
 ARITHMETIC_LINES = 2  # lines for each channel's sum before its middle terms are elided
@@ -114,12 +115,23 @@ class DirectScene(PanelScene):
         self.stride = pair_of(op.stride, 1)
         self.cell = self.fit_cell(np.concatenate([self.stretched.ravel(), self.result.ravel()]), op.kernel)
         self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(op.kernel), self.value_font)) + 14)
+        if self.numbers and not self.signal:
+            self.products = self._products_panel()
         self._legend()
         self._arrange()
         self._still = self._build_still()
         self._revealed = [self._reveal(k) for k in range(op.num_steps)]
 
     # -- set-up ----------------------------------------------------------------------------
+
+    def _products_panel(self) -> ProductsPanel:
+        """The step's window ⊙ the rotated kernel = the products, Σ: as the convolution shows it."""
+        rotated = self.op.rotated_kernel
+        kernels = [rotated[..., c] if rotated.ndim == 3 else rotated for c in range(self.channels)]
+        products = np.multiply.outer(np.unique(self.stretched), np.unique(rotated))
+        sums = np.concatenate([lift(self.op.raw_result()).ravel(), self.result.ravel()])
+        names = list(channel_names(self.channels)) if self.colour_image else [""]
+        return ProductsPanel(self, kernels, None, self.stretched, products, sums, names, "kernel, rotated 180°")
 
     def _legend(self) -> None:
         op, kinds = self.op, self.kinds
@@ -220,6 +232,8 @@ class DirectScene(PanelScene):
             items.extend(self.still_outputs(grid))
         if self.numbers:
             items.extend(self.kernel.items())
+        if self.products is not None:
+            items.extend(self.products.still())
         return items
 
     def output_text(self, channel: int, i: int, j: int) -> str:
@@ -275,6 +289,8 @@ class DirectScene(PanelScene):
         if self.numbers:
             for channel in range(self.channels):
                 items += self.text_lines(self._sum_lines(step, channel), channel * ARITHMETIC_LINES)
+        if self.products is not None:
+            items += self.products.moving(*step_arrays(step))
         return tuple(items)
 
     arithmetic_count = property(lambda self: ARITHMETIC_LINES * self.channels)
@@ -308,4 +324,7 @@ class DirectScene(PanelScene):
         pairs = self.text_pairs() if self.numbers else set()
         if self.numbers:
             pairs |= {(ink, fill) for _, ink, fill in (self.value_style(k, True) for k in ("input", "zero", "padding"))}
+        if self.products is not None:
+            more_fills, more_pairs = self.products.moving_colours()
+            fills, pairs = fills | more_fills, pairs | more_pairs
         return fills, pairs
