@@ -18,6 +18,7 @@ from reference import correlate_scipy, pad_image, reference_pads
 from scipy import ndimage
 
 import visualizer.cli as cli
+import visualizer.cli_ops as cli_ops
 import visualizer.filters as filters
 from visualizer.cli import main
 from visualizer.images import sample_photo
@@ -147,6 +148,7 @@ def used(monkeypatch):
         return filter_image(photo, kernel, **kw)
 
     monkeypatch.setattr(cli, "conv_from_args", record_conv)
+    monkeypatch.setattr(cli_ops, "conv_from_args", record_conv)  # info and animate build through --op
     monkeypatch.setattr(filters, "filter_image", record_filter)
     monkeypatch.setattr("visualizer.presenter.present", lambda conv, **kw: seen.setdefault("presented", conv))
     return seen

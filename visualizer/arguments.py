@@ -110,7 +110,7 @@ def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--kernel-values", metavar="KERNEL", help="the older spelling of --kernel, with the same meaning"
     )
-    group.add_argument("--stride", default="1", metavar="S", help="stride: S or ROWSxCOLS (default 1)")
+    group.add_argument("--stride", metavar="S", help="stride: S or ROWSxCOLS (default 1; for pooling the window)")
     group.add_argument(
         "--padding",
         default="valid",
@@ -122,7 +122,7 @@ def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--pad-value", type=float, metavar="V", help="the number --pad-mode zeros fills the padding with (default 0)"
     )
-    group.add_argument("--dilation", default="1", metavar="D", help="dilation: D or ROWSxCOLS (default 1)")
+    group.add_argument("--dilation", metavar="D", help="dilation: D or ROWSxCOLS (default 1)")
     group.add_argument(
         "--values",
         default=RANDOM,
@@ -172,7 +172,7 @@ def conv_from_args(args: argparse.Namespace, *, strict: bool = True) -> Convolut
         raise UsageError(f"--seed must be a whole number >= 0; got {args.seed}")
     rng = np.random.default_rng(seed)
     values = values_source(args.values)
-    image = _input_values(values, args.input, rng)
+    image = input_values(values, args.input, rng)
     source = kernel_argument(args)
     source = (3, 3) if source is None else source
     kernel = random_kernel(source, rng) if isinstance(source, tuple) else source
@@ -180,10 +180,10 @@ def conv_from_args(args: argparse.Namespace, *, strict: bool = True) -> Convolut
         conv = Convolution(
             image,
             kernel,
-            stride=parse_pair(args.stride, "--stride"),
+            stride=parse_pair(args.stride or "1", "--stride"),
             padding=parse_padding(args.padding),
             pad_mode="zeros" if args.pad_mode is None else args.pad_mode,
-            dilation=parse_pair(args.dilation, "--dilation"),
+            dilation=parse_pair(args.dilation or "1", "--dilation"),
             clip=parse_clip(args.clip),
             pad_value=0.0 if args.pad_value is None else args.pad_value,
             flip_kernel=args.flip_kernel,
@@ -197,7 +197,7 @@ def conv_from_args(args: argparse.Namespace, *, strict: bool = True) -> Convolut
     return conv
 
 
-def _input_values(values: str | np.ndarray, input_shape: str | None, rng: np.random.Generator) -> np.ndarray:
+def input_values(values: str | np.ndarray, input_shape: str | None, rng: np.random.Generator) -> np.ndarray:
     shape = parse_shape(input_shape or "5x5", "--input")
     if isinstance(values, str):
         try:

@@ -28,6 +28,8 @@ from .arguments import (
     first_line,
     style_from_args,
 )
+from .cli_ops import add_op_arguments, operation_from_args
+from .layer import ConvLayer
 from .names import did_you_mean
 from .photo_commands import cmd_filter, cmd_filters, filter_arguments, filters_arguments
 from .text import arithmetic, format_number
@@ -35,11 +37,18 @@ from .text import arithmetic, format_number
 # -- subcommands ------------------------------------------------------------------
 
 
+def _info_arguments(parser: argparse.ArgumentParser) -> None:
+    add_conv_arguments(parser)
+    add_op_arguments(parser)
+
+
 def _cmd_info(args: argparse.Namespace) -> None:
-    conv = conv_from_args(args)
+    conv = operation_from_args(args)
     top, bottom, left, right = conv.pads
     print(conv.describe())
-    print(f"output shape: {conv.output_shape[0]}×{conv.output_shape[1]} ({conv.num_steps} steps)")
+    shape = "×".join(map(str, conv.output_shape))
+    filters = f"×{conv.out_channels}" if isinstance(conv, ConvLayer) else ""
+    print(f"output shape: {shape}{filters} ({conv.num_steps} steps)")
     print(f"pads: top {top}, bottom {bottom}, left {left}, right {right}")
     for line in conv.formula():
         print(line)
@@ -78,7 +87,7 @@ def _grid(array: np.ndarray) -> str:
 
 
 def _animate_arguments(parser: argparse.ArgumentParser) -> None:
-    add_conv_arguments(parser)
+    _info_arguments(parser)
     add_style_arguments(parser)
     parser.add_argument(
         "-o",
@@ -98,7 +107,7 @@ STILL = {".png": "a .png contact sheet", ".pdf": "a .pdf handout", "": "a folder
 def _cmd_animate(args: argparse.Namespace) -> None:
     from .render.export import save_animation
 
-    conv = conv_from_args(args)
+    conv = operation_from_args(args)
     still = STILL.get(Path(args.output).suffix.lower())
     if args.fps is not None and still:
         raise UsageError(f"--fps does nothing for {still}, which does not play; drop --fps or write a .gif or .html")
@@ -138,7 +147,7 @@ def _cmd_present(args: argparse.Namespace) -> None:
 # name -> (help, add extra arguments, run)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], Any]]] = {
     "steps": ("print a convolution step by step in the terminal", add_conv_arguments, _cmd_steps),
-    "info": ("print the output shape, the pads and the output-size formula", add_conv_arguments, _cmd_info),
+    "info": ("print the output shape, the pads and the output-size formula", _info_arguments, _cmd_info),
     "animate": ("draw every step into an animation, a PDF, a PNG sheet or frames", _animate_arguments, _cmd_animate),
     "gallery": ("write the gallery of named animations and its README.md table", _gallery_arguments, _cmd_gallery),
     "filter": ("filter a photo with a named or custom kernel, and report the clipping", filter_arguments, cmd_filter),
@@ -156,12 +165,18 @@ EXAMPLES = {
     "info": [
         "convviz info --input 4x5 --stride 2",
         "convviz info --input 28x28 --kernel 5x5 --padding same --dilation 2",
+        "convviz info --op transposed --input 3x3 --stride 2 --padding 1 --output-padding 1",
+        "convviz info --op maxpool --input 7x7 --kernel 3 --stride 2 --ceil-mode",
+        "convviz info --op layer --input 6x6x3 --filters 2 --padding same",
     ],
     "animate": [
         "convviz animate --kernel sobel_x --padding same -o edges.gif",
         "convviz animate --values photo --kernel sharpen --clip auto -o photo.html",
         "convviz animate --input 6x6 --stride 2 --padding 1 --no-numbers -o sheet.png",
         "convviz animate --layout oblique --theme colorblind --fps 4 --quiet -o oblique.gif",
+        "convviz animate --op transposed --input 2x2 --stride 2 --view scatter -o up.gif",
+        "convviz animate --op avgpool --input 5x5 --padding 1 --no-count-include-pad -o avg.gif",
+        "convviz animate --op layer --input 6x6x3 --filters 2 --bias 1,-2 --activation relu -o layer.gif",
     ],
     "gallery": ["convviz gallery animations/"],
     "filter": [
