@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from reference_layer import layer_scipy
 
-from visualizer import TransposedConvolution
+from visualizer import ConvLayer, TransposedConvolution
 from visualizer.cli import main
 from visualizer.gallery import GALLERY, Animation
 
@@ -43,6 +44,9 @@ EXPECTED_OUTPUT = {
     "max_pooling": (3, 3),  # 5×5 input, window 3, stride 1
     "average_pooling": (3, 3),
     "signal_transposed_stride_2": (10,),  # (5 − 1)·2 − 2·1 + (3 − 1) + 1 + 1
+    "layer_rgb_two_filters": (5, 5, 2),  # 5×5 padded by 1, 3×3 filters: 5×5, one map per filter
+    "layer_depthwise": (3, 3, 3),  # 5×5 valid, 3×3: 3×3, one map per channel
+    "layer_pointwise": (4, 4, 2),  # 1×1 keeps 4×4
 }
 TRANSPOSED_INPUT = {  # conv_arithmetic's README: the transposed convolution's input (blue) size
     "no_padding_no_strides": 2,
@@ -55,6 +59,11 @@ TRANSPOSED_INPUT = {  # conv_arithmetic's README: the transposed convolution's i
 }
 # a frame per output element, but per input element in the scatter view
 FRAMES = {"padding_strides_transposed_scatter": 9}
+
+
+def output_of(op) -> tuple[int, ...]:
+    """The output's shape, with a layer's filters as its last axis."""
+    return (*op.output_shape, op.out_channels) if isinstance(op, ConvLayer) else op.output_shape
 
 
 def expected_output(entry: Animation) -> tuple[int, ...]:
@@ -73,7 +82,7 @@ def test_the_list_holds_conv_arithmetic_in_both_styles_and_the_lesson():
         assert (plain.numbers, numbered.numbers) == (False, True)
         assert (plain.layout, numbered.layout) == ("oblique", "flat")
     assert {name.removesuffix("_numbers") for name in names} == set(EXPECTED_OUTPUT)
-    assert [e.operation().output_shape for e in GALLERY] == [expected_output(e) for e in GALLERY]
+    assert [output_of(e.operation()) for e in GALLERY] == [expected_output(e) for e in GALLERY]
     assert [e.operation().num_steps for e in GALLERY] == [expected_frames(e) for e in GALLERY]
 
 
@@ -91,6 +100,25 @@ def test_the_transposed_entries_are_conv_arithmetics():
         "average_pooling": ("avg", (3, 3), (1, 1)),
     }
     assert any(e.operation().image.ndim == 1 for e in GALLERY)
+
+
+def test_the_layer_entries_are_the_layers_they_describe():
+    layers = {e.name: e.operation() for e in GALLERY if e.op == "layer"}
+    described = {name: (op.in_channels, op.out_channels, op.groups, op.kernel_shape) for name, op in layers.items()}
+    assert described == {
+        "layer_rgb_two_filters": (3, 2, 1, (3, 3)),
+        "layer_depthwise": (3, 3, 3, (3, 3)),
+        "layer_pointwise": (3, 2, 1, (1, 1)),
+    }
+    rgb = layers["layer_rgb_two_filters"]
+    assert rgb.bias is not None and rgb.activation == "relu" and np.all(np.abs(rgb.bias) <= 4)
+    assert layers["layer_depthwise"].kind == "depthwise"
+    for op in layers.values():
+        assert np.all(np.abs(op.weights) <= 2)
+        expected = layer_scipy(
+            op.image, op.weights, op.bias, padding=op.padding, groups=op.groups, activation=op.activation
+        )
+        np.testing.assert_allclose(op.result(), expected)
 
 
 def test_an_entry_names_a_known_operation():

@@ -5,7 +5,8 @@ entry of :data:`GALLERY` and an ``animations/README.md`` table describing them.
 The list holds conv_arithmetic's eight direct convolutions and its seven
 transposed ones, each in its plain style and with numbers, the lesson's own
 examples, a transposed convolution's scatter view, max and average pooling,
-and a 1-D signal.
+a 1-D signal, and three convolutional layers (two RGB filters with bias and
+ReLU, a depthwise and a pointwise one).
 """
 
 from __future__ import annotations
@@ -18,17 +19,13 @@ import numpy as np
 
 from .convolution import ClipSpec, Convolution
 from .examples import example_values
+from .gallery_table import OPERATIONS, README, beside, table_row
 from .geometry import PaddingSpec
+from .layer import ConvLayer
 from .pooling import Pooling
 from .transposed import TransposedConvolution
 
-OPERATIONS = {
-    "conv": "convolution",
-    "transposed": "transposed convolution",
-    "maxpool": "max pooling",
-    "avgpool": "average pooling",
-}
-"""What an entry's ``op`` may be, and how the README names it."""
+__all__ = ["GALLERY", "OPERATIONS", "Animation", "render_gallery"]
 
 WEIGHTS = ("random", "ramp")
 
@@ -60,9 +57,13 @@ class Animation:
     about : str
         One sentence for the README.
     op : str
-        One of :data:`OPERATIONS`: "conv", "transposed", "maxpool" or "avgpool".
+        One of :data:`OPERATIONS`: "conv", "transposed", "maxpool", "avgpool" or "layer".
     output_padding, view
         As for :class:`~visualizer.TransposedConvolution`.
+    filters, groups, bias, activation
+        For a layer (:class:`~visualizer.ConvLayer`): how many filters of random
+        weights −2…2, the channel groups, a random bias −4…4 per filter or none, and
+        the activation.
     weights : str
         A kernel given as a size: "random" weights 0…2, or a "ramp" 1, 2, …, M·N
         (every weight different, so a rotated kernel reads as rotated).
@@ -91,6 +92,10 @@ class Animation:
     output_padding: int = 0
     view: str = "direct"
     weights: str = "random"
+    filters: int = 1
+    groups: int = 1
+    bias: bool = False
+    activation: str | None = None
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
@@ -98,13 +103,15 @@ class Animation:
         if self.weights not in WEIGHTS:
             raise ValueError(f"weights must be one of {', '.join(WEIGHTS)}; got {self.weights!r}")
 
-    def operation(self) -> Convolution | TransposedConvolution | Pooling:
+    def operation(self) -> Convolution | TransposedConvolution | Pooling | ConvLayer:
         """The operation this entry shows (the same values every time)."""
         rng = np.random.default_rng(0)
         image = example_values(self.values, self.input, rng)
         if self.op in ("maxpool", "avgpool"):
             mode = self.op.removesuffix("pool")
             return Pooling(image, self.kernel, self.stride, self.padding, mode=mode, dilation=self.dilation)
+        if self.op == "layer":
+            return self._layer(image, rng)
         if isinstance(self.kernel, int):
             shape = (self.kernel,) * min(2, len(self.input))
             if self.weights == "ramp":
@@ -134,6 +141,22 @@ class Animation:
             pad_mode=self.pad_mode,
             dilation=self.dilation,
             clip=self.clip,
+        )
+
+    def _layer(self, image: np.ndarray, rng: np.random.Generator) -> ConvLayer:
+        k = int(self.kernel)  # a layer's kernel is a size: its filters' weights are drawn here
+        weights = rng.integers(-2, 3, (k, k, self.input[2] // self.groups, self.filters))
+        bias = rng.integers(-4, 5, self.filters) if self.bias else None
+        return ConvLayer(
+            image,
+            weights,
+            bias,
+            stride=self.stride,
+            padding=self.padding,
+            pad_mode=self.pad_mode,
+            dilation=self.dilation,
+            groups=self.groups,
+            activation=self.activation,
         )
 
 
@@ -260,6 +283,35 @@ GALLERY: tuple[Animation, ...] = (
         weights="ramp",
         about="A 1-D signal doubled in length: a transposed convolution with stride 2 spreads 5 values over 10",
     ),
+    Animation(
+        "layer_rgb_two_filters",
+        (5, 5, 3),
+        3,
+        padding=1,
+        op="layer",
+        filters=2,
+        bias=True,
+        activation="relu",
+        about="An RGB image through two 3×3×3 filters: each channel's partial sum, the sum plus bias, ReLU",
+    ),
+    Animation(
+        "layer_depthwise",
+        (5, 5, 3),
+        3,
+        op="layer",
+        filters=3,
+        groups=3,
+        layout="oblique",
+        about="A depthwise layer: each filter reads one channel; its map stands beside the channel it reads",
+    ),
+    Animation(
+        "layer_pointwise",
+        (4, 4, 3),
+        1,
+        op="layer",
+        filters=2,
+        about="A 1×1 layer: each output is a weighted sum of the three channels at one pixel",
+    ),
 )
 """Every animation in ``animations/``, in README order."""
 
@@ -288,91 +340,10 @@ def render_gallery(
         op = entry.operation()
         style = {"numbers": entry.numbers, "layout": entry.layout}
         paths.append(save_animation(op, folder / f"{entry.name}.gif", progress=progress, **style))
-        rows.append(_table_row(entry, op))
+        rows.append(table_row(entry, op))
     readme = folder / "README.md"
     with atomic_write(readme) as temp:
         pictures = "\n".join(f"### {e.name}\n\n{e.about}.\n\n![{e.name}]({e.name}.gif)\n" for e in entries)
-        text = _README.format(rows="\n".join(rows), beside=_beside(entries), pictures=pictures)
+        text = README.format(rows="\n".join(rows), beside=beside(entries), pictures=pictures)
         temp.write_text(text, encoding="utf-8")
     return [*paths, readme]
-
-
-# conv_arithmetic's own GIFs, shown beside ours in the README (read on the web, never fetched by the package)
-_THEIRS = "https://raw.githubusercontent.com/vdumoulin/conv_arithmetic/master/gif/{}.gif"
-_BESIDE = ("no_padding_no_strides", "full_padding_no_strides", "padding_strides", "padding_strides_transposed")
-
-
-def _beside(entries: tuple[Animation, ...]) -> str:
-    names = [name for name in _BESIDE if any(e.name == name for e in entries)]
-    if not names:
-        return ""
-    head = "| | " + " | ".join(name.replace("_", " ") for name in names) + " |"
-    rule = "|---" * (len(names) + 1) + "|"
-    ours = "| here | " + " | ".join(f"![{n}]({n}.gif)" for n in names) + " |"
-    theirs = "| conv_arithmetic | " + " | ".join(f"![{n}, conv_arithmetic]({_THEIRS.format(n)})" for n in names) + " |"
-    return "\n".join(["## Beside conv_arithmetic", "", _BESIDE_TEXT, "", head, rule, ours, theirs, ""])
-
-
-_BESIDE_TEXT = (
-    "The plain entries use conv_arithmetic's oblique look: the input plane below, the output plane above it, "
-    "lines from the footprint's corners to the current output cell. They have the same frames in the same order "
-    "as conv_arithmetic's GIFs (Dumoulin & Visin, *A guide to convolution arithmetic for deep learning*, 2016)."
-)
-
-
-def _table_row(entry: Animation, op: Convolution | TransposedConvolution | Pooling) -> str:
-    def size(shape: tuple[int, ...]) -> str:
-        return "×".join(map(str, shape))
-
-    operation = OPERATIONS[entry.op] + (f" ({op.view} view)" if entry.op == "transposed" else "")
-    if isinstance(op, Pooling):
-        kernel = f"{size(op.size if isinstance(op.size, tuple) else (op.size,))} window"
-    else:
-        kernel = size(op.kernel.shape)
-        if isinstance(entry.kernel, str):
-            kernel += f" {entry.kernel}"
-        elif isinstance(entry.kernel, tuple):
-            kernel += f" stack ({', '.join(entry.kernel)})"
-        elif entry.weights == "ramp":
-            kernel += " 1, 2, …"
-    image = size(op.image.shape) + (f" {op.image.dtype} photo" if entry.values == "photo" else f" {entry.values}")
-    if isinstance(op, Convolution):
-        padding = f"{entry.padding} {op.pads}" if isinstance(entry.padding, str) else str(entry.padding)
-        padding += f" {op.pad_mode}" if any(op.pads) else ""
-    else:
-        padding = str(entry.padding) + (f", output_padding {entry.output_padding}" if entry.output_padding else "")
-    clip = f", clip {entry.clip}" if entry.clip else ""
-    cells = [
-        f"[{entry.name}.gif]({entry.name}.gif)",
-        operation,
-        image,
-        kernel,
-        padding,
-        str(entry.stride),
-        str(entry.dilation),
-        f"{size(op.output_shape)} ({op.num_steps} frames)",
-        entry.about + clip,
-    ]
-    return "| " + " | ".join(cells) + " |"
-
-
-_README = """# Animations
-
-Every GIF here comes from one command, `convviz gallery animations/`, and one list, `GALLERY` in
-`visualizer/gallery.py`. One frame per step (an output element; an input element in the scatter view),
-row-major, looping. The input is blue, the kernel's footprint and the current output cell are shaded,
-padding is a dashed grid; the `_numbers` versions write the values, the kernel weights and the arithmetic
-of each step. A transposed convolution's direct view draws the input stretched with zeros between its
-cells (pale and hatched: not input) and slides the kernel rotated by 180° over it, with the kernel and its
-rotated copy beside it; pooling rings the tap a max took, or writes an average's sum and divisor.
-
-Padding `same (top, bottom, left, right)` lists the pads the rule chose.
-
-| file | operation | input | kernel | padding | stride | dilation | output | what it shows |
-|---|---|---|---|---|---|---|---|---|
-{rows}
-
-{beside}
-## The animations
-
-{pictures}"""
