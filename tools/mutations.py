@@ -544,8 +544,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="presenter-play-stops-at-end",
         file=PRESENTER,
-        old="self.step = (self.step + 1) % self.conv.num_steps",
-        new="self.step = min(self.step + 1, self.conv.num_steps - 1)",
+        old="self.step = (self.step + 1) % self.shown.num_steps",
+        new="self.step = min(self.step + 1, self.shown.num_steps - 1)",
         tests=PRESENTER_TESTS,
         description="playing stops on the last step instead of starting again",
     ),

@@ -11,7 +11,10 @@ Keys
 ----
 space play/pause · → ← one step · Home End first/last · + − speed ·
 n numbers · p padding · s stride · d dilation · k kernel · m pad mode ·
-r new random input · g save a GIF · f full screen · h keys · q Esc quit
+o operation · r new random input · g save a GIF · f full screen · h keys · q Esc quit
+
+``o`` shows the same input as a transposed convolution, max pooling and average
+pooling (:mod:`visualizer.presenter_ops`); a key that changes nothing there says so.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from PIL import Image
 
 from .convolution import PAD_MODES, Convolution
 from .kernels import KERNELS, kernel_name
+from .presenter_ops import CYCLE, NAMES, operation, refusal
 from .render.frame import FrameRenderer
 from .render.html import KEYS as SLIDE_KEYS
 from .render.html import SPEEDS
@@ -45,6 +49,7 @@ KEYS = (
     ("d", "dilation: " + ", ".join(map(str, DILATIONS))),
     ("k", "next kernel"),
     ("m", "pad mode: " + ", ".join(PAD_MODES)),
+    ("o", "operation: " + ", ".join(NAMES.values())),
     ("r", "new random input"),
     ("l", "layout: flat, oblique"),
     ("v", "cells shaded by value on / off"),
@@ -93,6 +98,8 @@ class PresenterState:
     (True, 1, True, (2, 2), 1)
     >>> state.press("d"), state.press("d"), state.conv.dilation, state.message  # doctest: +ELLIPSIS
     (True, True, (2, 2), 'dilation 3 cannot work here: kernel spans 7 pixels (dilation 3) but ...')
+    >>> state.press("o"), state.op, state.shown.output_shape, state.message
+    (True, 'transposed', (13, 13), 'transposed convolution')
     """
 
     def __init__(
@@ -111,6 +118,8 @@ class PresenterState:
         if not fps > 0:
             raise ValueError(f"fps must be a positive number, got {fps!r}")
         self.conv = conv
+        self.op = "conv"
+        self.shown: Any = conv  # what the window draws: conv, or the same input through another operation
         self.theme = theme
         self.numbers = bool(numbers)
         self.layout = layout
@@ -130,7 +139,7 @@ class PresenterState:
             "right": lambda: self._go(self.step + 1),
             "left": lambda: self._go(self.step - 1),
             "home": lambda: self._go(0),
-            "end": lambda: self._go(self.conv.num_steps - 1),
+            "end": lambda: self._go(self.shown.num_steps - 1),
             "+": lambda: self._speed(1),
             "=": lambda: self._speed(1),  # + without shift on most keyboards
             "-": lambda: self._speed(-1),
@@ -140,6 +149,7 @@ class PresenterState:
             "d": lambda: self._change("dilation", _next(DILATIONS, self.conv.dilation[0])),
             "k": self._next_kernel,
             "m": lambda: self._change("pad_mode", _next(list(PAD_MODES), self.conv.pad_mode)),
+            "o": self._next_operation,
             "r": self._random_input,
             "l": self._toggle_layout,
             "v": self._toggle_shade,
@@ -158,33 +168,39 @@ class PresenterState:
             self.message, self.problem = "", False
         if key in ("right", "left", "home", "end"):
             self.playing = False  # stepping by hand stops playing, as in the slides
+        refused = refusal(key, self.op)
+        if refused:
+            self.message, self.problem = refused, True
+            return True
         action()
         return True
 
     def tick(self) -> None:
         """One beat of playing: the next step, round to the first after the last."""
         if self.playing:
-            self.step = (self.step + 1) % self.conv.num_steps
+            self.step = (self.step + 1) % self.shown.num_steps
 
     @property
     def title(self) -> str:
         """The window title: the step, every parameter and the output-size formula."""
-        rows, cols = self.conv.formula()
-        return (
-            f"step {self.step + 1}/{self.conv.num_steps} · {self.conv.describe()} · {rows}, {cols} · press h for keys"
-        )
+        formula = ", ".join(self.shown.formula())
+        return f"step {self.step + 1}/{self.shown.num_steps} · {self.shown.describe()} · {formula} · press h for keys"
 
     def frame(self) -> Image.Image:
         """The current step drawn by the shared frame renderer, in RGB."""
         return self._renderer.frame_rgb(self.step)
 
     def gif_name(self) -> str:
-        """A file name that says what the animation shows, e.g. ``conv-5x5-k3x3-s2-same-zeros-d1.gif``."""
+        """A file name that says what the animation shows, e.g. ``conv-5x5-k3x3-s2-same-zeros-d1.gif``.
+
+        The other operations take no padding from the convolution: ``maxpool-5x5-k3x3-s1-d1.gif``.
+        """
         c = self.conv
         padding = c.padding if isinstance(c.padding, str) else "p" + "-".join(map(str, c.pads))
+        padding = f"-{padding}-{c.pad_mode}" if self.op == "conv" else ""
         return (
-            f"conv-{'x'.join(map(str, c.image.shape))}-k{'x'.join(map(str, c.kernel.shape))}"
-            f"-s{_short(c.stride)}-{padding}-{c.pad_mode}-d{_short(c.dilation)}.gif"
+            f"{self.op}-{'x'.join(map(str, c.image.shape))}-k{'x'.join(map(str, c.kernel.shape))}"
+            f"-s{_short(c.stride)}{padding}-d{_short(c.dilation)}.gif"
         )
 
     def save_gif(self) -> Path:
@@ -193,7 +209,7 @@ class PresenterState:
 
         path = Path.cwd() / self.gif_name()
         style = {"theme": self.theme, "numbers": self.numbers, "layout": self.layout, "shade": self.shade}
-        save_animation(self.conv, path, fps=self.fps, progress=False, **style)
+        save_animation(self.shown, path, fps=self.fps, progress=False, **style)
         self.saved = path
         self.message = f"saved {path.name}"
         print(f"saved {path}")
@@ -202,23 +218,23 @@ class PresenterState:
     # -- changes ---------------------------------------------------------------
 
     def _go(self, step: int) -> None:
-        self.step = min(max(step, 0), self.conv.num_steps - 1)
+        self.step = min(max(step, 0), self.shown.num_steps - 1)
 
     def _speed(self, direction: int) -> None:
         faster = [s for s in SPEEDS if s > self.fps] or [SPEEDS[-1]]
         slower = [s for s in SPEEDS if s < self.fps] or [SPEEDS[0]]
         self.fps = faster[0] if direction > 0 else slower[-1]
 
-    def _render(self, conv: Convolution) -> FrameRenderer:
-        return FrameRenderer(conv, theme=self.theme, numbers=self.numbers, layout=self.layout, shade=self.shade)
+    def _render(self, shown: Any) -> FrameRenderer:
+        return FrameRenderer(shown, theme=self.theme, numbers=self.numbers, layout=self.layout, shade=self.shade)
 
     def _toggle_numbers(self) -> None:
         self.numbers = not self.numbers
-        self._renderer = self._render(self.conv)
+        self._renderer = self._render(self.shown)
 
     def _toggle_shade(self) -> None:
         self.shade = None if self.shade else "values"
-        self._renderer = self._render(self.conv)
+        self._renderer = self._render(self.shown)
 
     @property
     def min_scale(self) -> float:
@@ -240,20 +256,34 @@ class PresenterState:
 
     def _toggle_layout(self) -> None:
         self.layout = "oblique" if self.layout == "flat" else "flat"
-        self._renderer = self._render(self.conv)
+        self._renderer = self._render(self.shown)
 
     def _change(self, name: str, value: Any) -> None:
         """Replace one parameter; a combination that cannot work leaves everything as it was."""
         try:
             conv = self.conv.replace(**{name: value})
-            renderer = self._render(conv)
+            shown = operation(conv, self.op)
+            renderer = self._render(shown)
         except (ValueError, TypeError) as error:
             label = name.replace("_", " ")
             shown = value if isinstance(value, int | str) else "×".join(map(str, np.shape(value)))
             self.message = f"{label} {shown} cannot work here: {str(error).strip().splitlines()[0]}"
             self.problem = True
             return
-        self.conv, self._renderer = conv, renderer
+        self.conv, self.shown, self._renderer = conv, shown, renderer
+        self._go(self.step)
+
+    def _next_operation(self) -> None:
+        op = _next(CYCLE, self.op)
+        try:
+            shown = operation(self.conv, op)
+            renderer = self._render(shown)
+        except (ValueError, TypeError) as error:
+            self.message = f"{NAMES[op]} cannot work here: {str(error).strip().splitlines()[0]}"
+            self.problem = True
+            return
+        self.op, self.shown, self._renderer = op, shown, renderer
+        self.message = NAMES[op]
         self._go(self.step)
 
     def _next_kernel(self) -> None:
