@@ -35,7 +35,7 @@ def kernel_home(tmp_path, monkeypatch):
 
 
 def test_the_lessons_are_all_there():
-    assert {"01_", "02_", "03_", "04_", "06_", "07_"} <= {p.name[:3] for p in NOTEBOOKS}
+    assert {"01_", "02_", "03_", "04_", "05_", "06_", "07_"} <= {p.name[:3] for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
