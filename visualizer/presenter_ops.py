@@ -30,8 +30,10 @@ KEY_OPS = {
 }
 
 
-def operation(conv: Convolution, op: str) -> Any:
+def operation(conv: Convolution, op: str, **params: Any) -> Any:
     """``conv``'s input, kernel (or its size), stride and dilation as the operation ``op``.
+
+    ``params`` go to the operation as well (``output_padding``, ``view``, ``ceil_mode``, …).
 
     >>> import numpy as np
     >>> conv = Convolution(np.arange(16).reshape(4, 4), np.ones((2, 2), int), stride=2)
@@ -43,12 +45,12 @@ def operation(conv: Convolution, op: str) -> Any:
     if op == "conv":
         return conv
     if op == "transposed":
-        return TransposedConvolution(conv.image, conv.kernel, stride=conv.stride, dilation=conv.dilation)
+        return TransposedConvolution(conv.image, conv.kernel, stride=conv.stride, dilation=conv.dilation, **params)
     if op not in CYCLE:
         raise ValueError(f"op must be one of {', '.join(CYCLE)}; got {op!r}")
     mode = op.removesuffix("pool")
     dilation = conv.dilation if mode == "max" else 1  # PyTorch's average pooling has no dilation
-    return Pooling(conv.image, conv.kernel.shape[:2], stride=conv.stride, mode=mode, dilation=dilation)
+    return Pooling(conv.image, conv.kernel.shape[:2], stride=conv.stride, mode=mode, dilation=dilation, **params)
 
 
 def refusal(key: str, op: str) -> str | None:

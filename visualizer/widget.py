@@ -24,6 +24,7 @@ from .render.frame import FrameRenderer
 from .render.style import THEMES
 from .scenes import LAYOUTS
 from .text import channel_names
+from .widget_ops import OperationControls
 
 CUSTOM = "custom"
 GIVEN = "as given"
@@ -70,6 +71,9 @@ class Stepper(widgets.VBox):
     values, rows, cols, seed
         The input: as given, random 0…9 (with a seed, as ``convviz --values random``), a ramp
         0, 1, 2, … or a crop of the sample photo.
+    ops : OperationControls
+        The "Operation" tab (:mod:`visualizer.widget_ops`): the same input as a transposed
+        convolution, max or average pooling or a layer; ``shown`` is what is drawn.
     numbers, theme, layout_choice, shade
         The look (``shade``: cells tinted by their values, on at first for 8-bit photos).
     picture, status, explanation, message
@@ -112,6 +116,9 @@ class Stepper(widgets.VBox):
         self._build_stepping(fps)
         self._build_parameters(conv)
         self._build_input(conv)
+        self.shown: Any = conv  # what is drawn: conv, or the same input through the operation chosen
+        self.ops = OperationControls()
+        self.ops.observe(lambda change: self._rebuild())
         self.numbers = widgets.Checkbox(value=numbers, description="numbers in cells")
         self.theme = widgets.Dropdown(options=list(THEMES), value=theme, description="theme")
         self.layout_choice = widgets.ToggleButtons(options=list(LAYOUTS), value=layout, description="layout")
@@ -134,8 +141,9 @@ class Stepper(widgets.VBox):
                 widgets.VBox([widgets.HBox([self.kernel_name, self.kernel_size]), self._weights_box]),
                 widgets.VBox([self.values, self.rows, self.cols, self.seed]),
                 widgets.VBox([self.numbers, self.theme, self.layout_choice, self.shade]),
+                self.ops.box,
             ],
-            titles=("Convolution", "Kernel", "Input", "Look"),
+            titles=("Convolution", "Kernel", "Input", "Look", "Operation"),
         )
         self.children = [
             widgets.HBox(
@@ -322,7 +330,8 @@ class Stepper(widgets.VBox):
         self._changes.update(changes)
         try:
             conv = self._origin.replace(**self._changes)
-            renderer = self._render(conv)
+            shown = self.ops.build(conv)
+            renderer = self._render(shown)
         except (ValueError, TypeError) as error:
             self.message.value = (
                 "<div style='line-height:1.4;padding:4px 8px;background:#fdf6e3;border-left:4px solid #cb4b16'>"
@@ -332,31 +341,36 @@ class Stepper(widgets.VBox):
             self.message.layout.display = ""
             return
         self.message.layout.display = "none"
-        self.conv, self._renderer = conv, renderer
+        self.conv, self.shown, self._renderer = conv, shown, renderer
         self._restep()
 
-    def _render(self, conv: Convolution) -> FrameRenderer:
+    def _render(self, shown: Any) -> FrameRenderer:
         shade = "values" if self.shade.value else None
         style = {"theme": self.theme.value, "numbers": self.numbers.value, "layout": self.layout_choice.value}
-        return FrameRenderer(conv, shade=shade, **style)
+        return FrameRenderer(shown, shade=shade, **style)
 
     def _restyle(self, change: Any = None) -> None:
-        self._renderer = self._render(self.conv)
+        self._renderer = self._render(self.shown)
         self._show()
 
     def _restep(self) -> None:
         before = self.slider.value
-        self.play.max = self.slider.max = self.conv.num_steps
+        self.play.max = self.slider.max = self.shown.num_steps
         if self.slider.value == before:  # otherwise shrinking max moved the slider, which drew already
             self._show()
 
     def _show(self, change: Any = None) -> None:
         index = self.slider.value - 1
-        step = self.conv.step(index)
         buffer = io.BytesIO()
         # speed over size: the PNG only travels to the browser next door
         self._renderer.frame(index).save(buffer, format="png", compress_level=1)
         self.picture.value = buffer.getvalue()
+        if self.shown is not self.conv:  # the frame writes the other operations' arithmetic itself
+            lines = [self.shown.describe(), *self.shown.formula()]
+            self.explanation.value = "<br>".join(html.escape(line) for line in lines)
+            self.status.value = f"step {index + 1}/{self.shown.num_steps}"
+            return
+        step = self.conv.step(index)
         self.explanation.value = explain(self.conv, step)
         self.status.value = f"step {index + 1}/{self.conv.num_steps} · sum {sum_text(step)}"
 
