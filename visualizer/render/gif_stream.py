@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from PIL import GifImagePlugin, Image, ImageChops
 
@@ -37,7 +38,7 @@ def write_gif(path: Path, frames: Iterator[Image.Image], durations: Sequence[flo
     first = next(frames)
     # Pillow's options for the whole file; its frame writer sets and deletes each image's own encoderinfo
     options = {"duration": list(durations), "loop": loop, "optimize": True}
-    pending: gif._Frame | None = None  # the last frame that differed from the one before it
+    pending: _Frame | None = None  # the last frame that differed from the one before it
     previous = None
     written = 0
     with open(path, "wb") as fp:
@@ -61,7 +62,7 @@ def write_gif(path: Path, frames: Iterator[Image.Image], durations: Sequence[flo
                 _write(fp, pending)
                 written += 1
             previous = frame
-            pending = gif._Frame(diff or frame, bbox, info)
+            pending = _Frame(diff or frame, bbox, info)
         if written == 0:  # one picture in all: Pillow writes a still GIF with the summed delay
             first.encoderinfo = {**options, "duration": pending.encoderinfo["duration"]}
             first.encoderconfig = ()
@@ -69,6 +70,12 @@ def write_gif(path: Path, frames: Iterator[Image.Image], durations: Sequence[flo
         else:
             _write(fp, pending)
         fp.write(b";")
+
+
+class _Frame(NamedTuple):
+    im: Image.Image
+    bbox: tuple[int, int, int, int] | None  # None: the first frame, written whole after the file's header
+    encoderinfo: dict[str, Any]
 
 
 def _unchanged_transparent(frame: Image.Image, delta: Image.Image, info: dict) -> Image.Image | None:
@@ -87,7 +94,7 @@ def _unchanged_transparent(frame: Image.Image, delta: Image.Image, info: dict) -
     return diff
 
 
-def _write(fp, data) -> None:
+def _write(fp, data: _Frame) -> None:
     gif = GifImagePlugin
     frame = data.im
     if not data.bbox:
