@@ -58,6 +58,8 @@ GEOMETRY = "visualizer/geometry.py"
 KERNELS = "visualizer/kernels.py"
 TEXT = "visualizer/text.py"
 EXPORT = "visualizer/render/export.py"
+BUDGET = "visualizer/render/budget.py"
+GIF_STREAM = "visualizer/render/gif_stream.py"
 FILES = "visualizer/files.py"
 HTML = "visualizer/render/html.py"
 CLI = "visualizer/cli.py"
@@ -314,12 +316,39 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     # -- exporters --------------------------------------------------------------------
     Mutation(
+        id="sampled-steps-lose-the-last",
+        file=BUDGET,
+        old="return [(k * last + gaps // 2) // gaps for k in range(max_frames)]",
+        new="return [(k * num_steps) // max_frames for k in range(max_frames)]",
+        tests=("tests/test_budget.py", "visualizer/render/budget.py"),
+        description="a sampled export never reaches the last step (frames spaced over one step too many)",
+    ),
+    Mutation(
+        id="note-under-unsampled-frames",
+        file=EXPORT,
+        old="note = None if len(steps) == len(renderer) or",
+        new="note = None if len(steps) == 0 or",
+        tests=(
+            "tests/test_budget.py::test_an_unsampled_gif_is_the_same_bytes_as_pillows_own_writer",
+            "tests/test_budget.py",
+        ),
+        description="every frame gets a 'frames sampled' strip, even when every step is drawn",
+    ),
+    Mutation(
+        id="gif-stream-drops-repeat-delay",
+        file=GIF_STREAM,
+        old='pending.encoderinfo["duration"] = pending.encoderinfo.get("duration", 0) + info["duration"]',
+        new='pending.encoderinfo["duration"] = pending.encoderinfo.get("duration", 0)',
+        tests=("tests/test_budget.py::test_streamed_gif_is_pillows_bytes_for_any_frames_repeats_included",),
+        description="a frame that repeats the one before loses its time on screen (the GIF's hold shrinks)",
+    ),
+    Mutation(
         id="gif-frames-reversed",
         file=EXPORT,
-        old="append_images=frames,",
-        new="append_images=list(frames)[::-1],",
+        old="write_gif(temp, frames, _durations(count, fps, int(hold)))",
+        new="write_gif(temp, iter(list(frames)[::-1]), _durations(count, fps, int(hold)))",
         tests=GIF_TESTS,
-        description="the GIF plays the steps after the first in reverse",
+        description="the GIF plays the steps in reverse",
     ),
     Mutation(
         id="gif-hold-lost",
@@ -352,8 +381,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="sheet-label-off-by-one",
         file=EXPORT,
-        old="builder.step_label(index) for index in range(len(builder))",
-        new="builder.step_label(index - 1) for index in range(len(builder))",
+        old="builder.step_label(index) for index in steps",
+        new="builder.step_label(index - 1) for index in steps",
         tests=(
             "tests/test_contact_sheet.py",
             "tests/test_export.py::test_png_contact_sheet_lays_the_frames_out_like_the_output",
@@ -363,8 +392,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="sheet-columns-from-rows",
         file=EXPORT,
-        old="columns = cols if cols <= _SHEET_MAX_COLUMNS",
-        new="columns = len(builder) // cols if cols <= _SHEET_MAX_COLUMNS",
+        old="columns = cols if whole else",
+        new="columns = len(builder) // cols if whole else",
         tests=(
             "tests/test_export.py::test_png_contact_sheet_lays_the_frames_out_like_the_output",
             "tests/test_contact_sheet.py",
@@ -382,8 +411,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="html-captions-shifted",
         file=EXPORT,
-        old="captions = [builder.caption(index) for index in range(len(builder))]",
-        new="captions = [builder.caption(index - 1) for index in range(len(builder))]",
+        old="captions = [builder.caption(index) for index in steps]",
+        new="captions = [builder.caption(index - 1) for index in steps]",
         tests=(
             "tests/test_html_player.py::test_exported_steps_show_scipys_sums_and_their_frames",
             "tests/test_export.py::test_html_player_is_self_contained",
@@ -739,7 +768,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         id="handout-one-page",
         file=EXPORT,
         old="write_pdf(temp, scenes, title=renderer.op.describe())",
-        new="write_pdf(temp, scenes[:1], title=renderer.op.describe())",
+        new="write_pdf(temp, itertools.islice(scenes, 1), title=renderer.op.describe())",
         tests=("tests/test_vector.py",),
         description="the PDF handout has only the first step's page",
     ),

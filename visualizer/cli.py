@@ -98,6 +98,20 @@ def _animate_arguments(parser: argparse.ArgumentParser) -> None:
         'or pip install "convviz[video]"), FILE.html, FILE.pdf (a handout, one page per step), '
         "FILE.png (contact sheet), or a folder for numbered PNG frames (default convolution.gif)",
     )
+    parser.add_argument(
+        "--max-frames",
+        default="300",
+        metavar="N|all",
+        help="draw at most N frames, steps picked evenly with the first and last (default 300); all: every step",
+    )
+
+
+def _max_frames(text: str) -> int | None:
+    if text.strip().lower() == "all":
+        return None
+    if not text.strip().isdigit() or int(text) < 2:
+        raise UsageError(f"--max-frames must be a whole number ≥ 2 or all; got {text!r}")
+    return int(text)
 
 
 # what animate writes without a frame rate: a contact sheet, a handout, a folder of frames
@@ -112,9 +126,12 @@ def _cmd_animate(args: argparse.Namespace) -> None:
     if args.fps is not None and still:
         raise UsageError(f"--fps does nothing for {still}, which does not play; drop --fps or write a .gif or .html")
     style = style_from_args(args)
+    style["max_frames"] = _max_frames(args.max_frames)
     fps = 2.0 if args.fps is None else args.fps
     path = save_animation(conv, args.output, fps=fps, progress=False if args.quiet else None, **style)
     steps = f"{conv.num_steps} step" + ("s" if conv.num_steps != 1 else "")
+    if style["max_frames"] is not None and style["max_frames"] < conv.num_steps:
+        steps = f"{style['max_frames']} frames sampled from {steps}"
     print(f"wrote {path} ({steps}: {conv.describe()})")
 
 
@@ -177,6 +194,7 @@ EXAMPLES = {
         "convviz animate --op transposed --input 2x2 --stride 2 --view scatter -o up.gif",
         "convviz animate --op avgpool --input 5x5 --padding 1 --no-count-include-pad -o avg.gif",
         "convviz animate --op layer --input 6x6x3 --filters 2 --bias 1,-2 --activation relu -o layer.gif",
+        "convviz animate --input 12x12 --no-numbers --max-frames 20 -o long.gif",
     ],
     "gallery": ["convviz gallery animations/"],
     "filter": [

@@ -1,9 +1,11 @@
 """Write an operation's frames to disk: GIF, APNG, WebP, MP4, HTML player, PDF handout, contact sheet or PNGs.
 
 :func:`save_animation` picks the format from the path's suffix and paints
-every step's scene: pixels through the one
-:class:`~visualizer.render.frame.FrameRenderer`, vectors (the PDF handout)
-through :mod:`.vector`. Every writer goes through
+the steps' scenes (all of them, or an even sample: :mod:`.budget`): pixels
+through the one :class:`~visualizer.render.frame.FrameRenderer`, vectors (the
+PDF handout) through :mod:`.vector`. Frames are drawn as the writer asks for
+them and let go once written (GIF, WebP, MP4, HTML, PDF, PNG frames), so
+memory does not grow with their number. Every writer goes through
 :func:`~visualizer.files.atomic_write`, so an export that fails part-way
 leaves no partial file and never damages what was already at the target.
 """
@@ -27,10 +29,14 @@ from PIL import Image
 from tqdm import tqdm
 
 from ..files import atomic_write
-from ..scenes import LAYOUTS
+from ..scenes import LAYOUTS, scene_builder
+from .budget import MAX_FRAMES, check_max_frames, check_request, sample_steps, sampling_note
 from .frame import FrameRenderer
+from .gif_stream import write_gif
 from .sheet import contact_sheet
+from .strip import NoteStrip
 from .style import Theme
+from .webp_stream import write_webp
 
 FORMATS = {
     ".gif": "a looping GIF (up to 256 colours)",
@@ -71,8 +77,12 @@ def save_animation(
     numbers: bool = True,
     layout: str = "flat",
     shade: str | None = None,
+    max_frames: int | None = MAX_FRAMES,
 ) -> Path:
-    """Draw every step of ``op`` and write them to ``path``; the format follows the suffix.
+    """Draw the steps of ``op`` (every one, or ``max_frames`` of them) and write them to ``path``.
+
+    The format follows the suffix. Frames are drawn and written one at a time,
+    so memory does not grow with their number.
 
     Parameters
     ----------
@@ -97,6 +107,19 @@ def save_animation(
         The picture's style: the colour theme, whether values are written in the
         cells, "flat" or "oblique" (conv_arithmetic's tilted planes), and None
         (flat colours) or "values" (cells tinted by their values).
+    max_frames : int or None
+        Draw at most this many frames (≥ 2), steps picked evenly with the first
+        and last always in (:func:`~visualizer.render.budget.sample_steps`);
+        None draws every step. A sampled frame says which step it shows and that
+        frames were sampled: in a strip under it (GIF, APNG, WebP, MP4, PNG
+        frames), in its caption (HTML) or its label (contact sheet).
+
+    Raises
+    ------
+    ValueError
+        Before anything is drawn, when the export would still be huge: more
+        than 100 000 frames, or a file estimated over 1 GB
+        (:func:`~visualizer.render.budget.check_request`).
 
     Returns
     -------
@@ -125,28 +148,36 @@ def save_animation(
         raise TypeError(f"progress must be True, False or None (only on a terminal), got {progress!r}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
+    check_max_frames(max_frames)
+    style = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade}
+    builder = scene_builder(op, **style)
+    steps = sample_steps(len(builder), max_frames)
+    check_request(len(steps), builder.size, kind)
     ffmpeg = _ffmpeg() if kind == ".mp4" else None
     _check_folder(target)
-    renderer = FrameRenderer(op, theme=theme, numbers=numbers, layout=layout, shade=shade)
+    renderer = FrameRenderer(op, **style)
     show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
-    frames = _frames(renderer, show, target.name or str(target))
+    # captions and labels name their step already; other frames carry a note when steps were skipped
+    note = None if len(steps) == len(renderer) or kind in (".html", ".png", ".pdf") else _note(renderer)
+    frames = _frames(renderer, steps, note, show, target.name or str(target))
+    count = len(steps)
     with atomic_write(target, folder=kind == "folder") as temp:
         if kind == ".gif":
-            _write_gif(temp, frames, len(renderer), fps, int(hold))
+            write_gif(temp, frames, _durations(count, fps, int(hold)))
         elif kind in _LOSSLESS:
-            _write_lossless(temp, kind, frames, len(renderer), fps, int(hold))
+            _write_lossless(temp, kind, frames, count, fps, int(hold))
         elif kind == ".mp4":
             _write_mp4(temp, frames, fps, int(hold), ffmpeg)
         elif kind == ".html":
-            _write_html(temp, frames, renderer, fps)
+            _write_html(temp, frames, renderer, steps, fps)
         elif kind == ".pdf":
-            _write_handout(temp, renderer, show, target.name)
+            _write_handout(temp, renderer, steps, show, target.name)
         elif kind == ".png":
-            _write_sheet(temp, frames, renderer)
+            _write_sheet(temp, frames, renderer, steps)
         else:
-            _write_folder(temp, frames, len(renderer))
+            _write_folder(temp, frames, count)
     if kind == "folder":
-        _remove_stale_frames(target, len(renderer))
+        _remove_stale_frames(target, count)
     return target
 
 
@@ -201,11 +232,24 @@ def _ffmpeg() -> str:
 # -- frames -----------------------------------------------------------------------
 
 
-def _frames(renderer: FrameRenderer, show: bool, label: str) -> Iterator[Image.Image]:
-    with tqdm(total=len(renderer), desc=label, unit="frame", disable=not show, leave=False, file=sys.stderr) as bar:
-        for index in range(len(renderer)):
-            yield renderer.frame(index)
+def _frames(
+    renderer: FrameRenderer, steps: list[int], note: NoteStrip | None, show: bool, label: str
+) -> Iterator[Image.Image]:
+    """The frames of ``steps``, drawn one at a time as the writer asks; the bar counts them and times the rest."""
+    with tqdm(total=len(steps), desc=label, unit="frame", disable=not show, leave=False, file=sys.stderr) as bar:
+        for index in steps:
+            frame = renderer.frame(index)
+            yield frame if note is None else note.add(frame, _sampled(index, len(renderer), steps))
             bar.update()
+
+
+def _note(renderer: FrameRenderer) -> NoteStrip:
+    theme = renderer.theme
+    return NoteStrip(renderer.palette, renderer.builder.background, max(theme.text_size, theme.min_text))
+
+
+def _sampled(index: int, num_steps: int, steps: list[int]) -> str:
+    return sampling_note(index, num_steps, len(steps))
 
 
 # -- writers -----------------------------------------------------------------------
@@ -217,20 +261,16 @@ def _durations(count: int, fps: float, hold: int) -> list[float]:
     return [delay] * (count - 1) + [delay * (1 + hold)]
 
 
-def _write_gif(temp: Path, frames: Iterator[Image.Image], count: int, fps: float, hold: int) -> None:
-    # Frames arrive on the renderer's one fixed palette, so Pillow writes them without quantising;
-    # optimize only trims that palette to the colours used (smaller codes: about a third of the bytes).
-    durations = _durations(count, fps, hold)
-    first = next(frames)
-    first.save(temp, format="GIF", save_all=True, append_images=frames, duration=durations, loop=0, optimize=True)
-
-
 def _write_lossless(temp: Path, kind: str, frames: Iterator[Image.Image], count: int, fps: float, hold: int) -> None:
     # Every colour is kept as drawn, with no conversion here: Pillow writes palette frames that share
     # one palette as one (APNG's single PLTE: a third smaller and faster than RGB), frames with
     # different palettes or in true colour as RGB(A), and WebP codes each frame in RGB(A).
-    # Pillow reads the APNG frames twice (their modes first), so they are collected, not streamed.
     durations = [round(d) for d in _durations(count, fps, hold)]  # both formats count whole milliseconds
+    if kind == ".webp":  # streamed: only encoded frames are kept
+        write_webp(temp, frames, durations, method=_LOSSLESS[kind]["method"])
+        return
+    # Pillow reads the APNG frames twice (their modes first), so they are collected, not streamed;
+    # the frame budget (max_frames) bounds them.
     first, *rest = frames
     first.save(temp, save_all=True, append_images=rest, duration=durations, loop=0, **_LOSSLESS[kind])
 
@@ -271,32 +311,43 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
                 stream.close()
 
 
-def _write_html(temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer, fps: float) -> None:
-    from .html import html_player  # the player page is only needed for .html
+def _write_html(
+    temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer, steps: list[int], fps: float
+) -> None:
+    from .html import html_player_parts  # the player page is only needed for .html
 
     builder = renderer.builder
-    captions = [builder.caption(index) for index in range(len(builder))]
-    text = html_player(list(frames), fps=fps, title=renderer.op.describe(), captions=captions)
-    temp.write_text(text, encoding="utf-8")
+    captions = [builder.caption(index) for index in steps]
+    if len(steps) < len(builder):
+        captions = [
+            f"{_sampled(index, len(builder), steps)} — {line}" for index, line in zip(steps, captions, strict=True)
+        ]
+    parts = html_player_parts(frames, len(steps), fps=fps, title=renderer.op.describe(), captions=captions)
+    with open(temp, "w", encoding="utf-8") as page:
+        page.writelines(parts)
 
 
-def _write_handout(temp: Path, renderer: FrameRenderer, show: bool, label: str) -> None:
+def _write_handout(temp: Path, renderer: FrameRenderer, steps: list[int], show: bool, label: str) -> None:
     from .vector import write_pdf  # fpdf2 loads only for PDF
 
     builder = renderer.builder
-    with tqdm(total=len(builder), desc=label, unit="page", disable=not show, leave=False, file=sys.stderr) as bar:
-        scenes = []
-        for index in range(len(builder)):
-            scenes.append(builder.scene(index))
-            bar.update()
-    write_pdf(temp, scenes, title=renderer.op.describe())
+    with tqdm(total=len(steps), desc=label, unit="page", disable=not show, leave=False, file=sys.stderr) as bar:
+        scenes = _scenes(builder, steps, bar)  # built one at a time, as their pages are drawn
+        write_pdf(temp, scenes, title=renderer.op.describe())
 
 
-def _write_sheet(temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer) -> None:
+def _scenes(builder: Any, steps: list[int], bar: tqdm) -> Iterator[Any]:
+    for index in steps:
+        yield builder.scene(index)
+        bar.update()
+
+
+def _write_sheet(temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer, steps: list[int]) -> None:
     builder = renderer.builder
     cols = builder.sheet_columns()
-    columns = cols if cols <= _SHEET_MAX_COLUMNS else math.ceil(math.sqrt(len(builder)))
-    labels = (builder.step_label(index) for index in range(len(builder)))
+    whole = cols <= _SHEET_MAX_COLUMNS and len(steps) == len(builder)  # then it mirrors the output grid
+    columns = cols if whole else math.ceil(math.sqrt(len(steps)))
+    labels = (builder.step_label(index) for index in steps)
     panels = [(label, frame.convert("RGB")) for label, frame in zip(labels, frames, strict=True)]
     contact_sheet(panels, columns=columns).save(temp, format="PNG")
 

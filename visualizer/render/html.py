@@ -20,7 +20,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from PIL import Image
 
@@ -74,37 +74,67 @@ def html_player(
     >>> page.startswith("<!DOCTYPE html>"), "http" in page.lower(), "a &lt;b&gt;" in page
     (True, False, True)
     """
-    if len(frames) == 0:
+    sizes = {frame.size for frame in frames}
+    if len(sizes) > 1:
+        raise ValueError(f"frames must all have one size, got {sorted(sizes)}")
+    return "".join(html_player_parts(frames, len(frames), fps=fps, title=title, captions=captions))
+
+
+def html_player_parts(
+    frames: Iterable[Image.Image],
+    count: int,
+    *,
+    fps: float = 2,
+    title: str = "convolution",
+    captions: Sequence[str] | None = None,
+) -> Iterator[str]:
+    """The page of :func:`html_player` in pieces, each frame encoded only when the page reaches it.
+
+    Written piece by piece to a file, the page never sits whole in memory, nor do
+    the frames: ``frames`` may be a generator of ``count`` images.
+
+    >>> from PIL import Image
+    >>> frames = (Image.new("RGB", (4, 4), c) for c in "red blue".split())
+    >>> "".join(html_player_parts(frames, 2)) == html_player([Image.new("RGB", (4, 4), c) for c in ("red", "blue")])
+    True
+    """
+    if count < 1:
         raise ValueError("frames must hold at least one image")
     if not fps > 0:
         raise ValueError(f"fps must be a positive number, got {fps!r}")
-    captions = [""] * len(frames) if captions is None else [str(c) for c in captions]
-    if len(captions) != len(frames):
-        raise ValueError(f"captions must give one line per frame: {len(frames)} frames, {len(captions)} captions")
-    sizes = {frame.size for frame in frames}
-    if len(sizes) != 1:
-        raise ValueError(f"frames must all have one size, got {sorted(sizes)}")
-    (width, height) = sizes.pop()
-    data = {
-        "frames": [_data_uri(frame) for frame in frames],
-        "captions": captions,
-        "speeds": SPEEDS,
-        "fps": float(fps),
-    }
+    captions = [""] * count if captions is None else [str(c) for c in captions]
+    if len(captions) != count:
+        raise ValueError(f"captions must give one line per frame: {count} frames, {len(captions)} captions")
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
+        raise ValueError("frames must hold at least one image")
+    (width, height), first_uri = first.size, _data_uri(first)
     help_rows = "".join(f"<tr><th>{_text(key)}</th><td>{_text(what)}</td></tr>" for key, what in KEYS)
     fields = {
         "TITLE": _text(title),
         "WIDTH": str(width),
         "HEIGHT": str(height),
         "HELP": help_rows,
-        "FIRST": _text(data["frames"][0]),
+        "FIRST": _text(first_uri),
         "CAPTION": _text(captions[0]),
-        "COUNT": str(len(frames)),
-        "MAX": str(len(frames) - 1),
-        "DATA": _json(data),
+        "COUNT": str(count),
+        "MAX": str(count - 1),
     }
-    # one pass, so text put in (a title, a caption) is never read again as a placeholder
-    return re.sub(r"__([A-Z]+)__", lambda m: fields[m[1]], _PAGE)
+    # one pass over each half, so text put in (a title, a caption) is never read again as a placeholder
+    head, tail = (re.sub(r"__([A-Z]+)__", lambda m: fields[m[1]], half) for half in _PAGE.split("__DATA__"))
+    # the same text as _json of the whole {"frames", "captions", "speeds", "fps"} object, a frame at a time
+    yield head + '{"frames": [' + _json(first_uri)
+    drawn = 1
+    for frame in frames:
+        if frame.size != (width, height):
+            raise ValueError(f"frames must all have one size, got {(width, height)} and {frame.size}")
+        yield ", " + _json(_data_uri(frame))
+        drawn += 1
+    if drawn != count:
+        raise ValueError(f"count must be the number of frames: {count} announced, {drawn} given")
+    rest = f', "captions": {_json(captions)}, "speeds": {_json(SPEEDS)}, "fps": {_json(float(fps))}}}'
+    yield "]" + rest + tail
 
 
 def _data_uri(frame: Image.Image) -> str:

@@ -10,7 +10,7 @@ its placed anchor, as in the raster painter.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -213,8 +213,11 @@ class PdfCanvas:
         self.pdf.text(left, baseline, text)
 
 
-def write_pdf(path: Path, scenes: Sequence[Scene], title: str = "") -> None:
-    """Write ``scenes`` as a PDF, one page per scene (a handout when they are an animation's steps)."""
+def write_pdf(path: Path, scenes: Iterable[Scene], title: str = "") -> None:
+    """Write ``scenes`` as a PDF, one page per scene (a handout when they are an animation's steps).
+
+    ``scenes`` may be a generator: each scene is drawn on its page and let go before the next is asked for.
+    """
     from fpdf import FPDF  # only PDF needs it
 
     from ..resources import matplotlib_data
@@ -226,12 +229,14 @@ def write_pdf(path: Path, scenes: Sequence[Scene], title: str = "") -> None:
     folder = matplotlib_data("fonts", "ttf")
     if folder is None:
         raise FileNotFoundError("PDF export needs the DejaVu Sans fonts that come with matplotlib")
-    # embedding a face costs a third of a second: only those the scenes use
-    used = {item.font.variant for scene in scenes for item in scene.items() if isinstance(item, Text)}
-    for variant, style in (("regular", ""), ("bold", "B"), ("oblique", "I")):
-        if variant in used:
-            pdf.add_font("dejavu", style, str(folder / FONT_VARIANTS[variant]))
+    # embedding a face costs a third of a second: only those the scenes use, each before its first page
+    added: set[str] = set()
     for scene in scenes:
+        used = {item.font.variant for item in scene.items() if isinstance(item, Text)} - added
+        for variant, style in (("regular", ""), ("bold", "B"), ("oblique", "I")):
+            if variant in used:
+                pdf.add_font("dejavu", style, str(folder / FONT_VARIANTS[variant]))
+        added |= used
         pdf.add_page(format=scene.size)
         paint(scene, PdfCanvas(pdf))
     pdf.output(str(path))
