@@ -18,8 +18,8 @@ def test_readme_python_blocks_run_in_order(tmp_path, monkeypatch):
     assert namespace["result"].image.dtype.name == "uint8"
 
 
-def test_readme_has_the_two_commands():
+def test_readme_has_the_commands():
     text = README.read_text(encoding="utf-8")
-    for marker in ("<!-- main-command -->", "<!-- test-command -->"):
+    for marker in ("<!-- main-command -->", "<!-- test-command -->", "<!-- docs-command -->"):
         block = text.split(marker, 1)[1].split("```bash\n", 1)[1].split("```", 1)[0].strip()
         assert block.count("\n") == 0 and "pip install" in block

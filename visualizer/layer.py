@@ -49,6 +49,8 @@ class ConvLayer:
     activation : None or str
         None, or a name in :data:`ACTIVATIONS` ("relu", "sigmoid", "tanh").
 
+    Notes
+    -----
     The sums are exact 64-bit integers when the image, weights and bias are all integers;
     otherwise floats (a float32 image stays float32).
 

@@ -1,0 +1,113 @@
+"""The documentation site builds offline with warnings as errors, and its pages load nothing from outside.
+
+The site is built once for this module (about a minute: the notebooks run in it) into a
+temporary folder, when Sphinx, MyST-NB and Furo are installed (``pip install ".[docs]"``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser import chromium
+
+import visualizer as vz
+from visualizer.gallery import GALLERY
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+pytestmark = pytest.mark.docs
+
+
+@pytest.fixture(scope="module")
+def convviz_docs():
+    """The site's own Sphinx extension (docs/_ext), importable once Sphinx is."""
+    pytest.importorskip("sphinx")
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        import convviz_docs
+
+        yield convviz_docs
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    for name in ("sphinx", "myst_nb", "furo"):
+        pytest.importorskip(name, reason='the documentation tools are not installed (pip install ".[docs]")')
+    out = tmp_path_factory.mktemp("site")
+    # a home of its own: the notebooks' kernel and IPython write their runtime files there
+    env = {**os.environ, "HOME": str(out / "home")}
+    command = [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "-d", str(out / "doctrees"), str(DOCS)]
+    # generous: the build takes about a minute alone, several on a busy machine
+    result = subprocess.run([*command, str(out / "html")], env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    return out / "html"
+
+
+@pytest.mark.parametrize("entry", GALLERY, ids=lambda entry: entry.name)
+def test_gallery_code_draws_that_entry(convviz_docs, entry, monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(vz, "save_animation", lambda *args, **kwargs: calls.append((args, kwargs)), raising=False)
+    namespace: dict = {}
+    exec(convviz_docs.entry_code(entry), namespace)
+    assert namespace["entry"] == dataclasses.replace(entry, about="")
+    ((op, path), style) = calls[0]
+    assert path == f"{entry.name}.gif" and style == {"numbers": entry.numbers, "layout": entry.layout}
+    expected = entry.operation()
+    assert type(op) is type(expected) and op.output_shape == expected.output_shape
+    assert (op.result() == expected.result()).all()
+
+
+def test_front_page_commands_are_the_readme_s(convviz_docs):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for marker in ("main-command", "test-command", "docs-command"):
+        command = convviz_docs.readme_command(marker)
+        assert f"<!-- {marker} -->\n```bash\n{command}\n```" in readme
+    with pytest.raises(ValueError, match="no <!-- nothing --> block"):
+        convviz_docs.readme_command("nothing")
+
+
+# page → how many pictures it shows (None: at least one, a notebook's own count)
+PAGES = {
+    "index": 1,
+    "lesson": 11,
+    "gallery": len(GALLERY),
+    "api": 0,
+    **{f"notebooks/{path.stem}": None for path in sorted((ROOT / "notebooks").glob("*.ipynb"))},
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("page", "pictures"), PAGES.items(), ids=list(PAGES))
+def test_page_shows_its_pictures_offline(site, page, pictures, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    path = site / f"{page}.html"
+    requests, failed = [], []
+    with chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1200, "height": 800})
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.on("requestfailed", lambda request: failed.append(request.url))
+        tab.goto(path.as_uri(), wait_until="load")
+        shown = tab.evaluate(
+            "[...document.images].map(image => [image.getAttribute('src'), image.complete && image.naturalWidth > 0])"
+        )
+        title = tab.title()
+    assert (len(shown) == pictures if pictures is not None else shown) and all(ok for _, ok in shown), shown
+    assert "visualizer" in title
+    assert not failed, failed
+    outside = [url for url in requests if not url.startswith(("file:", "data:"))]
+    assert requests and not outside, outside
+
+
+def test_notebook_widgets_become_a_note_without_their_state(site):
+    page = (site / "notebooks" / "01_how_convolution_works.html").read_text(encoding="utf-8")
+    assert "open the notebook in JupyterLab" in page
+    assert "widget-view+json" not in page and "widget-state+json" not in page
+    assert "\\sum_{m=0}^{M-1}" in page  # the formula as TeX, whole
