@@ -272,11 +272,12 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
 
 
 def _write_html(temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer, fps: float) -> None:
+    from .cellmap import cell_map
     from .html import html_player  # the player page is only needed for .html
 
     builder = renderer.builder
     captions = [builder.caption(index) for index in range(len(builder))]
-    text = html_player(list(frames), fps=fps, title=renderer.op.describe(), captions=captions)
+    text = html_player(list(frames), fps=fps, title=renderer.op.describe(), captions=captions, cells=cell_map(renderer))
     temp.write_text(text, encoding="utf-8")
 
 
