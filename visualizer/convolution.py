@@ -331,6 +331,12 @@ class Convolution:
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        """Notebook display: the step player, one frame and the description (drawn on the render side)."""
+        from .render.inline import mimebundle  # drawing loads only when a notebook shows the operation
+
+        return mimebundle(self)
+
 
 class _Plane(NamedTuple):
     """What the arithmetic works on: the image (a signal as the one-row image), the kernel as

@@ -93,11 +93,13 @@ def player_fragment(
     alt: str = "",
     page: bool = False,
     heading: str | None = None,
+    still: bool = False,
 ) -> str:
     """The player as an HTML fragment (its style, data and module inline), for a page or a notebook's output.
 
     Arguments as :func:`html_player`; ``alt`` describes the picture to a screen reader, ``page``
-    makes the player take the whole window and its keys (else it answers keys while it has the focus).
+    makes the player take the whole window and its keys (else it answers keys while it has the focus);
+    ``still`` puts the first frame in the player's box as an ``<img>``, shown where scripts do not run.
 
     >>> from PIL import Image
     >>> fragment = player_fragment([Image.new("P", (4, 4))], alt="a picture")
@@ -129,6 +131,8 @@ def player_fragment(
     }
     ident = "player" if page else f"cv-player-{uuid.uuid4().hex[:12]}"
     title = f"<h1>{_text(heading)}</h1>" if heading is not None else ""
+    if still:
+        title += f'<img class="cv-still" alt="{_text(alt)}" src="{_text(_data_uri(frames[0]))}">'
     return (
         f"<style>{_asset('player.css')}</style>\n"
         f'<div id="{ident}" aria-label="{_text(alt)}" role="group">{title}</div>\n'

@@ -64,6 +64,7 @@ export function mount(root, data, options = {}) {
   const n = data.captions.length, cells = data.cells;
   const state = { index: 0, painted: -1, playing: false, fps: data.fps, last: 0, pinned: null, hover: null };
   root.classList.add("cv-player");
+  for (const still of root.querySelectorAll(".cv-still")) still.remove();  // shown only where scripts do not run
   if (!page) root.tabIndex = 0;
 
   // -- the picture, the text under it and the controls -------------------------------------------------
