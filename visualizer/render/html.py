@@ -32,8 +32,19 @@ from PIL import Image
 
 from .patches import encode_patches
 
-# Frames per second that + and − step through, from whatever speed the page starts at.
-SPEEDS = (0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 24, 30)
+# Frames per second that + and − step through, from whatever speed the page starts at (the presenter's
+# too); the player, painting only what changes on a canvas, goes on to 30.
+SPEEDS = (0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 24)
+PLAYER_SPEEDS = (*SPEEDS, 30)
+
+KEYS = (
+    ("space", "play / pause"),
+    ("→  ←", "one step forward / back"),
+    ("Home  End", "first / last step"),
+    ("+  −", "faster / slower"),
+    ("f", "full screen"),
+    ("h", "show / hide these keys"),
+)
 
 # "http" must not appear anywhere in the page, not even by chance inside base64 data or a
 # caption: the match's last letter is written as an escape that the browser reads back.
@@ -124,7 +135,8 @@ def player_fragment(
         "width": width,
         "height": height,
         "captions": captions,
-        "speeds": SPEEDS,
+        "speeds": PLAYER_SPEEDS,
+        "keys": KEYS,
         "fps": float(fps),
         "cells": cells,
         "alt": alt,

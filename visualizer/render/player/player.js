@@ -12,10 +12,6 @@ const ICONS = {
   last: "M3 4v12l10-6zM14.5 4H17v12h-2.5z",
   full: "M2 2h6v2H4v4H2zm10 0h6v6h-2V4h-4zM2 12h2v4h4v2H2zm14 0h2v6h-6v-2h4z",
 };
-const KEYS = [
-  ["space", "play / pause"], ["\u2192  \u2190", "one step forward / back"], ["Home  End", "first / last step"],
-  ["+  \u2212", "faster / slower"], ["f", "full screen"], ["h", "show / hide these keys"],
-];
 const OUTLINE = "#d33682", FOOTPRINT = "#6c71c4";
 
 function element(tag, name, attributes = {}, page = false) {
@@ -75,7 +71,7 @@ export function mount(root, data, options = {}) {
   if (!page) canvas.style.aspectRatio = data.width + " / " + data.height;
   const help = element("div", "help", { role: "dialog", "aria-label": "keys" }, page);
   const table = document.createElement("table");
-  for (const [key, what] of KEYS) {
+  for (const [key, what] of data.keys) {
     const row = table.insertRow();
     const th = document.createElement("th");
     th.textContent = key;
