@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from visualizer import Convolution, save_animation
+from visualizer import ConvLayer, Convolution, save_animation
 from visualizer.gallery import GALLERY
 from visualizer.render.cellmap import cell_map
 from visualizer.render.frame import FrameRenderer
@@ -142,3 +142,11 @@ def test_inline_bundle_holds_the_player_a_frame_and_the_description():
 def test_a_signal_shows_as_text_only():
     data, _ = mimebundle(Convolution(np.arange(8.0), np.ones(3)))
     assert list(data) == ["text/plain"]
+
+
+def test_a_layer_shows_the_player_without_a_cell_map():
+    layer = ConvLayer(np.arange(32).reshape(4, 4, 2) % 5, np.ones((3, 3, 2, 2)))
+    data, _ = layer._repr_mimebundle_()
+    assert data["text/plain"] == layer.describe()
+    payload = json.loads(re.search(r'type="application/json">(.*?)</script>', data["text/html"])[1])
+    assert payload["cells"] is None and len(payload["patches"]) == layer.num_steps

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..convolution import Convolution
 from ..geometry import window_taps
 
 
@@ -24,8 +25,11 @@ def grid_kind(name: str) -> str:
     return "input" if name.split(":")[0] == "input" else "output"
 
 
-def cell_map(renderer: Any) -> dict:
+def cell_map(renderer: Any) -> dict | None:
     """The cell map of a :class:`~visualizer.render.frame.FrameRenderer`, as JSON-ready data.
+
+    None for an operation other than :class:`~visualizer.Convolution` (a layer's filters and a
+    learning run have no map yet): the player then plays without pointing at cells.
 
     Examples
     --------
@@ -35,8 +39,13 @@ def cell_map(renderer: Any) -> dict:
     >>> cells = cell_map(FrameRenderer(Convolution(np.zeros((4, 4)), np.ones((3, 3)), stride=1)))
     >>> [g["name"] for g in cells["grids"]], len(cells["taps"]), cells["steps"][3]
     (['input', 'output'], 9, [1, 1, 1, 1])
+    >>> from visualizer import ConvLayer
+    >>> cell_map(FrameRenderer(ConvLayer(np.zeros((4, 4, 1)), np.ones((3, 3, 1, 2))))) is None
+    True
     """
     builder, op = renderer.builder, renderer.op
+    if not isinstance(op, Convolution):
+        return None
     grids = [
         {
             "name": name,
