@@ -89,7 +89,9 @@ def html_player(
     """
     fields = {
         "TITLE": _text(title),
-        "PLAYER": player_fragment(frames, fps=fps, captions=captions, cells=cells, alt=title, page=True, heading=title),
+        "PLAYER": player_fragment(
+            frames, fps=fps, captions=captions, cells=cells, alt=title, page=True, heading=title, still=True
+        ),
     }
     # one pass, so text put in (a title, a caption) is never read again as a placeholder
     return re.sub(r"__([A-Z]+)__", lambda m: fields[m[1]], _PAGE)
@@ -143,8 +145,8 @@ def player_fragment(
     }
     ident = "player" if page else f"cv-player-{uuid.uuid4().hex[:12]}"
     title = f"<h1>{_text(heading)}</h1>" if heading is not None else ""
-    if still:
-        title += f'<img class="cv-still" alt="{_text(alt)}" src="{_text(_data_uri(frames[0]))}">'
+    if still:  # named as the player names each step to a screen reader
+        title += f'<img class="cv-still" alt="step 1 of {len(frames)}" src="{_text(_data_uri(frames[0]))}">'
     return (
         f"<style>{_asset('player.css')}</style>\n"
         f'<div id="{ident}" aria-label="{_text(alt)}" role="group">{title}</div>\n'

@@ -65,7 +65,7 @@ export function mount(root, data, options = {}) {
 
   // -- the picture, the text under it and the controls -------------------------------------------------
   const stage = element("div", "stage", {}, page);
-  const canvas = element("canvas", "frame", { role: "img", "aria-label": data.alt || "" }, page);
+  const canvas = element("canvas", "frame", { role: "img" }, page);
   canvas.width = data.width;
   canvas.height = data.height;
   if (!page) canvas.style.aspectRatio = data.width + " / " + data.height;
@@ -202,6 +202,7 @@ export function mount(root, data, options = {}) {
   function show(index) {
     state.index = ((index % n) + n) % n;
     root.dataset.index = state.index;
+    canvas.setAttribute("aria-label", "step " + (state.index + 1) + " of " + n);
     stepText.textContent = "step " + (state.index + 1) + "/" + n + " ";
     caption.textContent = data.captions[state.index];
     position.value = state.index;
