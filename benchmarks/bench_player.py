@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
 
-    conv = next(a for a in GALLERY if a.name == "full_padding_no_strides_numbers").convolution()
+    conv = next(a for a in GALLERY if a.name == "full_padding_no_strides_numbers").operation()
     renderer = FrameRenderer(conv)
     with tempfile.TemporaryDirectory() as root:
         player_path = save_animation(conv, Path(root) / "player.html", progress=False)

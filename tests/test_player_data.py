@@ -121,7 +121,7 @@ FULL_PADDING = next(a for a in GALLERY if a.name == "full_padding_no_strides_num
 
 
 def test_full_padding_with_numbers_fits_in_400_kb(tmp_path):
-    conv = FULL_PADDING.convolution()
+    conv = FULL_PADDING.operation()
     assert conv.num_steps == 49
     path = save_animation(conv, tmp_path / "full.html", numbers=True, progress=False)
     assert path.stat().st_size <= 400_000, path.stat().st_size
