@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -154,7 +155,10 @@ def test_html_player_is_self_contained(tmp_path):
     conv = digits((4, 5), stride=2)
     page = save_animation(conv, tmp_path / "player.html", progress=False).read_text(encoding="utf-8")
     assert "http" not in page.lower()
-    assert page.count("data:image/png;base64,") >= conv.num_steps
+    data = json.loads(re.search(r'<script id="player-data" type="application/json">(.*?)</script>', page)[1])
+    assert len(data["patches"]) == len(data["captions"]) == conv.num_steps  # the first frame, then what changes
+    assert data["sheets"] and all(sheet.startswith("data:image/png;base64,") for sheet in data["sheets"])
+    assert len(data["cells"]["steps"]) == conv.num_steps
     assert caption(conv.step(-1)) in page
 
 

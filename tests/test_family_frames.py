@@ -8,6 +8,7 @@ cell is (``cell_box``). Exports are read back with Pillow and as text.
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -167,7 +168,8 @@ def test_save_animation_writes_gif_pdf_and_html(tmp_path, name: str) -> None:
     pdf = vz.save_animation(op, tmp_path / "a.pdf", progress=False).read_bytes()
     assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) == op.num_steps
     html = vz.save_animation(op, tmp_path / "a.html", progress=False).read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") >= op.num_steps
+    data = json.loads(re.search(r'<script id="player-data" type="application/json">(.*?)</script>', html)[1])
+    assert len(data["patches"]) == op.num_steps  # the player's first frame, then what each step changes
     first = "in[0, 0] = " if name == "scatter" else "out[0, 0] = "
     assert first in html  # the player's captions
     svg = vz.save_frame(op, 1, tmp_path / "a.svg").read_text(encoding="utf-8")

@@ -23,7 +23,8 @@ from visualizer.render.html import html_player
 
 pytestmark = pytest.mark.browser
 
-COUNT, FPS = 40, 4  # 40 steps: a second at the top speed (24 fps) never wraps round
+COUNT, FPS = 40, 4  # 40 steps: a second at the top speed (30 fps) never wraps round
+ANIMATION_FRAME = 16  # ms between requestAnimationFrame callbacks on Playwright's fake clock
 
 
 def colour(index: int) -> tuple[int, int, int]:
@@ -40,8 +41,9 @@ SLIDES = [_slide(index) for index in range(COUNT)]
 CAPTIONS = [f"step {index}: {index}×1 = {index}" for index in range(COUNT)]
 
 SHOWN = """() => {
-  const img = document.getElementById('frame');
-  return {src: img.src, loaded: img.complete && img.naturalWidth > 0,
+  const canvas = document.getElementById('frame');
+  return {src: canvas.toDataURL('image/png'),
+          loaded: document.getElementById('player').dataset.ready === '1' && canvas.width > 0,
           caption: document.getElementById('caption').textContent,
           counter: document.getElementById('counter').textContent,
           slider: Number(document.getElementById('position').value),
@@ -80,6 +82,7 @@ class Player:
         if fake_clock:
             self.page.clock.install(time=0)
         self.page.goto(self.url)
+        self.page.wait_for_selector("#player[data-ready='1']")  # the frames decode before the first paint
         if fake_clock:
             self.page.clock.pause_at(60_000)
 
@@ -92,7 +95,7 @@ class Player:
         return self.shown()["step"]
 
     def image(self) -> Image.Image:
-        """The image the <img> holds, decoded from its own data URI."""
+        """The picture the canvas holds, read back from it as PNG."""
         head, data = self.shown()["src"].split(",", 1)
         assert head == "data:image/png;base64"
         return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
@@ -103,9 +106,13 @@ class Player:
         return shot.getpixel((shot.width // 2, shot.height // 2))
 
     def played(self, milliseconds: int) -> int:
-        """Steps the player moves on by itself in ``milliseconds`` of simulated time."""
+        """Steps the player moves on by itself in ``milliseconds`` of simulated time.
+
+        A step shows on the first animation frame at or after its time, and the fake clock
+        runs animation frames every 16 ms: one frame more lets the last step due show.
+        """
         before = self.step()
-        self.page.clock.run_for(milliseconds)
+        self.page.clock.run_for(milliseconds + ANIMATION_FRAME)
         return (self.step() - before) % COUNT
 
     def assert_slide(self, index: int) -> None:
@@ -207,10 +214,10 @@ def test_speed_changes_the_rate_of_play(open_player, how):
             change(control)  # while playing: the new rate holds from now on
         assert player.shown()["speed"] == f"{fps} fps"
         assert abs(player.played(2000) - 2 * fps) <= 1, fps
-    for _ in range(7):  # 2 → 3, 4, 6, 8, 12, 24, and one more press stays at the top
+    for _ in range(8):  # 2 → 3, 4, 6, 8, 12, 24, 30, and one more press stays at the top
         change(faster)
-    assert player.shown()["speed"] == "24 fps" and abs(player.played(1000) - 24) <= 1
-    for _ in range(10):  # 24 → 12, 8, 6, 4, 3, 2, 1, 0.5, 0.25, and one more press stays at the bottom
+    assert player.shown()["speed"] == "30 fps" and abs(player.played(1000) - 30) <= 1
+    for _ in range(11):  # 30 → 24, 12, 8, 6, 4, 3, 2, 1, 0.5, 0.25, and one more press stays at the bottom
         change(slower)
     assert player.shown()["speed"] == "0.25 fps" and abs(player.played(8000) - 2) <= 1
     assert player.shown()["playing"]
@@ -273,13 +280,13 @@ def test_full_screen_on_and_off(open_player, control):
 
     toggle()
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'player'")
-    page.wait_for_function("document.getElementById('player').classList.contains('fullscreen')")
+    page.wait_for_function("document.getElementById('player').classList.contains('cv-fullscreen')")
     assert not page.is_visible("h1")  # the frame takes the title's room
     frame = page.locator("#frame").bounding_box()
     assert frame["width"] >= 700 and page.is_visible("#caption") and page.is_visible("#controls")
     toggle()
     page.wait_for_function("document.fullscreenElement === null")
-    page.wait_for_function("!document.getElementById('player').classList.contains('fullscreen')")
+    page.wait_for_function("!document.getElementById('player').classList.contains('cv-fullscreen')")
     assert page.is_visible("h1")
 
 

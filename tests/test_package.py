@@ -166,6 +166,8 @@ def test_wheel_installed_elsewhere_runs_convviz(built, tmp_path):
     assert Path(shutil.which("convviz", path=env["PATH"])).parent == venv / "bin"
     run("convviz", "filters", "-o", "x.png")
     run("convviz", "animate", "-o", "x.gif", "--quiet")
+    run("convviz", "animate", "-o", "x.html", "--quiet")
+    assert "export function mount" in (work / "x.html").read_text(encoding="utf-8")  # the player, from the wheel
     with Image.open(work / "x.png") as sheet:
         assert sheet.format == "PNG" and sheet.width > 200
     with Image.open(work / "x.gif") as gif:

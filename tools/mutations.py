@@ -14,6 +14,9 @@ A module path such as ``visualizer/text.py`` runs its doctests.
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +45,19 @@ class Mutation:
         return text.replace(self.old, self.new, 1)
 
     def compiles(self, root: Path) -> bool:
-        """Whether the mutated file is still valid Python: a mutation is a bug, not a syntax error."""
-        return _parses(self.apply((root / self.file).read_text(encoding="utf-8")))
+        """Whether the mutated file still parses (Python, or JavaScript where node is installed)."""
+        source = self.apply((root / self.file).read_text(encoding="utf-8"))
+        return _parses_js(source) if self.file.endswith(".js") else _parses(source)
+
+
+def _parses_js(source: str) -> bool:
+    node = shutil.which("node")
+    if node is None:  # nothing here can check JavaScript; the browser tests will
+        return True
+    with tempfile.TemporaryDirectory() as folder:
+        module = Path(folder) / "module.mjs"
+        module.write_text(source, encoding="utf-8")
+        return subprocess.run([node, "--check", str(module)], capture_output=True).returncode == 0
 
 
 def _parses(source: str) -> bool:
@@ -61,7 +75,7 @@ EXPORT = "visualizer/render/export.py"
 BUDGET = "visualizer/render/budget.py"
 GIF_STREAM = "visualizer/render/gif_stream.py"
 FILES = "visualizer/files.py"
-HTML = "visualizer/render/html.py"
+PLAYER = "visualizer/render/player/player.js"
 CLI = "visualizer/cli.py"
 ARGUMENTS = "visualizer/arguments.py"
 PHOTO_COMMANDS = "visualizer/photo_commands.py"
@@ -103,6 +117,7 @@ GIF_TESTS = (
     "tests/test_cli_animate.py",
 )
 SLIDES_TESTS = ("tests/test_html_player.py", "tests/test_html_slides.py")
+PLAYER_TESTS = ("tests/test_player_browser.py",)
 PRESENTER_TESTS = (
     "tests/test_present.py::test_step_keys_and_playing",
     "tests/test_present.py::test_speed_keys_change_the_timer",
@@ -433,7 +448,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     # -- the HTML player -----------------------------------------------------------------
     Mutation(
         id="html-back-button-unwired",
-        file=HTML,
+        file=PLAYER,
         old="back: actions.ArrowLeft,",
         new="back: () => {},",
         tests=SLIDES_TESTS,
@@ -441,7 +456,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="html-slider-handler-removed",
-        file=HTML,
+        file=PLAYER,
         old='position.addEventListener("input", () => { play(false); show(Number(position.value)); });',
         new="",
         tests=SLIDES_TESTS,
@@ -449,11 +464,27 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="html-minus-key-faster",
-        file=HTML,
+        file=PLAYER,
         old='"-": () => speed(-1)',
         new='"-": () => speed(1)',
         tests=SLIDES_TESTS,
         description="the player's − key plays faster",
+    ),
+    Mutation(
+        id="player-taps-shifted",
+        file=PLAYER,
+        old="return cells.taps.map(([dr, dc]) => [r + dr, c + dc]);",
+        new="return cells.taps.map(([dr, dc]) => [r + dr, c + dc + 1]);",
+        tests=PLAYER_TESTS,
+        description="pointing at a cell outlines a window one column to the right of the one the step reads",
+    ),
+    Mutation(
+        id="player-click-stays",
+        file=PLAYER,
+        old='show(byOutput.get(cell[1] + "," + cell[2]));',
+        new="paint();",
+        tests=PLAYER_TESTS,
+        description="a click on an output cell no longer jumps to its step",
     ),
     # -- the command line ----------------------------------------------------------------
     Mutation(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from importlib import import_module
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -330,6 +331,12 @@ class Convolution:
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        """Notebook display: the step player, one frame and the description (drawn on the render side)."""
+        # looked up by name, as the package's lazy names are: the core never loads drawing code on its own,
+        # only when a notebook asks to show the operation
+        return import_module("visualizer.render.inline").mimebundle(self)
 
 
 class _Plane(NamedTuple):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterator
 from functools import cached_property
+from importlib import import_module
 from typing import Any
 
 import numpy as np
@@ -216,6 +217,10 @@ class ConvLayer:
 
     def __repr__(self) -> str:
         return f"<ConvLayer {self.describe()}>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        """Notebook display: the step player, one frame and the description (as a Convolution's)."""
+        return import_module("visualizer.render.inline").mimebundle(self)
 
     def replace(self, **changes: Any) -> ConvLayer:
         """A new ConvLayer with some parameters changed.

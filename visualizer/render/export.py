@@ -314,17 +314,20 @@ def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int,
 def _write_html(
     temp: Path, frames: Iterator[Image.Image], renderer: FrameRenderer, steps: list[int], fps: float
 ) -> None:
-    from .html import html_player_parts  # the player page is only needed for .html
+    from .cellmap import cell_map
+    from .html import html_player  # the player page is only needed for .html
 
     builder = renderer.builder
     captions = [builder.caption(index) for index in steps]
-    if len(steps) < len(builder):
+    sampled = len(steps) < len(builder)
+    if sampled:
         captions = [
             f"{_sampled(index, len(builder), steps)} — {line}" for index, line in zip(steps, captions, strict=True)
         ]
-    parts = html_player_parts(frames, len(steps), fps=fps, title=renderer.op.describe(), captions=captions)
-    with open(temp, "w", encoding="utf-8") as page:
-        page.writelines(parts)
+    # the cell map points at every step; a sampled page shows only some, so it plays without pointing
+    cells = None if sampled else cell_map(renderer)
+    text = html_player(list(frames), fps=fps, title=renderer.op.describe(), captions=captions, cells=cells)
+    temp.write_text(text, encoding="utf-8")
 
 
 def _write_handout(temp: Path, renderer: FrameRenderer, steps: list[int], show: bool, label: str) -> None:

@@ -1,0 +1,199 @@
+"""The player in headless Chromium, offline: pointing at cells, playing, and a notebook's static HTML page.
+
+Which cells are outlined is read from the canvas's own pixels (the outline colour at each cell's edge)
+and compared with the outputs an input cell feeds, solved from the geometry in this file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+from browser import chromium
+
+from visualizer import Convolution, save_animation
+from visualizer.render.frame import FrameRenderer
+
+pytestmark = pytest.mark.browser
+
+OUTLINE = (211, 54, 130)  # player.js's outline colour (#d33682)
+CONV = Convolution(
+    np.arange(42).reshape(6, 7) % 10, np.array([[1, 2], [0, -1], [3, 1]]), stride=(2, 1), dilation=(1, 2), padding=1
+)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+        with chromium() as chromium_browser:
+            yield chromium_browser
+
+
+@pytest.fixture
+def open_page(browser):
+    """Opens a file's page; afterwards checks it raised no error and asked for nothing but itself."""
+    pages = []
+
+    def open_(path, root: str = "#player"):
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.requests, page.errors = [], []
+        page.on("request", lambda request: page.requests.append(request.url))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(path.as_uri())
+        page.wait_for_selector(f"{root}[data-ready='1']")
+        pages.append((context, page, path.as_uri()))
+        return page
+
+    yield open_
+    for context, page, url in pages:
+        context.close()
+        assert not page.errors
+        assert page.requests and all(u == url or u.startswith("data:") for u in page.requests), page.requests
+
+
+def _fed_by(r: int, c: int) -> set[tuple[int, int]]:
+    """Outputs of CONV whose window reads padded input cell (r, c): i·stride + u·dilation = r."""
+    (m, n), (sr, sc), (dr, dc) = CONV.kernel.shape, CONV.stride, CONV.dilation
+    rows = {(r - u * dr) // sr for u in range(m) if r >= u * dr and (r - u * dr) % sr == 0}
+    cols = {(c - v * dc) // sc for v in range(n) if c >= v * dc and (c - v * dc) % sc == 0}
+    return {(i, j) for i in rows for j in cols if i < CONV.output_shape[0] and j < CONV.output_shape[1]}
+
+
+def _screen_point(page, renderer, area: str, r: int, c: int) -> tuple[float, float]:
+    """Where the centre of a cell is on screen (the canvas is scaled to fit its box)."""
+    box = page.locator("#frame").bounding_box()
+    width, height = renderer.size
+    scale = min(box["width"] / width, box["height"] / height)
+    x0, y0, x1, y1 = renderer.cell_box(area, r, c)
+    left, top = box["x"] + (box["width"] - width * scale) / 2, box["y"] + (box["height"] - height * scale) / 2
+    return left + (x0 + x1 + 1) / 2 * scale, top + (y0 + y1 + 1) / 2 * scale
+
+
+def _outlined(page, renderer, area: str) -> set[tuple[int, int]]:
+    """Cells of ``area`` whose four edges carry the outline colour on the canvas."""
+    rows, cols = renderer.builder.grids[area].rows, renderer.builder.grids[area].cols
+    points = []
+    for r in range(rows):
+        for c in range(cols):
+            x0, y0, x1, y1 = renderer.cell_box(area, r, c)
+            line = renderer.builder.grids[area].line
+            # 2 px inside the cell's lines: covered by its own outline, not by a neighbour's
+            left, top, right, bottom = x0 - line + 2, y0 - line + 2, x1 + line - 2, y1 + line - 2
+            middle_x, middle_y = (x0 + x1) // 2, (y0 + y1) // 2
+            points.append([[left, middle_y], [right, middle_y], [middle_x, top], [middle_x, bottom]])
+    colours = page.evaluate(
+        """(points) => {
+          const context = document.getElementById('frame').getContext('2d');
+          const pixel = ([x, y]) => Array.from(context.getImageData(x, y, 1, 1).data.slice(0, 3));
+          return points.map((edges) => edges.map(pixel));
+        }""",
+        points,
+    )
+    cells = [(r, c) for r in range(rows) for c in range(cols)]
+    return {cell for cell, edges in zip(cells, colours, strict=True) if all(tuple(e) == OUTLINE for e in edges)}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    return save_animation(CONV, tmp_path_factory.mktemp("player") / "conv.html", progress=False)
+
+
+def test_click_on_an_output_cell_jumps_to_its_step(open_page, exported):
+    page, renderer = open_page(exported), FrameRenderer(CONV)
+    steps = {CONV.step(k).out_index: k for k in range(CONV.num_steps)}
+    for i, j in [(2, 3), (0, 0), (1, 4), (2, 0)]:
+        page.mouse.click(*_screen_point(page, renderer, "output", i, j))
+        assert page.evaluate("document.getElementById('player').dataset.index") == str(steps[i, j])
+        assert page.text_content("#caption").startswith(f"out[{i}, {j}] = ")
+        assert page.text_content("#step") == f"step {steps[i, j] + 1}/{CONV.num_steps} "
+        window = CONV.step(steps[i, j]).origin
+        taps = {
+            (window[0] + u * CONV.dilation[0], window[1] + v * CONV.dilation[1]) for u in range(3) for v in range(2)
+        }
+        assert _outlined(page, renderer, "input") == taps  # its receptive field
+        assert _outlined(page, renderer, "output") == {(i, j)}
+
+
+def test_hover_on_an_input_cell_outlines_the_outputs_it_feeds(open_page, exported):
+    page, renderer = open_page(exported), FrameRenderer(CONV)
+    page.keyboard.press("End")  # every output drawn: none hides an outline
+    grid = renderer.builder.grids["input"]
+    checked = 0
+    for r in range(grid.rows):
+        for c in range(grid.cols):
+            page.mouse.move(*_screen_point(page, renderer, "input", r, c))
+            assert _outlined(page, renderer, "output") == _fed_by(r, c), (r, c)
+            checked += bool(_fed_by(r, c))
+    assert checked > 20
+    page.mouse.move(1, 1)
+    assert _outlined(page, renderer, "output") == set()
+
+
+def test_space_plays_and_the_picture_changes(open_page, exported):
+    page = open_page(exported)
+    page.keyboard.press("+")  # 3 steps a second
+    page.keyboard.press(" ")
+    pictures = set()
+    for _ in range(200):
+        pictures.add(page.evaluate("document.getElementById('frame').toDataURL()"))
+        if len(pictures) >= 4:
+            break
+        page.wait_for_timeout(50)
+    assert len(pictures) >= 4
+    page.keyboard.press(" ")
+    assert page.get_attribute("#play", "aria-label") == "play"
+
+
+def test_nothing_plays_by_itself(open_page, exported):
+    page = open_page(exported)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("document.getElementById('player').dataset.index") == "0"
+    assert page.get_attribute("#play", "aria-label") == "play"
+    labels = page.eval_on_selector_all("button", "buttons => buttons.map(b => b.getAttribute('aria-label'))")
+    assert all(labels) and page.get_attribute("#status", "aria-live") == "polite"
+
+
+@pytest.fixture
+def static_page(tmp_path):
+    """A notebook whose last line is a bare operation, executed and converted by nbconvert with no CDN."""
+    spec = tmp_path / "jupyter" / "kernels" / "convviz-player"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "convviz", "language": "python"}))
+    book = nbformat.v4.new_notebook()
+    book.cells = [
+        nbformat.v4.new_code_cell(
+            "import numpy as np\nfrom visualizer import Convolution\n"
+            "Convolution(np.arange(25).reshape(5, 5), np.ones((3, 3), int), padding=1)"
+        )
+    ]
+    nbformat.write(book, tmp_path / "op.ipynb")
+    command = [sys.executable, "-m", "nbconvert", "--to", "html", "--execute", "op.ipynb"]
+    command += ["--HTMLExporter.mathjax_url=", "--HTMLExporter.require_js_url="]
+    command += ["--ExecutePreprocessor.kernel_name=convviz-player", "--ExecutePreprocessor.timeout=60"]
+    env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "HOME": str(tmp_path)}
+    subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=180)
+    return tmp_path / "op.html"
+
+
+def test_nbconvert_static_page_steps_and_plays(open_page, static_page):
+    page = open_page(static_page, root=".cv-player")
+    index = "document.querySelector('.cv-player').dataset.index"
+    page.click(".cv-forward")
+    page.click(".cv-forward")
+    assert page.evaluate(index) == "2" and page.text_content(".cv-step") == "step 3/25 "
+    assert page.text_content(".cv-caption").startswith("out[0, 2] = ")
+    page.focus(".cv-player")  # inline, the player answers keys while it has the focus
+    page.keyboard.press("End")
+    assert page.evaluate(index) == "24"
+    page.keyboard.press(" ")
+    page.wait_for_function(f"{index} === '2'")  # round past the end and on
+    assert page.locator(".cv-still").count() == 0  # the still frame gave way to the player

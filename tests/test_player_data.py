@@ -1,0 +1,152 @@
+"""What the player is sent: patches that rebuild every frame, a cell map that agrees with the geometry, its size."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from visualizer import ConvLayer, Convolution, save_animation
+from visualizer.gallery import GALLERY
+from visualizer.render.cellmap import cell_map
+from visualizer.render.frame import FrameRenderer
+from visualizer.render.inline import mimebundle
+from visualizer.render.patches import changed_boxes, encode_patches
+
+
+def rebuild(sheets: list[Image.Image], patches) -> list[np.ndarray]:
+    """Every frame, painted patch by patch onto one canvas as the player does (frame 0's patch is the whole frame)."""
+    whole = patches[0][0]
+    canvas = np.full((whole.h, whole.w), -1)
+    frames = []
+    for step in patches:
+        for p in step:
+            sheet = np.asarray(sheets[p.sheet])
+            canvas[p.dy : p.dy + p.h, p.dx : p.dx + p.w] = sheet[p.sy : p.sy + p.h, p.sx : p.sx + p.w]
+        frames.append(canvas.copy())
+    return frames
+
+
+@st.composite
+def frame_runs(draw):
+    """A few paletted frames, each the one before with some rectangles painted over."""
+    h, w = draw(st.integers(4, 40)), draw(st.integers(4, 40))
+    first = draw(st.integers(0, 9))
+    frames = [np.full((h, w), first, np.uint8)]
+    for _ in range(draw(st.integers(0, 5))):
+        frame = frames[-1].copy()
+        for _ in range(draw(st.integers(0, 4))):
+            y0, x0 = draw(st.integers(0, h - 1)), draw(st.integers(0, w - 1))
+            y1, x1 = draw(st.integers(y0 + 1, h)), draw(st.integers(x0 + 1, w))
+            frame[y0:y1, x0:x1] = draw(st.integers(0, 9))
+        frames.append(frame)
+    return frames
+
+
+@settings(max_examples=60, deadline=None)
+@given(frame_runs())
+def test_patches_rebuild_every_frame(arrays):
+    frames = [Image.fromarray(a, mode="L").convert("P") for a in arrays]
+    sheets, patches = encode_patches(frames)
+    assert len(patches) == len(frames)
+    for got, frame in zip(rebuild(sheets, patches), frames, strict=True):
+        assert np.array_equal(got, np.asarray(frame))
+
+
+@settings(max_examples=60, deadline=None)
+@given(frame_runs())
+def test_changed_boxes_cover_every_change_and_only_inside_the_frame(arrays):
+    for before, after in zip(arrays, arrays[1:], strict=False):
+        covered = np.zeros(before.shape, bool)
+        for x0, y0, x1, y1 in changed_boxes(before, after):
+            assert 0 <= x0 < x1 <= before.shape[1] and 0 <= y0 < y1 <= before.shape[0]
+            covered[y0:y1, x0:x1] = True
+        assert not ((before != after) & ~covered).any()
+
+
+def _fed_by(conv: Convolution, r: int, c: int) -> set[tuple[int, int]]:
+    """Outputs whose window reads padded input cell (r, c): solved from i·stride + u·dilation = r."""
+    (m, n), (sr, sc), (dr, dc) = conv.kernel.shape[:2], conv.stride, conv.dilation
+    rows = {(r - u * dr) // sr for u in range(m) if (r - u * dr) % sr == 0 and (r - u * dr) >= 0}
+    cols = {(c - v * dc) // sc for v in range(n) if (c - v * dc) % sc == 0 and (c - v * dc) >= 0}
+    out_h, out_w = conv.output_shape[:2]
+    return {(i, j) for i in rows for j in cols if i < out_h and j < out_w}
+
+
+CONVS = {
+    "strided, dilated, padded": Convolution(
+        np.arange(42).reshape(6, 7), np.ones((3, 2)), stride=(2, 1), dilation=(1, 2), padding=1
+    ),
+    "colour, same": Convolution(np.arange(75).reshape(5, 5, 3) % 9, np.ones((3, 3)), padding="same"),
+}
+
+
+@pytest.mark.parametrize("name", CONVS)
+def test_cell_map_steps_read_the_cells_the_geometry_says(name):
+    conv = CONVS[name]
+    cells = cell_map(FrameRenderer(conv))
+    padded_h = next(g["rows"] for g in cells["grids"] if g["kind"] == "input")
+    padded_w = next(g["cols"] for g in cells["grids"] if g["kind"] == "input")
+    for r in range(padded_h):
+        for c in range(padded_w):
+            fed = {
+                (i, j)
+                for r0, c0, i, j in cells["steps"]
+                if any((r0 + dr, c0 + dc) == (r, c) for dr, dc in cells["taps"])
+            }
+            assert fed == _fed_by(conv, r, c), (r, c)
+    kinds = {g["name"]: g["kind"] for g in cells["grids"]}
+    assert all(kind == ("input" if name.startswith("input") else "output") for name, kind in kinds.items())
+
+
+def test_cell_map_boxes_are_the_painted_cells():
+    conv = CONVS["strided, dilated, padded"]
+    renderer = FrameRenderer(conv)
+    for grid in cell_map(renderer)["grids"]:
+        area = grid["name"]
+        for r, c in [(0, 0), (grid["rows"] - 1, grid["cols"] - 1)]:
+            x0 = grid["x"] + c * grid["cell"] + grid["line"]
+            y0 = grid["y"] + r * grid["cell"] + grid["line"]
+            assert renderer.cell_box(area, r, c)[:2] == (x0, y0)
+
+
+FULL_PADDING = next(a for a in GALLERY if a.name == "full_padding_no_strides_numbers")
+
+
+def test_full_padding_with_numbers_fits_in_400_kb(tmp_path):
+    conv = FULL_PADDING.operation()
+    assert conv.num_steps == 49
+    path = save_animation(conv, tmp_path / "full.html", numbers=True, progress=False)
+    assert path.stat().st_size <= 400_000, path.stat().st_size
+
+
+def test_inline_bundle_holds_the_player_a_frame_and_the_description():
+    conv = Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))
+    data, metadata = conv._repr_mimebundle_()
+    assert data["text/plain"] == conv.describe()
+    assert "http" not in data["text/html"].lower() and 'type="module"' in data["text/html"]
+    payload = json.loads(re.search(r'type="application/json">(.*?)</script>', data["text/html"])[1])
+    assert len(payload["captions"]) == len(payload["patches"]) == conv.num_steps
+    png = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
+    assert np.array_equal(np.asarray(png.convert("RGB")), np.asarray(FrameRenderer(conv).frame_rgb(0)))
+    assert conv.describe() in metadata["image/png"]["alt"]
+
+
+def test_a_signal_shows_as_text_only():
+    data, _ = mimebundle(Convolution(np.arange(8.0), np.ones(3)))
+    assert list(data) == ["text/plain"]
+
+
+def test_a_layer_shows_the_player_without_a_cell_map():
+    layer = ConvLayer(np.arange(32).reshape(4, 4, 2) % 5, np.ones((3, 3, 2, 2)))
+    data, _ = layer._repr_mimebundle_()
+    assert data["text/plain"] == layer.describe()
+    payload = json.loads(re.search(r'type="application/json">(.*?)</script>', data["text/html"])[1])
+    assert payload["cells"] is None and len(payload["patches"]) == layer.num_steps
