@@ -479,3 +479,19 @@ def test_shaded_numbers_switch_ink_to_stay_readable() -> None:
     light_cell = next(t for t in scene.texts("value", "input", 0, 1))
     assert brightness(dark_cell.ink) > 128 > brightness(light_cell.ink)
     assert inks
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+def test_a_signal_is_drawn_as_one_row(layout: str) -> None:
+    signal, kernel = np.array([3, 1, 4, 1, 5, 9, 2, 6]), np.array([1, 0, -1])
+    conv = vz.Convolution(signal, kernel, padding="full")
+    expected = np.correlate(signal, kernel, "full")  # NumPy's own full correlation
+    renderer = FrameRenderer(conv, layout=layout)
+    last = renderer.scene(-1)
+    assert [last.text_at("value", "output", 0, j) for j in range(len(expected))] == [number(v) for v in expected]
+    padded = np.pad(signal, 2)
+    for j in (0, 4, len(expected) - 1):
+        scene = renderer.scene(j)
+        assert [scene.text_at("chip", "input", 0, j + v) for v in range(3)] == [number(w) for w in kernel]
+        assert [scene.text_at("value", "input", 0, j + v) for v in range(3)] == [number(x) for x in padded[j : j + 3]]
+        assert renderer.frame(j).size == renderer.size

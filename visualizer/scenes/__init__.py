@@ -28,14 +28,13 @@ def _builders() -> dict[type, Callable[..., SceneBuilder]]:
     from ..learning_animation import KernelLearning
     from ..pooling import Pooling
     from ..transposed import TransposedConvolution
-    from .convolution import ConvolutionScene
     from .layer import LayerScene
     from .learning import LearningScene
     from .pooling import PoolingScene
     from .transposed import transposed_scene
 
     return {
-        Convolution: ConvolutionScene,
+        Convolution: _convolution_scene,
         ConvLayer: LayerScene,
         KernelLearning: LearningScene,
         TransposedConvolution: transposed_scene,
@@ -54,3 +53,31 @@ def scene_builder(op: Any, **style: Any) -> SceneBuilder:
             return builder(op, **style)
     names = ", ".join(sorted(kind.__name__ for kind in builders))
     raise TypeError(f"op must be a visualizer operation ({names}), got {type(op).__name__}")
+
+
+def _convolution_scene(conv: Any, **style: Any) -> SceneBuilder:
+    """The scene builder of ``conv``; a 1-D signal is drawn as the one-row image its arithmetic is.
+
+    >>> from visualizer import Convolution
+    >>> _convolution_scene(Convolution([1, 2, 3, 4], [1, -1])).scene(0).text_at("value", "output", 0, 0)
+    '−1'
+    """
+    import numpy as np
+
+    from ..convolution import Convolution
+    from .convolution import ConvolutionScene
+
+    if conv.signal:
+        _, _, left, right = conv.pads
+        conv = Convolution(
+            conv.image[np.newaxis, :],
+            conv.kernel[np.newaxis, :],
+            stride=(1, conv.stride),
+            padding=((0, 0), (left, right)),
+            pad_mode=conv.pad_mode,
+            dilation=(1, conv.dilation),
+            clip=conv.clip,
+            pad_value=conv.pad_value,
+            flip_kernel=conv.flip_kernel,
+        )
+    return ConvolutionScene(conv, **style)
