@@ -220,7 +220,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         file=KERNELS,
         old='"sobel_y": _fixed([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])',
         new='"sobel_y": _fixed([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])',
-        tests=SOBEL_TESTS,
+        tests=("tests/test_kernel_definitions.py", *SOBEL_TESTS),
         description="sobel_y points up instead of down (its sign flipped)",
     ),
     Mutation(
@@ -228,7 +228,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         file=KERNELS,
         old='"emboss": _fixed([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])',
         new='"emboss": _fixed([[2, 1, 0], [1, 1, -1], [0, -1, -2]])',
-        tests=("tests/test_filters.py", "tests/test_cli_filter.py::test_kernel_and_kernel_values_are_the_same_option"),
+        tests=(
+            "tests/test_kernel_definitions.py",
+            "tests/test_filters.py",
+            "tests/test_cli_filter.py::test_kernel_and_kernel_values_are_the_same_option",
+        ),
         description="emboss rotated 180° (light from the other side)",
     ),
     Mutation(
