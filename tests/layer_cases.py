@@ -11,21 +11,9 @@ from __future__ import annotations
 import numpy as np
 from reference import correlate_scipy, pad_image, pair, reference_output_shape, reference_pads
 from reference_layer import layer_scipy
+from test_scenes import number  # how a value is written on a frame, written once for every scene test
 
 import visualizer as vz
-
-
-def number(value) -> str:
-    """How a value is written on a frame: whole numbers without a point, 3 significant figures, true minus."""
-    x = float(value)
-    if x == int(x):
-        text = str(int(x))
-    elif abs(x) >= 100:
-        text = f"{x:.0f}"
-    else:
-        text = f"{x:.1f}" if abs(x) >= 10 else f"{x:.3g}"
-        text = text[:-2] if text.endswith(".0") else text
-    return text.replace("-", "−")
 
 
 def products(window, kernel) -> str:
