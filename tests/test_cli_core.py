@@ -275,3 +275,17 @@ def test_real_process():
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert len(bad.stderr.splitlines()) == 1 and "stride" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    # `convviz steps | head -1`: the pipe closes after one line; no traceback, no "error" line
+    process = subprocess.Popen(
+        [sys.executable, "-m", "visualizer", "steps", "--input", "60x60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout.readline().startswith("input 60×60")
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141
+    assert stderr == ""

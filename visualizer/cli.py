@@ -11,6 +11,7 @@ what is allowed; no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -263,6 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"convviz: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader stopped early (`convviz steps | head`): not an error; keep Python's exit-time flush quiet too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (ValueError, TypeError, OSError, MemoryError) as error:
         # the library's own validation speaks in one clear line already (and NumPy names the size it could not allocate)
         print(f"convviz: error: {first_line(error)}", file=sys.stderr)
