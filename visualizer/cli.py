@@ -148,7 +148,7 @@ def _cmd_gallery(args: argparse.Namespace) -> None:
 
 
 def _present_arguments(parser: argparse.ArgumentParser) -> None:
-    add_conv_arguments(parser)
+    _info_arguments(parser)
     add_style_arguments(parser, progress=False)  # a window, no file: nothing to show progress for
     parser.set_defaults(theme="classroom")  # large type for a projector
 
@@ -157,9 +157,9 @@ def _cmd_present(args: argparse.Namespace) -> None:
     from .presenter import present  # matplotlib's window toolkit loads only for this command
 
     # not strict: the window's keys change padding, pad mode and input (with the seed) later
-    conv = conv_from_args(args, strict=False)
+    op = operation_from_args(args, strict=False)
     style = style_from_args(args)
-    present(conv, fps=2.0 if args.fps is None else args.fps, seed=0 if args.seed is None else args.seed, **style)
+    present(op, fps=2.0 if args.fps is None else args.fps, seed=0 if args.seed is None else args.seed, **style)
 
 
 # name -> (help, add extra arguments, run)
@@ -211,6 +211,7 @@ EXAMPLES = {
     "present": [
         "convviz present --padding same",
         "convviz present --values photo --input 8x8 --kernel sobel_x",
+        "convviz present --op layer --input 6x6x3 --filters 2 --bias 1,-2 --activation relu",
     ],
 }
 
