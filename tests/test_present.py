@@ -224,7 +224,7 @@ def test_matplotlib_keys_are_off_for_this_figure_only():
 
 def test_bad_arguments():
     conv = Convolution(IMAGE, KERNEL)
-    with pytest.raises(TypeError, match="conv must be a visualizer.Convolution"):
+    with pytest.raises(TypeError, match="op must be a visualizer Convolution, .*, Pooling or ConvLayer"):
         PresenterState(IMAGE)
     with pytest.raises(ValueError, match="fps must be a positive number"):
         PresenterState(conv, fps=0)

@@ -12,8 +12,9 @@ from matplotlib.backend_bases import KeyEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from reference_family import conv_transpose_loops, conv_transpose_torch, pool_loops, pool_torch
+from reference_layer import layer_scipy, layer_torch
 
-from visualizer import Convolution, Pooling, TransposedConvolution, render_frame
+from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, render_frame
 from visualizer.presenter import PresenterState
 from visualizer.presenter_window import PresenterWindow
 
@@ -51,6 +52,13 @@ def test_o_cycles_the_operations_on_the_same_input():
         assert not window.state.problem
         _assert_shows(window, op)
     _press(window, "o")
+    assert window.state.op == "layer" and window.message.get_text() == "layer" and not window.state.problem
+    # two filters the kernel's size over the one grey channel, with a bias and ReLU; their weights are the
+    # presenter's choice, so the frame is compared with a layer the test builds from them
+    layer = window.state.shown
+    assert layer.weights.shape == (3, 3, 1, 2) and layer.bias.shape == (2,) and layer.activation == "relu"
+    _assert_shows(window, ConvLayer(IMAGE[..., np.newaxis], layer.weights, layer.bias, activation="relu"))
+    _press(window, "o")
     assert window.state.op == "conv" and window.message.get_text() == "convolution"
     _assert_shows(window, Convolution(IMAGE, KERNEL))
 
@@ -58,16 +66,20 @@ def test_o_cycles_the_operations_on_the_same_input():
 def test_what_each_operation_computes_is_the_references():
     window = _window(stride=2)
     results = []
-    for _ in range(3):
+    for _ in range(4):
         _press(window, "o")
         results.append(window.state.shown.result())
     np.testing.assert_array_equal(results[0], conv_transpose_loops(IMAGE, KERNEL, stride=2))
     np.testing.assert_array_equal(results[1], pool_loops(IMAGE, 3, stride=2, mode="max")[0])
     np.testing.assert_allclose(results[2], pool_loops(IMAGE, 3, stride=2, mode="avg")[0])
+    layer = window.state.shown
+    grey = IMAGE[..., np.newaxis]
+    np.testing.assert_array_equal(results[3], layer_scipy(grey, layer.weights, layer.bias, stride=2, activation="relu"))
     pytest.importorskip("torch")
     np.testing.assert_allclose(results[0], conv_transpose_torch(IMAGE, KERNEL, stride=2))
     np.testing.assert_allclose(results[1], pool_torch(IMAGE, 3, stride=2, mode="max")[0])
     np.testing.assert_allclose(results[2], pool_torch(IMAGE, 3, stride=2, mode="avg")[0])
+    np.testing.assert_allclose(results[3], layer_torch(grey, layer.weights, layer.bias, stride=2, activation="relu"))
 
 
 @pytest.mark.parametrize(
@@ -78,6 +90,7 @@ def test_what_each_operation_computes_is_the_references():
         ("oo", "k", "k (kernel) changes nothing in max pooling"),
         ("ooo", "d", "d (dilation) changes nothing in average pooling"),
         ("ooo", "p", "p (padding) changes nothing in average pooling"),
+        ("oooo", "k", "k (kernel) changes nothing in layer"),
     ],
 )
 def test_a_key_that_changes_nothing_says_so_on_the_canvas(presses, key, words):
@@ -103,6 +116,8 @@ def test_keys_that_apply_change_the_shown_operation():
     _assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="avg"))
     _press(window, "end")
     _assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="avg"), step=3)
+    _press(window, "o")  # the layer: stride 2 as well
+    assert window.state.shown.stride == (2, 2)
     _press(window, "o")
     _press(window, "o")  # transposed: the kernel key walks the presets there too
     _press(window, "k")

@@ -24,6 +24,7 @@ from processes import stop
 pytestmark = pytest.mark.xvfb
 
 INPUT_BLUE = (0x26, 0x8B, 0xD2)  # the input cells' colour in every light theme
+PROBLEM_RED = (0xDC, 0x32, 0x2F)
 
 
 def _program(name: str, package: str) -> str:
@@ -83,86 +84,146 @@ def _wait(condition: Callable[[], object], what: str, timeout: float = 30) -> ob
     pytest.fail(f"waited {timeout:.0f} s for {what}")
 
 
-def test_keys_drive_a_real_window(screen, tmp_path):
-    display, xwd = screen
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update(DISPLAY=display, HOME=str(tmp_path))
+class Presenter:
+    """``convviz present ARGS`` running on the virtual screen: its title, its pixels, keys sent to it."""
 
-    def xdotool(*args: str) -> str:
-        return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=20).stdout.strip()
+    def __init__(self, screen: tuple[str, Path], tmp_path: Path, *args: str):
+        display, self.xwd = screen
+        self.env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+        self.env.update(DISPLAY=display, HOME=str(tmp_path))
+        self.log = (tmp_path / "present.log").open("w+")
+        command = [sys.executable, "-m", "visualizer", "present", *args]
+        self.process = subprocess.Popen(command, env=self.env, cwd=tmp_path, stdout=self.log, stderr=subprocess.STDOUT)
+        self.window = ""
 
-    log = (tmp_path / "present.log").open("w+")
-    command = [sys.executable, "-m", "visualizer", "present", "--input", "5x5", "--padding", "same", "--seed", "1"]
-    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        window = _wait(lambda: (xdotool("search", "--name", "^step 1/25 ").split() or [None])[0], "the window")
+    def xdotool(self, *args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20)
+        return done.stdout.strip()
 
-        def title() -> str:
-            return xdotool("getwindowname", window)
-
-        def box() -> tuple[int, ...]:
-            geometry = dict(line.split("=") for line in xdotool("getwindowgeometry", "--shell", window).splitlines())
-            return tuple(int(geometry[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
-
-        def still_frame(seconds: float) -> np.ndarray | None:
-            """The window's pixels if they show a frame and hold still for ``seconds``, else None."""
-            where = box()
-            shot = _screenshot(xwd, where)
-            time.sleep(seconds)
-            held = box() == where and (_screenshot(xwd, where) == shot).all()
-            return shot if held and (shot == INPUT_BLUE).all(axis=2).sum() > 1000 else None
-
-        def new_frame(before: np.ndarray) -> np.ndarray | None:
-            shot = still_frame(0.5)
-            return shot if shot is not None and (shot.shape != before.shape or (shot != before).any()) else None
-
+    def open(self, first_title: str) -> np.ndarray:
+        """Wait for the window titled ``first_title…`` and its settled first frame; give it the keyboard."""
+        self.window = _wait(lambda: (self.xdotool("search", "--name", first_title).split() or [None])[0], "the window")
         # Once shown, the window lays itself out again (matplotlib fits the figure to Tk's scaling:
         # a new size, two more draws): only a picture that holds still is the settled first frame,
         # and only a new picture that holds still is the next step drawn.
-        first = _wait(lambda: still_frame(1.0), "the first frame, settled")
-        assert box()[2] > 600 and box()[3] > 400, box()
+        first = _wait(lambda: self.still_frame(1.0), "the first frame, settled")
+        assert self.box()[2] > 600 and self.box()[3] > 400, self.box()
         # no window manager gives focus on Xvfb: the pointer over the window and the focus set by hand
-        xdotool("mousemove", "--window", window, "20", "20")
-        xdotool("windowfocus", "--sync", window)
-        assert "input 5×5, kernel 3×3, stride 1, padding same" in title()
-        assert "rows = ⌊(5 + 2 − 3) / 1⌋ + 1 = 5" in title()
+        self.xdotool("mousemove", "--window", self.window, "20", "20")
+        self.xdotool("windowfocus", "--sync", self.window)
+        return first
 
-        shots = [first]
-        for key, step in [("Right", 2), ("Right", 3), ("Left", 2), ("Right", 3)]:
-            xdotool("key", key)
-            _wait(lambda step=step: title().startswith(f"step {step}/25 "), f"step {step} in the title")
-            shots.append(_wait(lambda: new_frame(shots[-1]), f"step {step} drawn"))
-        assert (shots[2] == shots[4]).all(), "the same step looks the same after going back and forth"
+    def title(self) -> str:
+        return self.xdotool("getwindowname", self.window)
 
-        xdotool("key", "space")  # play: the steps move on by themselves
-        # any later step will do: a slow look at the title may come a few beats late
-        _wait(lambda: int(title().split()[1].split("/")[0]) > 3, "playing past step 3", 10)
+    def box(self) -> tuple[int, ...]:
+        lines = self.xdotool("getwindowgeometry", "--shell", self.window).splitlines()
+        geometry = dict(line.split("=") for line in lines)
+        return tuple(int(geometry[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
 
-        def still() -> str | None:
-            before = title()
-            time.sleep(1)
-            return before if title() == before else None
+    def screenshot(self) -> np.ndarray:
+        return _screenshot(self.xwd, self.box())
 
-        xdotool("key", "space")
-        # the window may take one more beat of its timer before it reads the key: the title that
-        # holds still for two beats (1 s at 2 steps a second) is the paused one; playing never does
-        paused = _wait(still, "playing to stop", 10)
-        time.sleep(1.5)
-        assert title() == paused
+    def still_frame(self, seconds: float) -> np.ndarray | None:
+        """The window's pixels if they show a frame and hold still for ``seconds``, else None."""
+        where = self.box()
+        shot = _screenshot(self.xwd, where)
+        time.sleep(seconds)
+        held = self.box() == where and (_screenshot(self.xwd, where) == shot).all()
+        return shot if held and (shot == INPUT_BLUE).all(axis=2).sum() > 1000 else None
 
-        xdotool("key", "p", "p", "d", "d")  # valid, then dilation 3: cannot fit 5×5
-        _wait(lambda: "dilation 2" in title() and "padding valid" in title(), "valid padding, dilation 2")
-        red = (0xDC, 0x32, 0x2F)
-        _wait(lambda: (_screenshot(xwd, box()) == red).all(axis=2).sum() > 200, "the message on the canvas")
-        assert "dilation 2" in title()
+    def new_frame(self, before: np.ndarray) -> np.ndarray | None:
+        shot = self.still_frame(0.5)
+        return shot if shot is not None and (shot.shape != before.shape or (shot != before).any()) else None
 
-        xdotool("key", "q")
-        assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        log.seek(0)
-        output = log.read()
-        log.close()
-    assert "Traceback" not in output, output
+    def step_to(self, key: str, step: int, steps: int, shots: list[np.ndarray]) -> None:
+        """Press ``key``; wait for "step ``step``/``steps``" in the title and a new frame, added to ``shots``."""
+        self.xdotool("key", key)
+        _wait(lambda: self.title().startswith(f"step {step}/{steps} "), f"step {step} in the title")
+        shots.append(_wait(lambda: self.new_frame(shots[-1]), f"step {step} drawn"))
+
+    def quit(self) -> str:
+        """Press q, expect a clean exit; the program's output."""
+        self.xdotool("key", "q")
+        assert self.process.wait(timeout=30) == 0
+        return self.close()
+
+    def close(self) -> str:
+        """End the program if it still runs; its output (read once, kept)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if not self.log.closed:
+            self.log.seek(0)
+            self.output = self.log.read()
+            self.log.close()
+        return self.output
+
+
+@pytest.fixture
+def presenter(screen, tmp_path) -> Iterator[Callable[..., Presenter]]:
+    started: list[Presenter] = []
+
+    def start(*args: str) -> Presenter:
+        started.append(Presenter(screen, tmp_path, *args))
+        return started[-1]
+
+    yield start
+    for window in started:
+        assert "Traceback" not in window.close()
+
+
+def test_keys_drive_a_real_window(presenter):
+    window = presenter("--input", "5x5", "--padding", "same", "--seed", "1")
+    shots = [window.open("^step 1/25 ")]
+    title = window.title
+    assert "input 5×5, kernel 3×3, stride 1, padding same" in title()
+    assert "rows = ⌊(5 + 2 − 3) / 1⌋ + 1 = 5" in title()
+
+    for key, step in [("Right", 2), ("Right", 3), ("Left", 2), ("Right", 3)]:
+        window.step_to(key, step, 25, shots)
+    assert (shots[2] == shots[4]).all(), "the same step looks the same after going back and forth"
+
+    window.xdotool("key", "space")  # play: the steps move on by themselves
+    # any later step will do: a slow look at the title may come a few beats late
+    _wait(lambda: int(title().split()[1].split("/")[0]) > 3, "playing past step 3", 10)
+
+    def still() -> str | None:
+        before = title()
+        time.sleep(1)
+        return before if title() == before else None
+
+    window.xdotool("key", "space")
+    # the window may take one more beat of its timer before it reads the key: the title that
+    # holds still for two beats (1 s at 2 steps a second) is the paused one; playing never does
+    paused = _wait(still, "playing to stop", 10)
+    time.sleep(1.5)
+    assert title() == paused
+
+    window.xdotool("key", "p", "p", "d", "d")  # valid, then dilation 3: cannot fit 5×5
+    _wait(lambda: "dilation 2" in title() and "padding valid" in title(), "valid padding, dilation 2")
+    _wait(lambda: (window.screenshot() == PROBLEM_RED).all(axis=2).sum() > 200, "the message on the canvas")
+    assert "dilation 2" in title()
+    assert "Traceback" not in window.quit()
+
+
+def test_a_layer_in_a_real_window(presenter):
+    """``convviz present --op layer``: the layer's steps, filter by filter, and o round the family back to it."""
+    args = ["--op", "layer", "--input", "4x4x3", "--filters", "2", "--bias", "1,-2", "--activation", "relu"]
+    window = presenter(*args)
+    shots = [window.open("^step 1/8 ")]  # 2×2 outputs for each of the 2 filters
+    described = "input 4×4×3, 2 filters 3×3×3, dense, stride 1, padding valid (0, 0, 0, 0) zeros, dilation 1"
+    assert described in window.title() and "bias, relu" in window.title()
+    window.step_to("Right", 2, 8, shots)
+    window.step_to("End", 8, 8, shots)  # the second filter's last output
+    window.step_to("Home", 1, 8, shots)
+    assert (shots[0] == shots[-1]).all(), "the first step looks the same after going round"
+
+    window.xdotool("key", "o")  # the first filter's stack as a convolution of each channel
+    _wait(lambda: "kernel 3×3×3" in window.title(), "the convolution of the first filter")
+    for _ in range(4):  # transposed, max pooling, average pooling, the layer again
+        window.xdotool("key", "o")
+    _wait(lambda: described in window.title() and window.title().startswith("step 1/8 "), "the layer again")
+    frame = slice(0, int(shots[0].shape[0] * 0.9))  # above the message line, which now says "layer"
+    _wait(lambda: (window.screenshot()[frame] == shots[0][frame]).all(), "the layer's first step drawn again")
+    assert "Traceback" not in window.quit()

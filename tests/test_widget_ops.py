@@ -10,12 +10,15 @@ import io
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from reference_family import conv_transpose_loops, conv_transpose_torch, pool_loops, pool_torch
-from reference_layer import layer_scipy
+from reference_layer import layer_scipy, layer_torch
 
-from visualizer import Convolution, Pooling, TransposedConvolution, render_frame
+from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, render_frame
 from visualizer.widget import Stepper
+from visualizer.widget_ops import OperationControls
 
 IMAGE = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [1, 4, 0, 2, 5]])
 KERNEL = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]])
@@ -95,3 +98,105 @@ def test_a_choice_that_cannot_work_keeps_the_last_picture_and_back_to_the_convol
     stepper.ops.operation.value = "convolution"
     assert stepper.shown is stepper.conv and stepper.status.value.startswith("step 1/9 · sum ")
     assert all(control.disabled for control, _ in stepper.ops.controls.values())
+
+
+def test_a_filter_s_weights_and_the_bias_edited_rebuild_the_layer():
+    colour = np.stack([IMAGE, IMAGE.T, IMAGE[::-1]], axis=-1)
+    stepper = Stepper(Convolution(colour, np.ones((3, 3), int), padding="same"))
+    ops = stepper.ops
+    ops.operation.value = "layer"
+    ops.bias.value = True
+    ops.activation.value = "relu"
+    weights, bias = stepper.shown.weights.copy(), stepper.shown.bias.copy()
+    assert [box.value for box in ops.weights] == weights[:, :, 0, 0].ravel().tolist()
+    assert ops.bias_values.value == ",".join(map(str, bias)) and not ops.bias_values.disabled
+
+    ops.filter.value = 1
+    assert [label for label, _ in ops.channel.options] == ["red", "green", "blue"] and not ops.channel.disabled
+    ops.channel.value = 2
+    assert [box.value for box in ops.weights] == weights[:, :, 2, 1].ravel().tolist()
+    ops.weights[4].value = 7  # the centre tap of filter 1 on the blue channel
+    weights[1, 1, 2, 1] = 7
+    np.testing.assert_array_equal(stepper.shown.weights, weights)
+    expected = layer_scipy(colour, weights, bias, padding="same", activation="relu")
+    np.testing.assert_array_equal(stepper.shown.result(), expected)
+    np.testing.assert_array_equal(
+        picture(stepper), drawn(ConvLayer(colour, weights, bias, padding="same", activation="relu"))
+    )
+
+    ops.weights[0].value = 0.5  # a fraction makes the weights float
+    weights = weights.astype(float)
+    weights[0, 0, 2, 1] = 0.5
+    ops.bias_values.value = "3, -5"
+    bias = np.array([3, -5])
+    np.testing.assert_array_equal(stepper.shown.bias, bias)
+    expected = layer_scipy(colour, weights, bias, padding="same", activation="relu")
+    np.testing.assert_allclose(stepper.shown.result(), expected)
+
+    before = picture(stepper)
+    ops.bias_values.value = "3"
+    assert stepper.message.layout.display == "" and "one per filter" in stepper.message.value
+    np.testing.assert_array_equal(picture(stepper), before)
+    ops.filters.value = 1  # now the one value fits
+    assert stepper.message.layout.display == "none"
+    np.testing.assert_array_equal(stepper.shown.weights, weights[..., :1])
+    np.testing.assert_array_equal(stepper.shown.bias, [3])
+    ops.filters.value = 3  # the edited filter kept, two new ones
+    np.testing.assert_array_equal(stepper.shown.weights[..., :1], weights[..., :1])
+    assert stepper.shown.weights.shape == (3, 3, 3, 3) and len(ops.filter.options) == 3
+    np.testing.assert_array_equal(stepper.shown.bias[:1], [3])
+    shown = stepper.shown
+    expected = layer_scipy(colour, shown.weights, shown.bias, padding="same", activation="relu")
+    np.testing.assert_allclose(shown.result(), expected)
+    pytest.importorskip("torch")
+    torch_result = layer_torch(colour, shown.weights, shown.bias, padding="same", activation="relu")
+    np.testing.assert_allclose(shown.result(), torch_result)
+
+
+def test_a_depthwise_filter_names_the_one_channel_it_reads_and_the_grid_follows_the_kernel_size():
+    colour = np.stack([IMAGE, IMAGE.T, IMAGE[::-1]], axis=-1)
+    stepper = Stepper(Convolution(colour, np.ones((3, 3), int)))
+    ops = stepper.ops
+    ops.operation.value = "layer"
+    ops.groups.value = 3
+    ops.filters.value = 3
+    ops.filter.value = 2
+    assert list(ops.channel.options) == [("blue", 0)] and ops.channel.disabled
+    ops.weights[0].value = -3
+    weights = stepper.shown.weights
+    assert weights[0, 0, 0, 2] == -3 and stepper.shown.kind == "depthwise"
+    np.testing.assert_array_equal(stepper.shown.result(), layer_scipy(colour, weights, groups=3))
+    stepper.kernel_size.value = 2  # the filters take the kernel's size: a 2×2 grid of new weights
+    assert len(ops.weights) == 4 and stepper.shown.weights.shape == (2, 2, 1, 3)
+    assert [box.value for box in ops.weights] == stepper.shown.weights[:, :, 0, ops.filter.value].ravel().tolist()
+    ops.operation.value = "convolution"
+    assert ops.filter.disabled and ops.channel.disabled and ops.bias_values.disabled
+    assert all(box.disabled for box in ops.weights)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    groups_filters=st.sampled_from([(1, 1), (1, 2), (1, 4), (3, 3)]),
+    size=st.integers(1, 3),
+    data=st.data(),
+    value=st.integers(-9, 9) | st.floats(-2, 2, allow_nan=False),
+    bias=st.lists(st.integers(-5, 5), min_size=4, max_size=4),
+)
+def test_any_weight_of_any_filter_edited_is_the_layer_computed(groups_filters, size, data, value, bias):
+    groups, filters = groups_filters
+    colour = np.stack([IMAGE, IMAGE.T, IMAGE[::-1]], axis=-1)
+    conv = Convolution(colour, np.ones((size, size), int))
+    controls = OperationControls()
+    controls.operation.value = "layer"
+    controls.groups.value, controls.filters.value, controls.bias.value = groups, filters, True
+    weights = controls.build(conv).weights.astype(float)
+    k = data.draw(st.integers(0, filters - 1))
+    c = data.draw(st.integers(0, 3 // groups - 1))
+    tap = data.draw(st.integers(0, size * size - 1))
+    controls.filter.value, controls.channel.value = k, c
+    controls.weights[tap].value = value
+    controls.bias_values.value = ",".join(map(str, bias[:filters]))
+    layer = controls.build(conv)
+    weights[tap // size, tap % size, c, k] = value
+    np.testing.assert_allclose(layer.weights, weights)
+    np.testing.assert_allclose(layer.result(), layer_scipy(colour, weights, bias[:filters], groups=groups))

@@ -229,9 +229,12 @@ def check_seed(seed: int | None, random: bool, how: str) -> None:
         raise UsageError(f"--seed does nothing here: nothing is random (random needs {how}); drop --seed")
 
 
-def add_style_arguments(parser: argparse.ArgumentParser, *, progress: bool = True) -> None:
+def add_style_arguments(
+    parser: argparse.ArgumentParser, *, progress: bool = True, look: bool = True, fps: float = 2
+) -> None:
     """Add the options that say how frames look and play: ``--theme``, ``--no-numbers``, ``--layout``,
-    ``--fps`` and, where a file is written, ``--quiet``."""
+    ``--shade`` (unless ``look`` is False: a picture with one layout), ``--fps`` and, where a file is
+    written, ``--quiet``; ``fps`` is the default the help names."""
     from .render.style import THEMES  # Pillow's fonts load only when a drawing command is built
 
     group = parser.add_argument_group("style")
@@ -243,6 +246,14 @@ def add_style_arguments(parser: argparse.ArgumentParser, *, progress: bool = Tru
         action="store_false",
         help="leave the values out: conv_arithmetic's plain look",
     )
+    if look:
+        _look_arguments(group)
+    group.add_argument("--fps", type=float, help=f"frames per second, up to 50 (default {fps:g})")
+    if progress:
+        group.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _look_arguments(group: argparse._ArgumentGroup) -> None:
     layouts = ("flat", "oblique")
     group.add_argument(
         "--layout",
@@ -258,9 +269,6 @@ def add_style_arguments(parser: argparse.ArgumentParser, *, progress: bool = Tru
         metavar="{" + ",".join(shades) + "}",
         help="cells in flat colours, or tinted by their values (default: values for --values photo, else none)",
     )
-    group.add_argument("--fps", type=float, help="frames per second, up to 50 (default 2)")
-    if progress:
-        group.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def style_from_args(args: argparse.Namespace) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from .arguments import (
 )
 from .cli_ops import add_op_arguments, operation_from_args
 from .layer import ConvLayer
+from .learn_command import cmd_learn, learn_arguments
 from .names import did_you_mean
 from .photo_commands import cmd_filter, cmd_filters, filter_arguments, filters_arguments
 from .text import arithmetic, format_number
@@ -148,7 +149,7 @@ def _cmd_gallery(args: argparse.Namespace) -> None:
 
 
 def _present_arguments(parser: argparse.ArgumentParser) -> None:
-    add_conv_arguments(parser)
+    _info_arguments(parser)
     add_style_arguments(parser, progress=False)  # a window, no file: nothing to show progress for
     parser.set_defaults(theme="classroom")  # large type for a projector
 
@@ -157,9 +158,9 @@ def _cmd_present(args: argparse.Namespace) -> None:
     from .presenter import present  # matplotlib's window toolkit loads only for this command
 
     # not strict: the window's keys change padding, pad mode and input (with the seed) later
-    conv = conv_from_args(args, strict=False)
+    op = operation_from_args(args, strict=False)
     style = style_from_args(args)
-    present(conv, fps=2.0 if args.fps is None else args.fps, seed=0 if args.seed is None else args.seed, **style)
+    present(op, fps=2.0 if args.fps is None else args.fps, seed=0 if args.seed is None else args.seed, **style)
 
 
 # name -> (help, add extra arguments, run)
@@ -171,6 +172,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
     "filter": ("filter a photo with a named or custom kernel, and report the clipping", filter_arguments, cmd_filter),
     "filters": ("the lesson's figure: a photo and five filters on a labelled sheet", filters_arguments, cmd_filters),
     "present": ("open the classroom window, driven from the keyboard", _present_arguments, _cmd_present),
+    "learn": ("learn a kernel from examples by gradient descent, drawn as an animation", learn_arguments, cmd_learn),
 }
 
 # Every example here is run by the tests (tests/test_examples.py): none can go stale.
@@ -211,6 +213,13 @@ EXAMPLES = {
     "present": [
         "convviz present --padding same",
         "convviz present --values photo --input 8x8 --kernel sobel_x",
+        "convviz present --op layer --input 6x6x3 --filters 2 --bias 1,-2 --activation relu",
+    ],
+    "learn": [
+        "convviz learn --kernel sobel_x -o learn.gif",
+        "convviz learn --kernel '0,-1,0;-1,5,-1;0,-1,0' --steps 300 --frames 30 --fps 10 -o sharpen.html",
+        "convviz learn --kernel 5x5 --seed 2 --input 16x16 --images 8 --quiet -o random.gif",
+        "convviz learn --kernel gaussian_blur --stride 2 --padding same --theme classroom -o blur.webp",
     ],
 }
 

@@ -91,8 +91,12 @@ def add_op_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def operation_from_args(args: argparse.Namespace) -> Any:
-    """The operation the options describe; options it has no use for are refused."""
+def operation_from_args(args: argparse.Namespace, *, strict: bool = True) -> Any:
+    """The operation the options describe; options it has no use for are refused.
+
+    ``strict`` as for :func:`~visualizer.arguments.conv_from_args`: the presenter is not, as its
+    keys use the padding options and the seed later.
+    """
     op = parse_op(args.op)
     name = _NAMES[op]
     for flag, (attribute, ops) in _FAMILY.items():
@@ -103,7 +107,7 @@ def operation_from_args(args: argparse.Namespace) -> Any:
         if getattr(args, attribute) not in (None, False):
             raise UsageError(f"{flag} does nothing for {name} (--op {op}); drop {flag}")
     if op == "conv":
-        return conv_from_args(args)
+        return conv_from_args(args, strict=strict)
     seed = 0 if args.seed is None else args.seed
     if seed < 0:
         raise UsageError(f"--seed must be a whole number >= 0; got {args.seed}")
@@ -118,10 +122,11 @@ def operation_from_args(args: argparse.Namespace) -> Any:
         elif op == "transposed":
             operation, random_kernel = _transposed(args, image, rng)
         else:
-            operation, random_kernel = _layer(args, image, rng)
+            operation, random_kernel = _layer(args, image, rng, strict)
     except (ValueError, TypeError) as error:
         raise UsageError(first_line(error)) from None
-    check_seed(args.seed, random_values or random_kernel, "--values random or a kernel size such as --kernel 3x3")
+    if strict:
+        check_seed(args.seed, random_values or random_kernel, "--values random or a kernel size such as --kernel 3x3")
     return operation
 
 
@@ -183,7 +188,7 @@ def _transposed(args: argparse.Namespace, image: np.ndarray, rng: np.random.Gene
     return operation, random_kernel
 
 
-def _layer(args: argparse.Namespace, image: np.ndarray, rng: np.random.Generator):
+def _layer(args: argparse.Namespace, image: np.ndarray, rng: np.random.Generator, strict: bool = True):
     if image.ndim != 3:
         raise UsageError(f"--op layer needs channels: --input ROWSxCOLSxCHANNELS such as 6x6x3; got {image.shape}")
     filters = 1 if args.filters is None else args.filters
@@ -222,5 +227,6 @@ def _layer(args: argparse.Namespace, image: np.ndarray, rng: np.random.Generator
         activation=activation,
         pad_value=0.0 if args.pad_value is None else args.pad_value,
     )
-    check_padding_options(layer, args)
+    if strict:
+        check_padding_options(layer, args)
     return layer, True

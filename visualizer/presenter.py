@@ -13,8 +13,9 @@ space play/pause · → ← one step · Home End first/last · + − speed ·
 n numbers · p padding · s stride · d dilation · k kernel · m pad mode ·
 o operation · r new random input · g save a GIF · f full screen · h keys · q Esc quit
 
-``o`` shows the same input as a transposed convolution, max pooling and average
-pooling (:mod:`visualizer.presenter_ops`); a key that changes nothing there says so.
+``o`` shows the same input as a transposed convolution, max pooling, average
+pooling and a layer (:mod:`visualizer.presenter_ops`); a key that changes nothing
+there says so. The window opens on any operation of the family.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .convolution import PAD_MODES, Convolution
+from .convolution import PAD_MODES
 from .kernels import KERNELS, kernel_name
-from .presenter_ops import CYCLE, NAMES, operation, refusal
+from .presenter_ops import CYCLE, NAMES, operation, refusal, split
 from .render.frame import FrameRenderer
 from .render.html import KEYS as SLIDE_KEYS
 from .render.html import SPEEDS
@@ -78,8 +79,10 @@ class PresenterState:
 
     Parameters
     ----------
-    conv : Convolution
-        The convolution to start from.
+    op : Convolution, TransposedConvolution, Pooling or ConvLayer
+        What to show first. The keys change a convolution (:attr:`conv`: the input, the
+        kernel or window, stride, dilation) and ``o`` shows it as each operation; the
+        operation given keeps its own parameters (a layer its weights, bias and activation).
     theme : str
         Frame renderer theme ("classroom": large type for a projector).
     numbers : bool
@@ -100,11 +103,15 @@ class PresenterState:
     (True, True, (2, 2), 'dilation 3 cannot work here: kernel spans 7 pixels (dilation 3) but ...')
     >>> state.press("o"), state.op, state.shown.output_shape, state.message
     (True, 'transposed', (13, 13), 'transposed convolution')
+    >>> from visualizer import Pooling
+    >>> pooled = PresenterState(Pooling(np.arange(16).reshape(4, 4), 2))
+    >>> pooled.op, pooled.shown.output_shape, pooled.press("s"), pooled.conv.stride, pooled.shown.output_shape
+    ('maxpool', (2, 2), True, (3, 3), (1, 1))
     """
 
     def __init__(
         self,
-        conv: Convolution,
+        op: Any,
         *,
         theme: str = "classroom",
         numbers: bool = True,
@@ -113,13 +120,14 @@ class PresenterState:
         layout: str = "flat",
         shade: str | None = None,
     ):
-        if not isinstance(conv, Convolution):
-            raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
+        conv, name, params = split(op)
         if not fps > 0:
             raise ValueError(f"fps must be a positive number, got {fps!r}")
         self.conv = conv
-        self.op = "conv"
-        self.shown: Any = conv  # what the window draws: conv, or the same input through another operation
+        self.op = name
+        self.shown: Any = op  # what the window draws: conv, or the same input through another operation
+        # each operation's own parameters: those of the operation given; the others take the defaults
+        self._params: dict[str, dict[str, Any]] = {name: params}
         self.theme = theme
         self.numbers = bool(numbers)
         self.layout = layout
@@ -133,7 +141,7 @@ class PresenterState:
         self.problem = False  # the message says a change was refused
         self.saved: Path | None = None
         self._rng = np.random.default_rng(seed)
-        self._renderer = self._render(conv)
+        self._renderer = self._render(op)
         self._keys: dict[str, Callable[[], None]] = {
             " ": lambda: setattr(self, "playing", not self.playing),
             "right": lambda: self._go(self.step + 1),
@@ -193,13 +201,15 @@ class PresenterState:
     def gif_name(self) -> str:
         """A file name that says what the animation shows, e.g. ``conv-5x5-k3x3-s2-same-zeros-d1.gif``.
 
-        The other operations take no padding from the convolution: ``maxpool-5x5-k3x3-s1-d1.gif``.
+        Pooling and the transposed convolution take no padding from the convolution:
+        ``maxpool-5x5-k3x3-s1-d1.gif``; a layer names its weights' shape: ``layer-5x5-k3x3x1x2-…``.
         """
         c = self.conv
         padding = c.padding if isinstance(c.padding, str) else "p" + "-".join(map(str, c.pads))
-        padding = f"-{padding}-{c.pad_mode}" if self.op == "conv" else ""
+        padding = f"-{padding}-{c.pad_mode}" if self.op in ("conv", "layer") else ""
+        kernel = self.shown.weights if self.op == "layer" else c.kernel
         return (
-            f"{self.op}-{'x'.join(map(str, c.image.shape))}-k{'x'.join(map(str, c.kernel.shape))}"
+            f"{self.op}-{'x'.join(map(str, c.image.shape))}-k{'x'.join(map(str, kernel.shape))}"
             f"-s{_short(c.stride)}{padding}-d{_short(c.dilation)}.gif"
         )
 
@@ -262,7 +272,7 @@ class PresenterState:
         """Replace one parameter; a combination that cannot work leaves everything as it was."""
         try:
             conv = self.conv.replace(**{name: value})
-            shown = operation(conv, self.op)
+            shown = operation(conv, self.op, **self._params.get(self.op, {}))
             renderer = self._render(shown)
         except (ValueError, TypeError) as error:
             label = name.replace("_", " ")
@@ -274,17 +284,21 @@ class PresenterState:
         self._go(self.step)
 
     def _next_operation(self) -> None:
-        op = _next(CYCLE, self.op)
-        try:
-            shown = operation(self.conv, op)
-            renderer = self._render(shown)
-        except (ValueError, TypeError) as error:
-            self.message = f"{NAMES[op]} cannot work here: {str(error).strip().splitlines()[0]}"
-            self.problem = True
+        """The next operation of the cycle that can work here; one that cannot is passed over, and said so."""
+        start = CYCLE.index(self.op)
+        skipped = []
+        for op in CYCLE[start + 1 :] + CYCLE[:start]:
+            try:
+                shown = operation(self.conv, op, **self._params.get(op, {}))
+                renderer = self._render(shown)
+            except (ValueError, TypeError) as error:
+                skipped.append(f"{NAMES[op]} cannot work here: {str(error).strip().splitlines()[0]}")
+                continue
+            self.op, self.shown, self._renderer = op, shown, renderer
+            self.message = NAMES[op] + "".join(f" (skipped {reason})" for reason in skipped)
+            self._go(self.step)
             return
-        self.op, self.shown, self._renderer = op, shown, renderer
-        self.message = NAMES[op]
-        self._go(self.step)
+        self.message, self.problem = skipped[0], True
 
     def _next_kernel(self) -> None:
         name = _next(list(KERNELS), kernel_name(self.conv.kernel))
@@ -304,7 +318,7 @@ class PresenterState:
 
 
 def present(
-    conv: Convolution,
+    op: Any,
     *,
     theme: str = "classroom",
     numbers: bool = True,
@@ -313,9 +327,10 @@ def present(
     layout: str = "flat",
     shade: str | None = None,
 ) -> PresenterState:
-    """Open the classroom window for ``conv``; returns its final state when it is closed.
+    """Open the classroom window for ``op``; returns its final state when it is closed.
 
-    The keys are listed in this module's docstring and on the "h" overlay.
+    ``op`` is any operation of the family: a Convolution, TransposedConvolution, Pooling
+    or ConvLayer (see :class:`PresenterState`). The keys are listed in this module's docstring and on the "h" overlay.
     The window uses matplotlib's TkAgg backend, or QtAgg where Tk is missing;
     the choice is made here, never at import. Raises OSError when neither can
     open a window (no display, or neither toolkit installed).
@@ -326,7 +341,7 @@ def present(
     >>> vz.present is present
     True
     """
-    state = PresenterState(conv, theme=theme, numbers=numbers, fps=fps, seed=seed, layout=layout, shade=shade)
+    state = PresenterState(op, theme=theme, numbers=numbers, fps=fps, seed=seed, layout=layout, shade=shade)
     import matplotlib.pyplot as plt
 
     from .presenter_window import PresenterWindow, fill_screen, window_backend
