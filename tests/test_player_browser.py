@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from browser import chromium
 
-from visualizer import Convolution, save_animation
+from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, save_animation
 from visualizer.render.frame import FrameRenderer
 
 pytestmark = pytest.mark.browser
@@ -67,26 +67,30 @@ def _fed_by(r: int, c: int) -> set[tuple[int, int]]:
     return {(i, j) for i in rows for j in cols if i < CONV.output_shape[0] and j < CONV.output_shape[1]}
 
 
-def _screen_point(page, renderer, area: str, r: int, c: int) -> tuple[float, float]:
-    """Where the centre of a cell is on screen (the canvas is scaled to fit its box)."""
+def _screen_point(page, renderer, grid: str, r: int, c: int) -> tuple[float, float]:
+    """Where the centre of a cell of a flat frame's grid is on screen (the canvas is scaled to fit its box)."""
     box = page.locator("#frame").bounding_box()
     width, height = renderer.size
     scale = min(box["width"] / width, box["height"] / height)
-    x0, y0, x1, y1 = renderer.cell_box(area, r, c)
+    x0, y0, x1, y1 = renderer.builder.grids[grid].interior(r, c)
     left, top = box["x"] + (box["width"] - width * scale) / 2, box["y"] + (box["height"] - height * scale) / 2
     return left + (x0 + x1 + 1) / 2 * scale, top + (y0 + y1 + 1) / 2 * scale
 
 
-def _outlined(page, renderer, area: str) -> set[tuple[int, int]]:
-    """Cells of ``area`` whose four edges carry the outline colour on the canvas."""
-    rows, cols = renderer.builder.grids[area].rows, renderer.builder.grids[area].cols
+def _outlined(page, renderer, grid: str) -> set[tuple[int, int]]:
+    """Cells of a flat frame's grid whose four edges carry the outline colour on the canvas."""
+    shape = renderer.builder.grids[grid]
     points = []
-    for r in range(rows):
-        for c in range(cols):
-            x0, y0, x1, y1 = renderer.cell_box(area, r, c)
-            line = renderer.builder.grids[area].line
+    for r in range(shape.rows):
+        for c in range(shape.cols):
+            x0, y0, x1, y1 = shape.interior(r, c)
             # 2 px inside the cell's lines: covered by its own outline, not by a neighbour's
-            left, top, right, bottom = x0 - line + 2, y0 - line + 2, x1 + line - 2, y1 + line - 2
+            left, top, right, bottom = (
+                x0 - shape.line + 2,
+                y0 - shape.line + 2,
+                x1 + shape.line - 2,
+                y1 + shape.line - 2,
+            )
             middle_x, middle_y = (x0 + x1) // 2, (y0 + y1) // 2
             points.append([[left, middle_y], [right, middle_y], [middle_x, top], [middle_x, bottom]])
     colours = page.evaluate(
@@ -97,7 +101,7 @@ def _outlined(page, renderer, area: str) -> set[tuple[int, int]]:
         }""",
         points,
     )
-    cells = [(r, c) for r in range(rows) for c in range(cols)]
+    cells = [(r, c) for r in range(shape.rows) for c in range(shape.cols)]
     return {cell for cell, edges in zip(cells, colours, strict=True) if all(tuple(e) == OUTLINE for e in edges)}
 
 
@@ -135,6 +139,62 @@ def test_hover_on_an_input_cell_outlines_the_outputs_it_feeds(open_page, exporte
     assert checked > 20
     page.mouse.move(1, 1)
     assert _outlined(page, renderer, "output") == set()
+
+
+def _solve(index: int, stride: int, dilation: int, taps: int, start: int = 0) -> set[int]:
+    """Window positions p with p·stride + u·dilation = index + start for a tap u (start: the lead padding)."""
+    return {
+        (index + start - u * dilation) // stride
+        for u in range(taps)
+        if index + start - u * dilation >= 0 and (index + start - u * dilation) % stride == 0
+    }
+
+
+def _family():
+    """(operation, grid pointed at, its cell, {grid: the cells outlined}) for each operation family,
+    the outlined cells solved here from the operation's definition."""
+    image = np.arange(1, 5).reshape(2, 2)
+    direct = TransposedConvolution(image, np.ones((3, 3), int), stride=2, padding=1)
+    # direct view: the output cell reads its 3×3 window on the stretched, padded input, at stride 1
+    yield direct, "output", (1, 2), {"input": {(1 + u, 2 + v) for u in range(3) for v in range(3)}, "output": {(1, 2)}}
+    scatter = direct.replace(view="scatter")
+    # scatter view: input (0, 1) adds into outputs a·2 − 1 + u (inside the 3×3 output), drawn 1 cell in
+    patch = {(i + 1, j + 1) for i in range(3) for j in range(3) if i in {-1, 0, 1} and j in {1, 2, 3}}
+    yield scatter, "input", (0, 1), {"output": patch, "input": {(0, 1)}}
+    pool = Pooling(np.arange(36).reshape(6, 6), size=3, stride=2, padding=1)
+    fed = {(i, j) for i in _solve(3, 2, 1, 3) for j in _solve(4, 2, 1, 3) if i < 3 and j < 3}
+    yield pool, "input", (3, 4), {"output": fed}
+    layer = ConvLayer(np.arange(32).reshape(4, 4, 2) % 5, np.ones((2, 2, 2, 3), int))
+    fed = {(i, j) for i in _solve(1, 1, 1, 2) for j in _solve(2, 1, 1, 2) if i < 3 and j < 3}
+    yield layer, "input:1", (1, 2), {f"output:{k}": fed for k in range(3)}  # every filter it feeds
+    window = {(0, 1), (0, 2), (1, 1), (1, 2)}
+    yield layer, "output:2", (0, 1), {"input:0": window, "input:1": window, "output:0": set()}
+    signal = Convolution(np.arange(9) % 4, [1, 2, 3], stride=2)
+    yield signal, "input", (0, 4), {"output": {(0, j) for j in _solve(4, 2, 1, 3) if j < 4}}
+
+
+FAMILY = list(_family())
+
+
+@pytest.mark.parametrize(
+    ("op", "grid", "cell", "expected"),
+    FAMILY,
+    ids=["transposed-direct", "transposed-scatter", "pooling", "layer-input", "layer-output", "signal"],
+)
+def test_hover_outlines_what_the_geometry_joins_for_every_operation(open_page, tmp_path, op, grid, cell, expected):
+    page, renderer = open_page(save_animation(op, tmp_path / "op.html", progress=False)), FrameRenderer(op)
+    page.keyboard.press("End")  # every output drawn: none hides an outline
+    page.mouse.move(*_screen_point(page, renderer, grid, *cell))
+    for name, cells in expected.items():
+        assert _outlined(page, renderer, name) == cells, name
+    assert any(expected.values())
+
+
+def test_click_on_a_scatter_input_jumps_to_its_step(open_page, tmp_path):
+    op = TransposedConvolution(np.arange(1, 7).reshape(2, 3), np.ones((2, 2), int), stride=2, view="scatter")
+    page, renderer = open_page(save_animation(op, tmp_path / "op.html", progress=False)), FrameRenderer(op)
+    page.mouse.click(*_screen_point(page, renderer, "input", 1, 2))
+    assert page.evaluate("document.getElementById('player').dataset.index") == "5"  # the sixth input, row-major
 
 
 def test_space_plays_and_the_picture_changes(open_page, exported):
