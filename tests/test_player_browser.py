@@ -221,39 +221,57 @@ def test_nothing_plays_by_itself(open_page, exported):
     assert all(labels) and page.get_attribute("#status", "aria-live") == "polite"
 
 
-@pytest.fixture
-def static_page(tmp_path):
+# a bare operation at the end of a cell, its step count and its third step's caption
+BARE = {
+    "convolution": (
+        "from visualizer import Convolution\nConvolution(np.arange(25).reshape(5, 5), np.ones((3, 3), int), padding=1)",
+        25,
+        "out[0, 2] = ",
+    ),
+    "transposed": (
+        "from visualizer import TransposedConvolution\n"
+        "TransposedConvolution(np.arange(1, 5).reshape(2, 2), np.ones((3, 3), int), stride=2)",
+        25,
+        "out[0, 2] = ",
+    ),
+    "pooling": (
+        "from visualizer import Pooling\nPooling(np.arange(36).reshape(6, 6), size=2, mode='avg')",
+        9,
+        "out[0, 2] = ",
+    ),
+}
+
+
+@pytest.fixture(params=BARE)
+def static_page(request, tmp_path):
     """A notebook whose last line is a bare operation, executed and converted by nbconvert with no CDN."""
     spec = tmp_path / "jupyter" / "kernels" / "convviz-player"
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "convviz", "language": "python"}))
+    code, steps, caption = BARE[request.param]
     book = nbformat.v4.new_notebook()
-    book.cells = [
-        nbformat.v4.new_code_cell(
-            "import numpy as np\nfrom visualizer import Convolution\n"
-            "Convolution(np.arange(25).reshape(5, 5), np.ones((3, 3), int), padding=1)"
-        )
-    ]
+    book.cells = [nbformat.v4.new_code_cell("import numpy as np\n" + code)]
     nbformat.write(book, tmp_path / "op.ipynb")
     command = [sys.executable, "-m", "nbconvert", "--to", "html", "--execute", "op.ipynb"]
     command += ["--HTMLExporter.mathjax_url=", "--HTMLExporter.require_js_url="]
     command += ["--ExecutePreprocessor.kernel_name=convviz-player", "--ExecutePreprocessor.timeout=60"]
     env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "HOME": str(tmp_path)}
     subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=180)
-    return tmp_path / "op.html"
+    return tmp_path / "op.html", steps, caption
 
 
 def test_nbconvert_static_page_steps_and_plays(open_page, static_page):
-    page = open_page(static_page, root=".cv-player")
+    path, steps, caption = static_page
+    page = open_page(path, root=".cv-player")
     index = "document.querySelector('.cv-player').dataset.index"
     page.click(".cv-forward")
     page.click(".cv-forward")
-    assert page.evaluate(index) == "2" and page.text_content(".cv-step") == "step 3/25 "
-    assert page.text_content(".cv-caption").startswith("out[0, 2] = ")
+    assert page.evaluate(index) == "2" and page.text_content(".cv-step") == f"step 3/{steps} "
+    assert page.text_content(".cv-caption").startswith(caption)
     page.focus(".cv-player")  # inline, the player answers keys while it has the focus
     page.keyboard.press("End")
-    assert page.evaluate(index) == "24"
+    assert page.evaluate(index) == str(steps - 1)
     page.keyboard.press(" ")
     page.wait_for_function(f"{index} === '2'")  # round past the end and on
     assert page.locator(".cv-still").count() == 0  # the still frame gave way to the player

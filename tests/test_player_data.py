@@ -13,11 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from visualizer import ConvLayer, Convolution, save_animation
+from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, save_animation
 from visualizer.gallery import GALLERY
 from visualizer.render.cellmap import cell_map
 from visualizer.render.frame import FrameRenderer
-from visualizer.render.inline import mimebundle
 from visualizer.render.patches import changed_boxes, encode_patches
 
 
@@ -112,6 +111,20 @@ def test_inline_bundle_holds_the_player_a_frame_and_the_description():
     assert conv.describe() in metadata["image/png"]["alt"]
 
 
-def test_a_signal_shows_as_text_only():
-    data, _ = mimebundle(Convolution(np.arange(8.0), np.ones(3)))
-    assert list(data) == ["text/plain"]
+@pytest.mark.parametrize(
+    "op",
+    [
+        Convolution(np.arange(8.0), np.ones(3)),
+        TransposedConvolution(np.arange(4).reshape(2, 2), np.ones((3, 3)), stride=2),
+        TransposedConvolution(np.arange(4).reshape(2, 2), np.ones((3, 3)), stride=2, view="scatter"),
+        Pooling(np.arange(16).reshape(4, 4), size=2),
+        ConvLayer(np.arange(32).reshape(4, 4, 2) % 5, np.ones((3, 3, 2, 2))),
+    ],
+    ids=["signal", "transposed", "scatter", "pooling", "layer"],
+)
+def test_every_operation_shows_the_player_with_its_cell_map(op):
+    data, metadata = op._repr_mimebundle_()
+    assert sorted(data) == ["image/png", "text/html", "text/plain"] and data["text/plain"] == op.describe()
+    payload = json.loads(re.search(r'type="application/json">(.*?)</script>', data["text/html"])[1])
+    assert len(payload["patches"]) == len(payload["cells"]["links"]) == op.num_steps
+    assert metadata["image/png"]["alt"].startswith(f"{type(op).__name__}, step 1 of {op.num_steps}")
