@@ -17,6 +17,7 @@ from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, s
 from visualizer.gallery import GALLERY
 from visualizer.render.cellmap import cell_map
 from visualizer.render.frame import FrameRenderer
+from visualizer.render.inline import mimebundle
 from visualizer.render.patches import changed_boxes, encode_patches
 
 
@@ -97,6 +98,11 @@ def test_full_padding_with_numbers_fits_in_400_kb(tmp_path):
     assert conv.num_steps == 49
     path = save_animation(conv, tmp_path / "full.html", numbers=True, progress=False)
     assert path.stat().st_size <= 400_000, path.stat().st_size
+
+
+def test_full_padding_inline_fits_in_400_kb():
+    data, metadata = mimebundle(FULL_PADDING.operation())
+    assert len(json.dumps([data, metadata])) <= 400_000
 
 
 def test_inline_bundle_holds_the_player_a_frame_and_the_description():
