@@ -183,10 +183,13 @@ export function mount(root, data, options = {}) {
     const mark = (into, entry) => into.set(entry.join(","), entry);
     if (target) mark(marks.cells, target);
     for (const [step, side] of target ? joins(target) : []) {
-      // the other side, cell by cell (a window, or the outputs fed); this side's windows as footprints
+      // the other side, cell by cell (a window, or the outputs fed); on this side the same cell of the step's
+      // other grids (a colour image's channels), and on the pointed-at grid the windows that cover the cell
       for (const b of links[step][1 - side]) if (shown(b[0], step)) for (const c of cellsOf(b)) mark(marks.cells, c);
       for (const b of links[step][side]) {
-        if (shown(b[0], step)) b[3] * b[4] > 1 ? mark(marks.footprints, b) : mark(marks.cells, b.slice(0, 3));
+        if (!shown(b[0], step)) continue;
+        if (b[3] * b[4] === 1) mark(marks.cells, b.slice(0, 3));
+        else if (b[0] === target[0]) mark(marks.footprints, b);
       }
     }
     return { cells: [...marks.cells.values()], footprints: [...marks.footprints.values()] };
