@@ -17,7 +17,9 @@ import pytest
 from browser import chromium
 
 from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, save_animation
+from visualizer.render.cellmap import cell_map
 from visualizer.render.frame import FrameRenderer
+from visualizer.render.html import html_player
 
 pytestmark = pytest.mark.browser
 
@@ -195,6 +197,25 @@ def test_click_on_a_scatter_input_jumps_to_its_step(open_page, tmp_path):
     page, renderer = open_page(save_animation(op, tmp_path / "op.html", progress=False)), FrameRenderer(op)
     page.mouse.click(*_screen_point(page, renderer, "input", 1, 2))
     assert page.evaluate("document.getElementById('player').dataset.index") == "5"  # the sixth input, row-major
+
+
+def test_a_cell_map_of_the_first_form_still_points(open_page, tmp_path):
+    """A map written before blocks (taps offsets and [row, col, i, j] per step) is read the same way."""
+    renderer = FrameRenderer(CONV)
+    grids = [{key: g[key] for key in g if key != "pages"} for g in cell_map(renderer)["grids"]]
+    (m, n), (dr, dc) = CONV.kernel.shape, CONV.dilation
+    taps = [[u * dr, v * dc] for u in range(m) for v in range(n)]
+    steps = [[*map(int, step.origin), *map(int, step.out_index)] for step in CONV.steps()]
+    frames = [renderer.frame(k) for k in range(CONV.num_steps)]
+    page_text = html_player(frames, cells={"grids": grids, "taps": taps, "steps": steps})
+    (tmp_path / "first.html").write_text(page_text, encoding="utf-8")
+    page = open_page(tmp_path / "first.html")
+    page.keyboard.press("End")
+    for r, c in [(2, 3), (4, 4), (0, 0)]:
+        page.mouse.move(*_screen_point(page, renderer, "input", r, c))
+        assert _outlined(page, renderer, "output") == _fed_by(r, c), (r, c)
+    page.mouse.click(*_screen_point(page, renderer, "output", 1, 2))
+    assert page.evaluate("document.getElementById('player').dataset.index") == str(CONV.output_shape[1] + 2)
 
 
 def test_space_plays_and_the_picture_changes(open_page, exported):
