@@ -111,3 +111,45 @@ def test_notebook_widgets_become_a_note_without_their_state(site):
     assert "open the notebook in JupyterLab" in page
     assert "widget-view+json" not in page and "widget-state+json" not in page
     assert "\\sum_{m=0}^{M-1}" in page  # the formula as TeX, whole
+
+
+READY = "(el) => new Promise((ok) => { const wait = () => (el.dataset.ready ? ok() : setTimeout(wait, 50)); wait(); })"
+
+
+def _steps(player) -> None:
+    """The player's forward button moves it one step and says so, with no error on the page."""
+    player.scroll_into_view_if_needed()
+    # its pictures decode after the page loads: wait until the player says it is ready
+    player.evaluate(
+        "(el) => new Promise((ok) => { const t = () => el.dataset.ready ? ok() : setTimeout(t, 50); t(); })"
+    )
+    before = int(player.get_attribute("data-index"))
+    player.locator(".cv-forward").click()
+    assert int(player.get_attribute("data-index")) == before + 1
+    assert player.locator(".cv-step").text_content().startswith(f"step {before + 2}/")
+
+
+@pytest.mark.browser
+def test_lesson_notebook_and_gallery_players_step_offline(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    requests, errors = [], []
+    with chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1200, "height": 900})
+        tab.set_default_timeout(15_000)
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.goto((site / "lesson.html").as_uri())
+        players = tab.locator(".convviz-player .cv-player")
+        assert players.count() == 10  # one under each section of the lesson
+        _steps(players.nth(3))  # stride
+        _steps(players.nth(9))  # learning
+        tab.goto((site / "notebooks" / "01_how_convolution_works.html").as_uri())
+        _steps(tab.locator(".cv-player").first)
+        tab.goto((site / "gallery.html").as_uri())
+        frames = tab.locator("iframe.convviz-player-page")
+        assert frames.count() == len(GALLERY)
+        frames.nth(len(GALLERY) - 1).scroll_into_view_if_needed()  # a player loads when it comes near the view
+        _steps(tab.frame_locator("iframe.convviz-player-page").nth(len(GALLERY) - 1).locator("#player"))
+    assert not errors, errors
+    outside = [url for url in requests if not url.startswith(("file:", "data:"))]
+    assert requests and not outside, outside

@@ -158,7 +158,7 @@ def test_html_player_is_self_contained(tmp_path):
     data = json.loads(re.search(r'<script id="player-data" type="application/json">(.*?)</script>', page)[1])
     assert len(data["patches"]) == len(data["captions"]) == conv.num_steps  # the first frame, then what changes
     assert data["sheets"] and all(sheet.startswith("data:image/png;base64,") for sheet in data["sheets"])
-    assert len(data["cells"]["steps"]) == conv.num_steps
+    assert len(data["cells"]["links"]) == conv.num_steps
     assert caption(conv.step(-1)) in page
 
 

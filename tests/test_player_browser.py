@@ -16,8 +16,10 @@ import numpy as np
 import pytest
 from browser import chromium
 
-from visualizer import Convolution, save_animation
+from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, save_animation
+from visualizer.render.cellmap import cell_map
 from visualizer.render.frame import FrameRenderer
+from visualizer.render.html import html_player
 
 pytestmark = pytest.mark.browser
 
@@ -67,26 +69,30 @@ def _fed_by(r: int, c: int) -> set[tuple[int, int]]:
     return {(i, j) for i in rows for j in cols if i < CONV.output_shape[0] and j < CONV.output_shape[1]}
 
 
-def _screen_point(page, renderer, area: str, r: int, c: int) -> tuple[float, float]:
-    """Where the centre of a cell is on screen (the canvas is scaled to fit its box)."""
+def _screen_point(page, renderer, grid: str, r: int, c: int) -> tuple[float, float]:
+    """Where the centre of a cell of a flat frame's grid is on screen (the canvas is scaled to fit its box)."""
     box = page.locator("#frame").bounding_box()
     width, height = renderer.size
     scale = min(box["width"] / width, box["height"] / height)
-    x0, y0, x1, y1 = renderer.cell_box(area, r, c)
+    x0, y0, x1, y1 = renderer.builder.grids[grid].interior(r, c)
     left, top = box["x"] + (box["width"] - width * scale) / 2, box["y"] + (box["height"] - height * scale) / 2
     return left + (x0 + x1 + 1) / 2 * scale, top + (y0 + y1 + 1) / 2 * scale
 
 
-def _outlined(page, renderer, area: str) -> set[tuple[int, int]]:
-    """Cells of ``area`` whose four edges carry the outline colour on the canvas."""
-    rows, cols = renderer.builder.grids[area].rows, renderer.builder.grids[area].cols
+def _outlined(page, renderer, grid: str) -> set[tuple[int, int]]:
+    """Cells of a flat frame's grid whose four edges carry the outline colour on the canvas."""
+    shape = renderer.builder.grids[grid]
     points = []
-    for r in range(rows):
-        for c in range(cols):
-            x0, y0, x1, y1 = renderer.cell_box(area, r, c)
-            line = renderer.builder.grids[area].line
+    for r in range(shape.rows):
+        for c in range(shape.cols):
+            x0, y0, x1, y1 = shape.interior(r, c)
             # 2 px inside the cell's lines: covered by its own outline, not by a neighbour's
-            left, top, right, bottom = x0 - line + 2, y0 - line + 2, x1 + line - 2, y1 + line - 2
+            left, top, right, bottom = (
+                x0 - shape.line + 2,
+                y0 - shape.line + 2,
+                x1 + shape.line - 2,
+                y1 + shape.line - 2,
+            )
             middle_x, middle_y = (x0 + x1) // 2, (y0 + y1) // 2
             points.append([[left, middle_y], [right, middle_y], [middle_x, top], [middle_x, bottom]])
     colours = page.evaluate(
@@ -97,7 +103,7 @@ def _outlined(page, renderer, area: str) -> set[tuple[int, int]]:
         }""",
         points,
     )
-    cells = [(r, c) for r in range(rows) for c in range(cols)]
+    cells = [(r, c) for r in range(shape.rows) for c in range(shape.cols)]
     return {cell for cell, edges in zip(cells, colours, strict=True) if all(tuple(e) == OUTLINE for e in edges)}
 
 
@@ -137,6 +143,81 @@ def test_hover_on_an_input_cell_outlines_the_outputs_it_feeds(open_page, exporte
     assert _outlined(page, renderer, "output") == set()
 
 
+def _solve(index: int, stride: int, dilation: int, taps: int, start: int = 0) -> set[int]:
+    """Window positions p with p·stride + u·dilation = index + start for a tap u (start: the lead padding)."""
+    return {
+        (index + start - u * dilation) // stride
+        for u in range(taps)
+        if index + start - u * dilation >= 0 and (index + start - u * dilation) % stride == 0
+    }
+
+
+def _family():
+    """(operation, grid pointed at, its cell, {grid: the cells outlined}) for each operation family,
+    the outlined cells solved here from the operation's definition."""
+    image = np.arange(1, 5).reshape(2, 2)
+    direct = TransposedConvolution(image, np.ones((3, 3), int), stride=2, padding=1)
+    # direct view: the output cell reads its 3×3 window on the stretched, padded input, at stride 1
+    yield direct, "output", (1, 2), {"input": {(1 + u, 2 + v) for u in range(3) for v in range(3)}, "output": {(1, 2)}}
+    scatter = direct.replace(view="scatter")
+    # scatter view: input (0, 1) adds into outputs a·2 − 1 + u (inside the 3×3 output), drawn 1 cell in
+    patch = {(i + 1, j + 1) for i in range(3) for j in range(3) if i in {-1, 0, 1} and j in {1, 2, 3}}
+    yield scatter, "input", (0, 1), {"output": patch, "input": {(0, 1)}}
+    pool = Pooling(np.arange(36).reshape(6, 6), size=3, stride=2, padding=1)
+    fed = {(i, j) for i in _solve(3, 2, 1, 3) for j in _solve(4, 2, 1, 3) if i < 3 and j < 3}
+    yield pool, "input", (3, 4), {"output": fed}
+    layer = ConvLayer(np.arange(32).reshape(4, 4, 2) % 5, np.ones((2, 2, 2, 3), int))
+    fed = {(i, j) for i in _solve(1, 1, 1, 2) for j in _solve(2, 1, 1, 2) if i < 3 and j < 3}
+    yield layer, "input:1", (1, 2), {f"output:{k}": fed for k in range(3)}  # every filter it feeds
+    window = {(0, 1), (0, 2), (1, 1), (1, 2)}
+    yield layer, "output:2", (0, 1), {"input:0": window, "input:1": window, "output:0": set()}
+    signal = Convolution(np.arange(9) % 4, [1, 2, 3], stride=2)
+    yield signal, "input", (0, 4), {"output": {(0, j) for j in _solve(4, 2, 1, 3) if j < 4}}
+
+
+FAMILY = list(_family())
+
+
+@pytest.mark.parametrize(
+    ("op", "grid", "cell", "expected"),
+    FAMILY,
+    ids=["transposed-direct", "transposed-scatter", "pooling", "layer-input", "layer-output", "signal"],
+)
+def test_hover_outlines_what_the_geometry_joins_for_every_operation(open_page, tmp_path, op, grid, cell, expected):
+    page, renderer = open_page(save_animation(op, tmp_path / "op.html", progress=False)), FrameRenderer(op)
+    page.keyboard.press("End")  # every output drawn: none hides an outline
+    page.mouse.move(*_screen_point(page, renderer, grid, *cell))
+    for name, cells in expected.items():
+        assert _outlined(page, renderer, name) == cells, name
+    assert any(expected.values())
+
+
+def test_click_on_a_scatter_input_jumps_to_its_step(open_page, tmp_path):
+    op = TransposedConvolution(np.arange(1, 7).reshape(2, 3), np.ones((2, 2), int), stride=2, view="scatter")
+    page, renderer = open_page(save_animation(op, tmp_path / "op.html", progress=False)), FrameRenderer(op)
+    page.mouse.click(*_screen_point(page, renderer, "input", 1, 2))
+    assert page.evaluate("document.getElementById('player').dataset.index") == "5"  # the sixth input, row-major
+
+
+def test_a_cell_map_of_the_first_form_still_points(open_page, tmp_path):
+    """A map written before blocks (taps offsets and [row, col, i, j] per step) is read the same way."""
+    renderer = FrameRenderer(CONV)
+    grids = [{key: g[key] for key in g if key != "pages"} for g in cell_map(renderer)["grids"]]
+    (m, n), (dr, dc) = CONV.kernel.shape, CONV.dilation
+    taps = [[u * dr, v * dc] for u in range(m) for v in range(n)]
+    steps = [[*map(int, step.origin), *map(int, step.out_index)] for step in CONV.steps()]
+    frames = [renderer.frame(k) for k in range(CONV.num_steps)]
+    page_text = html_player(frames, cells={"grids": grids, "taps": taps, "steps": steps})
+    (tmp_path / "first.html").write_text(page_text, encoding="utf-8")
+    page = open_page(tmp_path / "first.html")
+    page.keyboard.press("End")
+    for r, c in [(2, 3), (4, 4), (0, 0)]:
+        page.mouse.move(*_screen_point(page, renderer, "input", r, c))
+        assert _outlined(page, renderer, "output") == _fed_by(r, c), (r, c)
+    page.mouse.click(*_screen_point(page, renderer, "output", 1, 2))
+    assert page.evaluate("document.getElementById('player').dataset.index") == str(CONV.output_shape[1] + 2)
+
+
 def test_space_plays_and_the_picture_changes(open_page, exported):
     page = open_page(exported)
     page.keyboard.press("+")  # 3 steps a second
@@ -161,39 +242,57 @@ def test_nothing_plays_by_itself(open_page, exported):
     assert all(labels) and page.get_attribute("#status", "aria-live") == "polite"
 
 
-@pytest.fixture
-def static_page(tmp_path):
+# a bare operation at the end of a cell, its step count and its third step's caption
+BARE = {
+    "convolution": (
+        "from visualizer import Convolution\nConvolution(np.arange(25).reshape(5, 5), np.ones((3, 3), int), padding=1)",
+        25,
+        "out[0, 2] = ",
+    ),
+    "transposed": (
+        "from visualizer import TransposedConvolution\n"
+        "TransposedConvolution(np.arange(1, 5).reshape(2, 2), np.ones((3, 3), int), stride=2)",
+        25,
+        "out[0, 2] = ",
+    ),
+    "pooling": (
+        "from visualizer import Pooling\nPooling(np.arange(36).reshape(6, 6), size=2, mode='avg')",
+        9,
+        "out[0, 2] = ",
+    ),
+}
+
+
+@pytest.fixture(params=BARE)
+def static_page(request, tmp_path):
     """A notebook whose last line is a bare operation, executed and converted by nbconvert with no CDN."""
     spec = tmp_path / "jupyter" / "kernels" / "convviz-player"
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "convviz", "language": "python"}))
+    code, steps, caption = BARE[request.param]
     book = nbformat.v4.new_notebook()
-    book.cells = [
-        nbformat.v4.new_code_cell(
-            "import numpy as np\nfrom visualizer import Convolution\n"
-            "Convolution(np.arange(25).reshape(5, 5), np.ones((3, 3), int), padding=1)"
-        )
-    ]
+    book.cells = [nbformat.v4.new_code_cell("import numpy as np\n" + code)]
     nbformat.write(book, tmp_path / "op.ipynb")
     command = [sys.executable, "-m", "nbconvert", "--to", "html", "--execute", "op.ipynb"]
     command += ["--HTMLExporter.mathjax_url=", "--HTMLExporter.require_js_url="]
     command += ["--ExecutePreprocessor.kernel_name=convviz-player", "--ExecutePreprocessor.timeout=60"]
     env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "HOME": str(tmp_path)}
     subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=180)
-    return tmp_path / "op.html"
+    return tmp_path / "op.html", steps, caption
 
 
 def test_nbconvert_static_page_steps_and_plays(open_page, static_page):
-    page = open_page(static_page, root=".cv-player")
+    path, steps, caption = static_page
+    page = open_page(path, root=".cv-player")
     index = "document.querySelector('.cv-player').dataset.index"
     page.click(".cv-forward")
     page.click(".cv-forward")
-    assert page.evaluate(index) == "2" and page.text_content(".cv-step") == "step 3/25 "
-    assert page.text_content(".cv-caption").startswith("out[0, 2] = ")
+    assert page.evaluate(index) == "2" and page.text_content(".cv-step") == f"step 3/{steps} "
+    assert page.text_content(".cv-caption").startswith(caption)
     page.focus(".cv-player")  # inline, the player answers keys while it has the focus
     page.keyboard.press("End")
-    assert page.evaluate(index) == "24"
+    assert page.evaluate(index) == str(steps - 1)
     page.keyboard.press(" ")
     page.wait_for_function(f"{index} === '2'")  # round past the end and on
     assert page.locator(".cv-still").count() == 0  # the still frame gave way to the player

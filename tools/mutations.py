@@ -477,15 +477,15 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="player-taps-shifted",
         file=PLAYER,
-        old="return cells.taps.map(([dr, dc]) => [r + dr, c + dc]);",
-        new="return cells.taps.map(([dr, dc]) => [r + dr, c + dc + 1]);",
+        old="for (let v = 0; v < cols; v++) all.push([g, r0 + u * dr, c0 + v * dc]);",
+        new="for (let v = 0; v < cols; v++) all.push([g, r0 + u * dr, c0 + v * dc + 1]);",
         tests=PLAYER_TESTS,
         description="pointing at a cell outlines a window one column to the right of the one the step reads",
     ),
     Mutation(
         id="player-click-stays",
         file=PLAYER,
-        old='show(byOutput.get(cell[1] + "," + cell[2]));',
+        old="show(step);",
         new="paint();",
         tests=PLAYER_TESTS,
         description="a click on an output cell no longer jumps to its step",

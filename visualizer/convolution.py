@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from importlib import import_module
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,6 +22,7 @@ from . import _borders, geometry, operands
 from . import _validation as check
 from ._validation import PAD_MODE_ALIASES, PAD_MODES
 from .code import convolution_code
+from .display import InlineDisplay
 from .geometry import PaddingSpec, Pads, Pair
 from .kernels import named_kernel
 from .operands import ClipSpec, pair_text, public, read_only, shape_text
@@ -31,7 +31,7 @@ from .step import Step
 __all__ = ["Convolution", "Step", "conv_steps", "convolve", "PAD_MODES", "PAD_MODE_ALIASES", "ClipSpec"]
 
 
-class Convolution:
+class Convolution(InlineDisplay):
     """A convolution (cross-correlation, as in CNN libraries) of an image or a signal, step by step.
 
     Parameters
@@ -331,12 +331,6 @@ class Convolution:
 
     def __repr__(self) -> str:
         return f"<Convolution {self.describe()}>"
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
-        """Notebook display: the step player, one frame and the description (drawn on the render side)."""
-        # looked up by name, as the package's lazy names are: the core never loads drawing code on its own,
-        # only when a notebook asks to show the operation
-        return import_module("visualizer.render.inline").mimebundle(self)
 
 
 class _Plane(NamedTuple):

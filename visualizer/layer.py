@@ -15,7 +15,6 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterator
 from functools import cached_property
-from importlib import import_module
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,7 @@ import numpy as np
 from .activations import ACTIVATIONS, activation_name
 from .code_layer import layer_code
 from .convolution import Convolution
+from .display import InlineDisplay
 from .geometry import PaddingSpec, Pair
 from .im2col import grouped_sums, window_view
 from .layer_checks import check_groups, numeric_array, work_dtype
@@ -30,7 +30,7 @@ from .layer_step import LayerStep
 from .torch_convert import TorchConv, layer_params_from_torch, torch_conv
 
 
-class ConvLayer:
+class ConvLayer(InlineDisplay):
     """A 2-D convolutional layer (cross-correlation, as in CNN libraries), step by step.
 
     Parameters
@@ -217,10 +217,6 @@ class ConvLayer:
 
     def __repr__(self) -> str:
         return f"<ConvLayer {self.describe()}>"
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
-        """Notebook display: the step player, one frame and the description (as a Convolution's)."""
-        return import_module("visualizer.render.inline").mimebundle(self)
 
     def replace(self, **changes: Any) -> ConvLayer:
         """A new ConvLayer with some parameters changed.

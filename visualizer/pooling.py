@@ -19,6 +19,7 @@ import numpy as np
 
 from . import geometry, operands
 from .code_family import pooling_code
+from .display import InlineDisplay
 from .geometry import Pair
 from .operands import lift, pair_text, public, read_only, shape_text
 from .pooling_steps import PoolStep
@@ -26,7 +27,7 @@ from .pooling_steps import PoolStep
 MODES = ("max", "avg")
 
 
-class Pooling:
+class Pooling(InlineDisplay):
     """2-D (or 1-D) max or average pooling, one step per output element.
 
     Parameters

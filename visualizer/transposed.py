@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import code_family, geometry, kernels, operands, stretch
+from .display import InlineDisplay
 from .geometry import Pair
 from .operands import ClipSpec, lift, pair_text, public, read_only, shape_text
 from .scatter import scatter_add
@@ -27,7 +28,7 @@ from .transposed_steps import DirectStep, ScatterStep
 VIEWS = ("direct", "scatter")
 
 
-class TransposedConvolution:
+class TransposedConvolution(InlineDisplay):
     """A 2-D (or 1-D) transposed convolution with PyTorch's ``conv_transpose2d`` semantics.
 
     Parameters

@@ -2,8 +2,13 @@
 
 - ``picture NAME`` draws one of :data:`lesson_pictures.PICTURES` into the build's
   ``_static/pictures`` (once per build) and shows it, with the directive's text as caption;
+- ``player NAME`` puts the player of :data:`lesson_pictures.PLAYERS` into the page itself
+  (the same offline player as a notebook's inline display: its pictures and module inline);
 - ``gallery-entries`` shows every entry of ``GALLERY``: what it shows, the code that
-  makes it, and its GIF;
+  makes it, its GIF and its player. 43 players inline would make one page of several
+  megabytes, so each entry's player is its own page in ``_static/players`` (the ``.html``
+  that ``save_animation`` writes), shown in an ``<iframe loading="lazy">``: the browser
+  loads a player only when it scrolls near it;
 - ``readme-command MARKER`` shows the README's command under ``<!-- MARKER -->``, so the
   front page and the README cannot drift apart.
 
@@ -22,11 +27,13 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from lesson_pictures import PICTURES
+from lesson_pictures import PICTURES, PLAYERS
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from visualizer.gallery import GALLERY, Animation
+from visualizer.render.frame import FrameRenderer
+from visualizer.render.inline import player_html
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -65,16 +72,19 @@ def _literal(value: object) -> str:
 
 
 class _Drawing(SphinxDirective):
+    def drawn(self, folder: str, file_name: str, draw) -> str:
+        """Draw ``file_name`` into ``_static/<folder>`` once per build; its address from this page."""
+        made = self.env.app.__dict__.setdefault("_convviz_pictures", set())
+        path = Path(self.env.app.outdir) / "_static" / folder / file_name
+        if path not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            draw(path)
+            made.add(path)
+        return "../" * self.env.docname.count("/") + f"_static/{folder}/{file_name}"
+
     def picture(self, file_name: str, draw, alt: str) -> nodes.raw:
         """Draw ``file_name`` into ``_static/pictures`` once per build and return an ``<img>`` for it."""
-        folder = Path(self.env.app.outdir) / "_static" / "pictures"
-        made = self.env.app.__dict__.setdefault("_convviz_pictures", set())
-        if file_name not in made:
-            folder.mkdir(parents=True, exist_ok=True)
-            draw(folder / file_name)
-            made.add(file_name)
-        up = "../" * self.env.docname.count("/")
-        source = f"{up}_static/pictures/{file_name}"
+        source = self.drawn("pictures", file_name, draw)
         return nodes.raw("", f'<img class="convviz-picture" src="{source}" alt="{html.escape(alt)}">', format="html")
 
 
@@ -116,8 +126,43 @@ class GalleryEntries(_Drawing):
 
                 save_animation(op, path, numbers=entry.numbers, layout=entry.layout, progress=False)
 
+            def page(path: Path, entry: Animation = entry, op=op) -> None:
+                from visualizer.render.export import save_animation
+
+                save_animation(op, path, numbers=entry.numbers, layout=entry.layout, progress=False)
+
+            source = self.drawn("players", f"{entry.name}.html", page)
+            width, height = FrameRenderer(op, numbers=entry.numbers, layout=entry.layout).size
+            title = html.escape(f"{entry.name}: the player")
+            # the page's player fills its frame: the picture scaled, then its title, text and controls
+            frame = (
+                f'<iframe class="convviz-player-page" loading="lazy" src="{source}" title="{title}"'
+                f' style="aspect-ratio: {width} / {height + 220}"></iframe>'
+                f'<p class="convviz-caption"><a href="{source}">The player on its own page</a></p>'
+            )
             result += [heading, about, block, self.picture(f"{entry.name}.gif", draw, entry.about)]
+            result.append(nodes.raw("", frame, format="html"))
         return result
+
+
+class Player(SphinxDirective):
+    """``player NAME``: a lesson section's player, inline in the page."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        if name not in PLAYERS:
+            raise self.error(f"unknown player {name!r}; known: {', '.join(PLAYERS)}")
+        make, style = PLAYERS[name]
+        fragment = player_html(FrameRenderer(make(), **style))
+        figure = nodes.container(classes=["convviz-figure"])
+        figure += nodes.raw("", f'<div class="convviz-player">{fragment}</div>', format="html")
+        for paragraph in self.parse_content_to_nodes():
+            paragraph["classes"].append("convviz-caption")
+            figure += paragraph
+        return [figure]
 
 
 class ReadmeCommand(SphinxDirective):
@@ -164,6 +209,7 @@ def _block_tex(translator, node: nodes.math_block) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_html_math_renderer("tex", (_inline_tex, None), (_block_tex, None))
     app.add_directive("picture", Picture)
+    app.add_directive("player", Player)
     app.add_directive("gallery-entries", GalleryEntries)
     app.add_directive("readme-command", ReadmeCommand)
     app.connect("doctree-read", _drop_widget_state)

@@ -7,15 +7,18 @@ Every maker takes the path to write and draws one picture with ``visualizer``;
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 import visualizer as vz
 from visualizer import cli, filters, images
 from visualizer.gallery import GALLERY
+from visualizer.learning_animation import KernelLearning
 from visualizer.render.sheet import contact_sheet
 
 # the transcript's worked example: a 4×5 grey image and its 3×3 kernel
@@ -39,12 +42,19 @@ def _front(path: Path) -> None:
         raise RuntimeError(f"convviz animate exited with status {status}")
 
 
-def _learning(path: Path) -> None:
-    """How gradient descent turns random weights into Sobel x, kernel by kernel."""
+@functools.cache
+def _sobel_learning() -> tuple:
+    """Examples, their Sobel-x targets and the history of a kernel learned from them (learned once a build)."""
     sobel_x = vz.KERNELS["sobel_x"]
     examples = np.random.default_rng(1).standard_normal((4, 16, 16))
     targets = np.stack([vz.Convolution(example, sobel_x).result() for example in examples])
-    history = vz.learn.learn_kernel(examples, targets, steps=150)
+    return examples, targets, vz.learn.learn_kernel(examples, targets, steps=150)
+
+
+def _learning(path: Path) -> None:
+    """How gradient descent turns random weights into Sobel x, kernel by kernel."""
+    sobel_x = vz.KERNELS["sobel_x"]
+    _, _, history = _sobel_learning()
     panels = [
         (f"step {t}, error {history.losses[t]:.2g}", _kernel_picture(history.kernels[t])) for t in (0, 5, 20, 150)
     ]
@@ -82,3 +92,23 @@ PICTURES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "learning": ("learning.png", _learning),
 }
 """name → (file name, maker)."""
+
+
+def _learning_steps() -> KernelLearning:
+    examples, targets, history = _sobel_learning()
+    return KernelLearning(history, examples[0], targets[0], target_kernel=vz.KERNELS["sobel_x"], frames=20)
+
+
+PLAYERS: dict[str, tuple[Callable[[], Any], dict]] = {
+    "kernel": (_lesson, {}),
+    "window": (_lesson, {"layout": "oblique", "numbers": False}),
+    "products": (_lesson, {"shade": "values"}),
+    "stride": (lambda: _lesson(stride=2), {}),
+    "formula": (lambda: _lesson(stride=2, padding=1), {}),
+    "clamping": (lambda: _gallery("lesson_clamping_uint8"), {}),
+    "padding": (lambda: _gallery("lesson_same_5x5"), {}),
+    "colour": (lambda: _gallery("lesson_colour_3x3x3"), {}),
+    "filters": (lambda: vz.Convolution(images.photo_crop(8), vz.KERNELS["outline"], clip="auto"), {"shade": "values"}),
+    "learning": (_learning_steps, {}),
+}
+"""name → (maker of the operation, style): each lesson section's player."""

@@ -1,19 +1,24 @@
 """Where every cell is drawn and which cells each step joins: the player's map for pointing at cells.
 
-For each grid of a frame: its name, whether it shows the input or the output,
+For each grid a step touches: its name, whether it shows the input or the output,
 and how to find a cell's box (origin, cell size, line width and the plane's
 affine matrix, exactly as :meth:`~visualizer.scenes.items.Grid.region` computes
-it). For each step: the input cells its kernel taps (the window's top-left
-cell plus one offset per tap, from :func:`visualizer.geometry.window_taps`)
-and its output cell.
+it); for a grid whose cells show different things from step to step, what each
+step shows there (``pages``). For each step, what the scene's ``links`` say: the
+blocks of cells it reads and the blocks it writes, each
+``[grid, row, col, rows, cols, row_step, col_step]`` (a window with its
+dilation is one block). ``named_by`` says which side names a step: 1 (its
+written cell, a click there jumps to it) or 0 (its read cell: the scatter view).
+
+Nothing here knows an operation: the scene builder says what relates
+(:mod:`visualizer.scenes.links`), the grids say where it is drawn.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..convolution import Convolution
-from ..geometry import window_taps
+from ..scenes.links import Block
 
 
 def grid_kind(name: str) -> str:
@@ -22,14 +27,14 @@ def grid_kind(name: str) -> str:
     >>> grid_kind("input:2"), grid_kind("combined")
     ('input', 'output')
     """
-    return "input" if name.split(":")[0] == "input" else "output"
+    return "input" if name.split(":")[0] in ("input", "channel") else "output"
 
 
 def cell_map(renderer: Any) -> dict | None:
     """The cell map of a :class:`~visualizer.render.frame.FrameRenderer`, as JSON-ready data.
 
-    None for an operation other than :class:`~visualizer.Convolution` (a layer's filters and a
-    learning run have no map yet): the player then plays without pointing at cells.
+    None for a scene that says nothing of its cells (a learning run): the player then plays
+    without pointing at cells.
 
     Examples
     --------
@@ -37,17 +42,21 @@ def cell_map(renderer: Any) -> dict | None:
     >>> from visualizer import Convolution
     >>> from visualizer.render.frame import FrameRenderer
     >>> cells = cell_map(FrameRenderer(Convolution(np.zeros((4, 4)), np.ones((3, 3)), stride=1)))
-    >>> [g["name"] for g in cells["grids"]], len(cells["taps"]), cells["steps"][3]
-    (['input', 'output'], 9, [1, 1, 1, 1])
-    >>> from visualizer import ConvLayer
-    >>> cell_map(FrameRenderer(ConvLayer(np.zeros((4, 4, 1)), np.ones((3, 3, 1, 2))))) is None
-    True
+    >>> [g["name"] for g in cells["grids"]], cells["links"][3], cells["named_by"]
+    (['input', 'output'], [[[0, 1, 1, 3, 3, 1, 1]], [[1, 1, 1, 1, 1, 1, 1]]], 1)
     """
-    builder, op = renderer.builder, renderer.op
-    if not isinstance(op, Convolution):
+    builder = renderer.builder
+    links = [builder.links(index) for index in range(len(builder))]
+    if not links or any(link is None for link in links):
         return None
-    grids = [
-        {
+    used = {block.grid for link in links for side in link for block in side}
+    names = [name for name in builder.grids if name in used]
+    number = {name: k for k, name in enumerate(names)}
+    pages = [builder.pages(index) for index in range(len(builder))]
+    grids = []
+    for name in names:
+        grid = builder.grids[name]
+        entry = {
             "name": name,
             "kind": grid_kind(name),
             "x": int(grid.x),
@@ -58,11 +67,15 @@ def cell_map(renderer: Any) -> dict | None:
             "line": grid.line,
             "matrix": list(builder.planes[grid.plane]),
         }
-        for name, grid in builder.grids.items()
-    ]
-    rows, cols = window_taps((0, 0), op.kernel.shape, op.dilation)
-    steps = []
-    for index in range(op.num_steps):
-        step = op.step(index)
-        steps.append([*map(int, step.origin[:2]), *map(int, step.out_index[:2])])
-    return {"grids": grids, "taps": [[r, c] for r in rows for c in cols], "steps": steps}
+        if any(name in shown for shown in pages):
+            entry["pages"] = [shown.get(name) for shown in pages]
+        grids.append(entry)
+
+    def block(b: Block) -> list[int]:
+        return [number[b.grid], b.rows.start, b.cols.start, len(b.rows), len(b.cols), b.rows.step, b.cols.step]
+
+    return {
+        "grids": grids,
+        "links": [[[block(b) for b in side] for side in link] for link in links],
+        "named_by": 1 if builder.named_by == "writes" else 0,
+    }

@@ -33,22 +33,33 @@ def mimebundle(op: Any, *, fps: float = 2) -> tuple[dict[str, str], dict[str, di
     >>> sorted(data), metadata["image/png"]["alt"].startswith("Convolution, step 1 of 4")
     (['image/png', 'text/html', 'text/plain'], True)
     """
-    description = op.describe()
-    if getattr(op, "signal", False):  # a 1-D signal has no scene to draw yet
-        return {"text/plain": description}, {}
     renderer = FrameRenderer(op)
-    count = len(renderer)
-    alt = f"{type(op).__name__}, step 1 of {count}: {description}"
-    first = _png(renderer.frame(0))
-    data = {"image/png": base64.b64encode(first).decode("ascii"), "text/plain": description}
-    if count <= MAX_STEPS:
-        builder = renderer.builder
-        frames = [renderer.frame(index) for index in range(count)]
-        captions = [builder.caption(index) for index in range(count)]
-        data["text/html"] = player_fragment(
-            frames, fps=fps, captions=captions, cells=cell_map(renderer), alt=alt, still=True
-        )
+    alt = _alt(renderer)
+    data = {"image/png": base64.b64encode(_png(renderer.frame(0))).decode("ascii"), "text/plain": op.describe()}
+    if len(renderer) <= MAX_STEPS:
+        data["text/html"] = player_html(renderer, fps=fps)
     return data, {"image/png": {"alt": alt}}
+
+
+def player_html(renderer: FrameRenderer, *, fps: float = 2) -> str:
+    """The offline player of every frame of ``renderer`` as an HTML fragment (style, pictures and module inline).
+
+    Any page can hold it (a notebook's output, a documentation page): it loads nothing.
+
+    >>> import numpy as np
+    >>> from visualizer import Pooling
+    >>> player_html(FrameRenderer(Pooling(np.eye(4), size=2), layout="oblique")).count('type="module"')
+    1
+    """
+    count = len(renderer)
+    frames = [renderer.frame(index) for index in range(count)]
+    captions = [renderer.builder.caption(index) for index in range(count)]
+    cells = cell_map(renderer)
+    return player_fragment(frames, fps=fps, captions=captions, cells=cells, alt=_alt(renderer), still=True)
+
+
+def _alt(renderer: FrameRenderer) -> str:
+    return f"{type(renderer.op).__name__}, step 1 of {len(renderer)}: {renderer.op.describe()}"
 
 
 def _png(frame) -> bytes:

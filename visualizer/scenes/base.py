@@ -18,6 +18,7 @@ import numpy as np
 from ..render.style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
 from ..text import display_number
 from .items import IDENTITY, Box, Font, Grid, Item, Matrix, Scene, Text, apply
+from .links import Links
 from .shading import SHADES
 
 LAYOUTS = ("flat", "oblique")
@@ -170,6 +171,21 @@ class SceneBuilder:
     def moving_colours(self) -> tuple[set[RGB], set[tuple[RGB, RGB]]]:
         """Every fill and every (ink, background) text pair a moving item may use, so palettes are complete."""
         raise NotImplementedError
+
+    # which side of a step names it: its written cell ("writes": a click on an output cell jumps to its
+    # step) or, for a step per input element (the scatter view), its read cell ("reads")
+    named_by = "writes"
+
+    def links(self, index: int) -> Links | None:
+        """The cells step ``index`` reads and writes (:mod:`.links`); None: this scene has no cell map."""
+        return None
+
+    def pages(self, index: int) -> dict[str, int]:
+        """Grids whose cells show different things from step to step: grid name → what step ``index`` shows there.
+
+        A cell of such a grid is joined only to the steps that show the same thing in it.
+        """
+        return {}
 
     def caption(self, index: int) -> str:
         """The step in one line of text (the HTML player's caption)."""

@@ -31,6 +31,7 @@ from ..text import arithmetic, caption, channel_names, display_number, parameter
 from .base import SceneBuilder, elisions, pack, thin
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
+from .links import Links
 from .oblique import Oblique
 from .products import ProductsPanel, step_arrays
 from .shading import Fills, display_colours
@@ -314,6 +315,13 @@ class ConvolutionScene(SceneBuilder):
             items.extend(self.products.moving(*step_arrays(step)))
             items.extend(self.arithmetic_lines(step))
         return tuple(items)
+
+    def links(self, index: int) -> Links:
+        """The window the step reads on every channel; its output cell on every output grid."""
+        step, channels = self.conv.step(index), range(self.channels)
+        rows, cols = window_taps(step.origin, self.conv.kernel.shape, self.conv.dilation)
+        outputs = [self.output_name(c) for c in channels] + (["combined"] if self.rgb else [])
+        return Links.gather(map(self.input_name, channels), rows, cols, outputs, *step.out_index)
 
     def footprint(self, channel: int, origin: tuple[int, int]) -> list[Item]:
         """The taps the kernel samples, shaded, each with its value and its weight in a chip."""

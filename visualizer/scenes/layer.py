@@ -45,6 +45,7 @@ from .base import SceneBuilder, pack, text_width, thin, widest
 from .convolution import ConvolutionScene
 from .items import Box, Font, Grid, Item, Text
 from .layer_layout import layout
+from .layer_links import LayerLinks
 from .layer_parts import ActivationChart, indices, ring, shade, small_map
 from .layer_sums import SumBlock
 from .shading import Fills
@@ -53,7 +54,7 @@ MAX_FULL_INPUTS = 4  # more input channels than this, in groups: only the curren
 MAX_FULL_OUTPUTS = 8  # more filters than this: the current filter's output in full, every filter's as a small map
 
 
-class LayerScene(SumBlock, ConvolutionScene):
+class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
     """Builds the scene of every step of one :class:`ConvLayer` (see the module's description).
 
     It draws cells as a convolution's scene does (values, padding, weight

@@ -22,11 +22,13 @@ from typing import Any
 
 import numpy as np
 
+from ..geometry import window_taps
 from ..operands import lift, pair_text, shape_text
 from ..pooling import Pooling
 from ..text import channel_names, display_number
 from .base import elisions, widest
 from .items import Item, Line
+from .links import Links
 from .panels import Panel, PanelScene
 from .transposed import index_text, pair_of
 
@@ -171,6 +173,12 @@ class PoolingScene(PanelScene):
         """The padded cells under the window, row by row."""
         (r0, c0), (m, n), (dr, dc) = lift_index(step.origin), self.window, self.dilation
         return [(r0 + u * dr, c0 + v * dc) for u in range(m) for v in range(n)]
+
+    def links(self, index: int) -> Links:
+        """The window on the padded input (with its dilation) and the output cell it gives."""
+        step = self.op.step(index)
+        rows, cols = window_taps(lift_index(step.origin), self.window, self.dilation)
+        return Links.gather(self._names("input"), rows, cols, self._names("output"), *lift_index(step.out_index))
 
     def counted(self, kind: str) -> bool:
         """Whether the average counts a cell of ``kind`` under the window."""

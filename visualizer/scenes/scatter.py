@@ -28,6 +28,7 @@ from ..text import channel_names, display_number
 from ..transposed import TransposedConvolution
 from .base import pack, text_width, widest
 from .items import Box, Item
+from .links import Block, Links, within
 from .panels import Look, Panel, PanelScene
 from .pooling import lift_index
 from .transposed import axes_text, header_groups, index_text, pair_of
@@ -210,6 +211,16 @@ class ScatterScene(PanelScene):
             for channel in range(self.channels):
                 items += self.text_lines(self._lines(step, channel), channel * LINES)
         return tuple(items)
+
+    named_by = "reads"  # a step per input element: a click on an input cell jumps to its step
+
+    def links(self, index: int) -> Links:
+        """The input element the step reads and the cells of the output its patch adds into (none cut off)."""
+        step, (top, _, left, _) = self.op.step(index), self.border
+        taps = (range(0, 1), *step.taps) if self.signal else step.taps
+        rows, cols = (within(taps[axis], self.out_shape[axis], (top, left)[axis]) for axis in (0, 1))
+        reads = tuple(Block.cell(name, *lift_index(step.in_index)) for name in self._names("input"))
+        return Links(reads, tuple(Block(name, rows, cols) for name in self._names("output") if rows and cols))
 
     # -- words -------------------------------------------------------------------------------
 

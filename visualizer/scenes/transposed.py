@@ -23,11 +23,13 @@ from typing import Any
 
 import numpy as np
 
+from ..geometry import window_taps
 from ..operands import lift, pair_text, shape_text
 from ..text import arithmetic, channel_names, display_number
 from ..transposed import TransposedConvolution
 from .base import SceneBuilder, elisions, widest
 from .items import Item, Polygon, Text
+from .links import Links
 from .panels import Panel, PanelScene
 from .products import ProductsPanel, step_arrays
 from .weights import KernelPanels, weight_texts
@@ -294,6 +296,13 @@ class DirectScene(PanelScene):
         return tuple(items)
 
     arithmetic_count = property(lambda self: ARITHMETIC_LINES * self.channels)
+
+    def links(self, index: int) -> Links:
+        """The window on the stretched, padded input (stride 1 over it) and the output cell it gives."""
+        i, j = divmod(self.op.step(index).index, self.result.shape[1])
+        rows, cols = window_taps((i, j), self.kernel.shape, pair_of(self.op.dilation, 1))
+        grids = [grid.name for grid in self.input_grids()], [grid.name for grid in self.output_grids()]
+        return Links.gather(grids[0], rows, cols, grids[1], i, j)
 
     def _label(self, step, channel: int | None) -> str:
         name = f"{channel_names(self.channels)[channel]} " if channel is not None else ""

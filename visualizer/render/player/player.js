@@ -132,40 +132,67 @@ export function mount(root, data, options = {}) {
     while (state.painted < state.index) patch(++state.painted);
     context.drawImage(frame, 0, 0);
     const marks = highlight();
-    for (const [g, r, c] of marks.footprints) outline(corners(cells.grids[g], r[0], c[0], r[1], c[1], 1.5), FOOTPRINT, 2, [6, 4]);
-    for (const [g, r, c] of [...marks.inputs, ...marks.outputs]) outline(corners(cells.grids[g], r, c, r + 1, c + 1, 1.5), OUTLINE, 3);
+    for (const [g, r, c, rows, cols, dr, dc] of marks.footprints) {
+      outline(corners(grids[g], r, c, r + (rows - 1) * dr + 1, c + (cols - 1) * dc + 1, 1.5), FOOTPRINT, 2, [6, 4]);
+    }
+    for (const [g, r, c] of marks.cells) outline(corners(grids[g], r, c, r + 1, c + 1, 1.5), OUTLINE, 3);
     root.dataset.painted = state.index;
   }
 
   // -- the cell map: which cells a pointed-at cell reads or feeds ---------------------------------------
-  const byOutput = new Map(), grids = cells ? cells.grids : [];
-  if (cells) cells.steps.forEach(([, , i, j], k) => byOutput.set(i + "," + j, k));
-  const kindOf = (kind) => grids.map((g, k) => (g.kind === kind ? k : -1)).filter((k) => k >= 0);
-  const inputs = kindOf("input"), outputs = kindOf("output");
-  function reads(step) {
-    const [r, c] = cells.steps[step];
-    return cells.taps.map(([dr, dc]) => [r + dr, c + dc]);
+  // Each step's [reads, writes]: blocks [grid, row, col, rows, cols, row step, col step] (a window with its
+  // dilation is one block). A map of the first form (one window of taps per step, the same on every input
+  // grid, into one cell of every output grid) is read as such blocks.
+  const grids = cells ? cells.grids : [], links = cells ? cells.links || firstFormLinks(cells) : [];
+  const named = cells && cells.named_by !== undefined ? cells.named_by : 1;  // the side whose cell names a step
+  function firstFormLinks(map) {
+    const kind = (name) => map.grids.map((g, k) => (g.kind === name ? k : -1)).filter((k) => k >= 0);
+    const rs = [...new Set(map.taps.map(([r]) => r))], cs = [...new Set(map.taps.map(([, c]) => c))];
+    const dr = rs.length > 1 ? rs[1] - rs[0] : 1, dc = cs.length > 1 ? cs[1] - cs[0] : 1;
+    return map.steps.map(([r0, c0, i, j]) => [
+      kind("input").map((g) => [g, r0 + rs[0], c0 + cs[0], rs.length, cs.length, dr, dc]),
+      kind("output").map((g) => [g, i, j, 1, 1, 1, 1]),
+    ]);
+  }
+  function holds([g, r0, c0, rows, cols, dr, dc], [k, r, c]) {
+    const u = (r - r0) / dr, v = (c - c0) / dc;
+    return g === k && Number.isInteger(u) && Number.isInteger(v) && u >= 0 && v >= 0 && u < rows && v < cols;
+  }
+  function cellsOf([g, r0, c0, rows, cols, dr, dc]) {
+    const all = [];
+    for (let u = 0; u < rows; u++) for (let v = 0; v < cols; v++) all.push([g, r0 + u * dr, c0 + v * dc]);
+    return all;
+  }
+  // a grid that shows different things from step to step (its "pages") joins a step only while showing its page
+  const shown = (g, step) => !grids[g].pages || grids[g].pages[step] === grids[g].pages[state.index];
+  function joins(cell) {  // [step, side] for every step that reads (side 0) or writes (side 1) the cell
+    const found = [];
+    links.forEach((sides, step) => {
+      if (!shown(cell[0], step)) return;
+      sides.forEach((blocks, side) => { if (blocks.some((b) => holds(b, cell))) found.push([step, side]); });
+    });
+    return found;
+  }
+  function namedStep(cell) {  // the step this cell names, or -1
+    const single = (b) => b[3] * b[4] === 1 && holds(b, cell);
+    const hit = joins(cell).find(([step, side]) => side === named && links[step][side].some(single));
+    return hit ? hit[0] : -1;
   }
   function highlight() {
-    const marks = { inputs: [], outputs: [], footprints: [] }, target = state.hover || state.pinned;
-    if (!target) return marks;
-    const [g, r, c] = target;
-    if (grids[g].kind === "output") {
-      const step = byOutput.get(r + "," + c);
-      if (step === undefined) return marks;
-      for (const k of outputs) marks.outputs.push([k, r, c]);
-      for (const k of inputs) for (const [ri, ci] of reads(step)) marks.inputs.push([k, ri, ci]);
-    } else {
-      for (const k of inputs) marks.inputs.push([k, r, c]);
-      cells.steps.forEach(([r0, c0, i, j], step) => {
-        const taps = reads(step);
-        if (!taps.some(([ri, ci]) => ri === r && ci === c)) return;
-        for (const k of outputs) marks.outputs.push([k, i, j]);
-        const last = taps[taps.length - 1];
-        for (const k of inputs) marks.footprints.push([k, [r0, last[0] + 1], [c0, last[1] + 1]]);
-      });
+    const marks = { cells: new Map(), footprints: new Map() }, target = state.hover || state.pinned;
+    const mark = (into, entry) => into.set(entry.join(","), entry);
+    if (target) mark(marks.cells, target);
+    for (const [step, side] of target ? joins(target) : []) {
+      // the other side, cell by cell (a window, or the outputs fed); on this side the same cell of the step's
+      // other grids (a colour image's channels), and on the pointed-at grid the windows that cover the cell
+      for (const b of links[step][1 - side]) if (shown(b[0], step)) for (const c of cellsOf(b)) mark(marks.cells, c);
+      for (const b of links[step][side]) {
+        if (!shown(b[0], step)) continue;
+        if (b[3] * b[4] === 1) mark(marks.cells, b.slice(0, 3));
+        else if (b[0] === target[0]) mark(marks.footprints, b);
+      }
     }
-    return marks;
+    return { cells: [...marks.cells.values()], footprints: [...marks.footprints.values()] };
   }
   function pointed(event) {
     // the canvas keeps its aspect ratio inside its box (object-fit: contain)
@@ -189,9 +216,10 @@ export function mount(root, data, options = {}) {
     canvas.addEventListener("click", (event) => {
       const cell = pointed(event);
       state.pinned = same(cell, state.pinned) ? null : cell;
-      if (cell && grids[cell[0]].kind === "output" && byOutput.has(cell[1] + "," + cell[2])) {
+      const step = cell ? namedStep(cell) : -1;
+      if (step >= 0) {
         play(false);
-        show(byOutput.get(cell[1] + "," + cell[2]));
+        show(step);
       } else {
         paint();
       }
