@@ -206,10 +206,7 @@ def test_any_weight_of_any_filter_edited_is_the_layer_computed(groups_filters, s
         (TransposedConvolution(IMAGE, KERNEL, stride=2, output_padding=1, view="scatter"), "transposed convolution"),
         (Pooling(IMAGE, 2, mode="avg", ceil_mode=True), "average pooling"),
         (Pooling(IMAGE, 3, stride=1, dilation=1), "max pooling"),
-        (
-            ConvLayer(np.stack([IMAGE, IMAGE.T], -1), np.ones((2, 2, 2, 3), int), np.arange(3), activation="relu"),
-            "layer",
-        ),
+        (ConvLayer(np.dstack([IMAGE, IMAGE.T]), np.ones((2, 2, 2, 3), int), np.arange(3), activation="relu"), "layer"),
     ],
 )
 def test_any_operation_of_the_family_is_shown_as_given(op, choice):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import ipywidgets as widgets
@@ -20,12 +20,12 @@ from .convolution import PAD_MODES, Convolution
 from .examples import VALUE_SOURCES, example_values
 from .explain import explain, sum_text
 from .kernels import KERNELS, kernel, kernel_name
+from .layer import ConvLayer
+from .pooling import Pooling
 from .render.frame import FrameRenderer
 from .render.style import THEMES
 from .scenes import LAYOUTS
 from .text import channel_names
-from .layer import ConvLayer
-from .pooling import Pooling
 from .transposed import TransposedConvolution
 from .widget_ops import NO_ACTIVATION, OperationControls
 from .widget_player import PlayerWidget
@@ -109,9 +109,7 @@ class Stepper(PlayerWidget):
     ('step 1/1 · sum 45', 1)
     """
 
-    def __init__(
-        self, op: Any, *, theme: str = "default", numbers: bool = True, fps: int = 2, layout: str = "flat"
-    ):
+    def __init__(self, op: Any, *, theme: str = "default", numbers: bool = True, fps: int = 2, layout: str = "flat"):
         conv = as_convolution(op)
         if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 10:
             raise ValueError(f"fps must be an int in 1…10, got {fps!r}")
@@ -384,8 +382,7 @@ def as_convolution(op: Any) -> Convolution:
         kernel = np.ones(op.weights.shape[:2], int)
         return Convolution(op.image, kernel, op.stride, op.padding, op.pad_mode, op.dilation)
     raise TypeError(
-        "op must be a visualizer Convolution, TransposedConvolution, Pooling or ConvLayer, "
-        f"got {type(op).__name__}"
+        f"op must be a visualizer Convolution, TransposedConvolution, Pooling or ConvLayer, got {type(op).__name__}"
     )
 
 
@@ -402,10 +399,10 @@ def choose_operation(controls: OperationControls, op: Any) -> None:
         controls.filters.value, controls.groups.value = op.weights.shape[3], op.groups
         controls.bias.value = op.bias is not None
         controls.activation.value = op.activation or NO_ACTIVATION
-    try:
-        controls.build(as_convolution(op))  # greys out what the operation has no use for
-    except ValueError:  # a slider clamped one of op's values (op itself is drawn as given)
-        pass
+    # greys out what the operation has no use for; a slider may have clamped one of op's values
+    # into a combination that cannot work (op itself is drawn as given)
+    with suppress(ValueError):
+        controls.build(as_convolution(op))
 
 
 def interact(

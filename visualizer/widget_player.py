@@ -34,6 +34,7 @@ def row_length(op: Any) -> int:
     >>> row_length(Convolution(np.zeros((4, 5)), np.ones((2, 2))))
     4
     """
+
     def row(index: int) -> int:
         step = op.step(index)
         return (step.out_index if hasattr(step, "out_index") else step.in_index)[0]
