@@ -86,7 +86,7 @@ def test_the_stepper_in_marimo(marimo_app, tmp_path, monkeypatch):
         page.on("websocket", lambda s: requested.append(s.url))
         try:
             page.goto(marimo_app)
-            page.locator(".cv-player[data-ready='1']").wait_for()
+            page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
             page.get_by_text(re.compile(r"Step 1 of 6")).wait_for()
             page.locator(".cv-player .cv-frame").scroll_into_view_if_needed()
             page.mouse.click(*screen_point(page, ".cv-player .cv-frame", renderer, "output", 1, 2))  # step 6

@@ -138,7 +138,7 @@ def notebook(request, browser, server, tmp_path_factory):
         page.locator(idle).first.wait_for()
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
         page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
-        page.locator(".cv-player[data-ready='1']").wait_for()
+        page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
         page.locator(".python-step").wait_for()
         yield page
     except Exception:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import traitlets
 from reference import correlate_scipy
-from widget_frames import sent_frames, shown_frame
+from widget_frames import decode, sent_frames, shown_frame
 
 import visualizer as vz
 from visualizer.images import photo_crop
@@ -64,6 +64,25 @@ def test_the_frames_go_over_once_and_are_the_renderers(stepper):
     stepper.step = 3  # a step is the browser's business: nothing is sent again
     assert stepper._sheets is sheets
     assert stepper._player["row"] == 3  # PageUp/PageDown: one output row of 3 cells
+
+
+def test_a_change_sends_the_step_shown_first_then_every_step(stepper):
+    stepper.step = 4
+    sent = []
+    stepper.observe(lambda change: sent.append((change.new, stepper._sheets)), "_player")
+    stepper.padding.value = 1
+    payloads = [(data, buffer) for data, buffer in sent if data]
+    assert [data.get("pending", False) for data, _ in payloads] == [True, False]
+    (first, first_buffer), (whole, whole_buffer) = payloads
+    padded = vz.Convolution(IMAGE, KERNEL, padding=1)
+    assert first["captions"] == whole["captions"] and len(whole["captions"]) == padded.num_steps
+    expected = [np.asarray(vz.render_frame(padded, k).convert("RGB")) for k in range(padded.num_steps)]
+    # until the rest arrive, every step shows the one frame sent: the step shown's
+    for frame in decode(first, first_buffer):
+        np.testing.assert_array_equal(frame, expected[4])
+    for frame, drawn in zip(decode(whole, whole_buffer), expected, strict=True):
+        np.testing.assert_array_equal(frame, drawn)
+    assert stepper.step == 4
 
 
 def test_step_is_checked(stepper):

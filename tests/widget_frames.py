@@ -14,7 +14,11 @@ from PIL import Image
 
 def sent_frames(widget) -> list[np.ndarray]:
     """Every frame the widget sent, as RGB arrays."""
-    data, buffer = widget._player, widget._sheets
+    return decode(widget._player, widget._sheets)
+
+
+def decode(data: dict, buffer: bytes) -> list[np.ndarray]:
+    """Every frame of one payload (the player's data and its buffer of PNG sheets), as RGB arrays."""
     sheets, offset = [], 0
     for size in data["sheet_sizes"]:
         sheets.append(np.asarray(Image.open(io.BytesIO(buffer[offset : offset + size])).convert("RGB")))

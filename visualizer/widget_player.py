@@ -76,14 +76,27 @@ class PlayerWidget(anywidget.AnyWidget):
         return index
 
     def send(self, renderer: FrameRenderer, *, fps: float = 2) -> None:
-        """Draw every frame of ``renderer`` and send them; ``step`` stays where it was if it still exists."""
+        """Draw every frame of ``renderer`` and send them; ``step`` stays where it was if it still exists.
+
+        When frames were sent before (a view may be showing them), the step shown goes first, alone:
+        the player shows it at once and waits (``pending``) for every step, which takes a frame's
+        drawing time per step.
+        """
         count = len(renderer)
-        frames = [renderer.frame(index) for index in range(count)]
+        step = min(self.step, count - 1)
         captions = [renderer.builder.caption(index) for index in range(count)]
         alt = f"{type(renderer.op).__name__}: {renderer.op.describe()}"
-        sheets, data = player_payload(
-            frames, fps=fps, captions=captions, cells=cell_map(renderer), alt=alt, row=row_length(renderer.op)
-        )
+        given = {"fps": fps, "cells": cell_map(renderer), "alt": alt}
+        row = row_length(renderer.op)
+        if self._player and count > 1:
+            sheets, data = player_payload([renderer.frame(step)], captions=captions[step : step + 1], **given)
+            # the one frame painted at the start stands for every step until the rest arrive
+            patches = [data["patches"][0]] + [[] for _ in range(count - 1)]
+            self._publish(step, sheets, {**data, "captions": captions, "patches": patches, "row": row, "pending": True})
+        frames = [renderer.frame(index) for index in range(count)]
+        self._publish(step, *player_payload(frames, captions=captions, row=row, **given))
+
+    def _publish(self, step: int, sheets: list, data: dict) -> None:
         pngs = []
         for sheet in sheets:
             buffer = io.BytesIO()
@@ -93,6 +106,6 @@ class PlayerWidget(anywidget.AnyWidget):
         data["sheet_sizes"] = [len(png) for png in pngs]
         with self.hold_sync():
             self._player = {}  # lets step leave the old range before the new frames arrive
-            self.step = min(self.step, count - 1)
+            self.step = step
             self._sheets = b"".join(pngs)
             self._player = data

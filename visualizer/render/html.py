@@ -150,8 +150,8 @@ def player_payload(
 
     The data holds each step's patches (``[sheet, sx, sy, w, h, dx, dy]``), the size, captions,
     speeds, keys, starting speed, cell map and ``alt``; the caller adds ``sheets`` as it sends
-    them (data URIs in a page, bytes to the widget). ``row``: the steps in one output row
-    (PageUp and PageDown); the player counts them in the cell map when omitted.
+    them (data URIs in a page, bytes to the widget). ``row``: the steps in one output row, for
+    PageUp and PageDown (without it, they stay a focused slider's own keys).
 
     >>> from PIL import Image
     >>> sheets, data = player_payload([Image.new("P", (4, 2)), Image.new("P", (4, 2), 1)], row=2)
@@ -176,7 +176,7 @@ def player_payload(
         "height": height,
         "captions": captions,
         "speeds": PLAYER_SPEEDS,
-        "keys": PLAYER_KEYS,
+        "keys": PLAYER_KEYS if row else KEYS,
         "fps": float(fps),
         "cells": cells,
         "alt": alt,

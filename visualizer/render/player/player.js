@@ -61,10 +61,12 @@ function cellAt(g, x, y) {
 export function mount(root, data, options = {}) {
   const page = Boolean(options.page);
   const n = data.captions.length, cells = data.cells;
-  // steps in one output row, for PageUp and PageDown: given, or counted in the cell map
-  const row = data.row || (cells ? cells.steps.filter((s) => s[2] === cells.steps[0][2]).length : 0);
+  // steps in one output row, for PageUp and PageDown (the widget's); without it a focused slider keeps its own
+  const row = data.row || 0;
   const state = { index: 0, painted: -1, playing: false, fps: data.fps, last: 0, pinned: null, hover: null };
   root.classList.add("cv-player");
+  // only the step shown has arrived yet (the widget sends it first): nothing steps until the rest come
+  root.classList.toggle("cv-pending", Boolean(data.pending));
   for (const still of root.querySelectorAll(".cv-still")) still.remove();  // shown only where scripts do not run
   if (!page) root.tabIndex = 0;
 
@@ -212,7 +214,7 @@ export function mount(root, data, options = {}) {
     return null;
   }
   function same(a, b) { return a === b || (a && b && a[0] === b[0] && a[1] === b[1] && a[2] === b[2]); }
-  if (cells) {
+  if (cells && !data.pending) {
     canvas.addEventListener("pointermove", (event) => {
       const cell = pointed(event);
       if (!same(cell, state.hover)) { state.hover = cell; paint(); }
@@ -283,14 +285,14 @@ export function mount(root, data, options = {}) {
   const actions = {
     " ": () => play(!state.playing), "ArrowRight": () => step(1), "ArrowLeft": () => step(-1),
     "Home": () => step(-state.index), "End": () => step(n - 1 - state.index),
-    "PageDown": () => row && step(row), "PageUp": () => row && step(-row),
     "+": () => speed(1), "=": () => speed(1), "-": () => speed(-1), "\u2212": () => speed(-1),
     "f": fullScreen, "F": fullScreen, "h": toggleHelp, "H": toggleHelp, "?": toggleHelp,
   };
+  if (row) Object.assign(actions, { "PageDown": () => step(row), "PageUp": () => step(-row) });
   // a page listens everywhere; inline output only while the player has the focus, so the notebook keeps its keys.
   // Capture phase, so a focused button or slider never also acts on the same key.
   const onKey = (event) => {
-    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.ctrlKey || event.altKey || event.metaKey || data.pending) return;
     if (event.key === "Escape" && help.classList.contains("cv-shown")) { toggleHelp(); return; }
     const action = actions[event.key];
     if (action) { event.preventDefault(); event.stopPropagation(); action(); }
