@@ -10,24 +10,17 @@ Every request stays on 127.0.0.1.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import nbformat
 import numpy as np
 import pytest
 from browser import chromium
 from cell_geometry import fed_by, outlined, screen_point, window
+from jupyter_server import IDLE, jupyter_server, notebook, run_all
 from needed import missing
-from processes import stop
 
 from visualizer import Convolution
 from visualizer.render.frame import FrameRenderer
@@ -50,69 +43,17 @@ stepper"""
 CONV = Convolution(
     np.arange(42).reshape(6, 7) % 10, np.array([[1, 2], [0, -1], [3, 1]]), stride=(2, 1), dilation=(1, 2), padding=1
 )
-SETTINGS = {
-    # JupyterLab asks the internet for news unless told not to; the test must see no outside request
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-    # by default cells scrolled out of view are not drawn
-    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
-}
 CANVAS = ".cv-player .cv-frame"
-FRONT_ENDS = {
-    # page, and what says the kernel is idle
-    "lab": ("lab/tree/lab.ipynb", "#jp-main-statusbar .jp-StatusBar-TextItem:has-text('| Idle')"),
-    "notebook": ("notebooks/notebook.ipynb", ".jp-Notebook-ExecutionIndicator[data-status='idle']"),
-}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A Jupyter server on a free loopback port with a copy of the notebook per front end: (base URL, token)."""
+    """One Jupyter server for the module, a copy of the notebook per front end; yields its URL maker."""
     if subprocess.run([sys.executable, "-c", "import jupyterlab, notebook"], capture_output=True).returncode:
         missing("JupyterLab and Notebook 7 are not installed (pip install convviz[lab])")
-    tmp = tmp_path_factory.mktemp("jupyter")
-    root, settings, runtime, home = tmp / "root", tmp / "settings", tmp / "runtime", tmp / "home"
-    for folder in (root, settings, home):
-        folder.mkdir()
-    (settings / "overrides.json").write_text(json.dumps(SETTINGS))
-    book = nbformat.v4.new_notebook()
-    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    book.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell("heard")]
-    for name in FRONT_ENDS:
-        nbformat.write(book, root / f"{name}.ipynb")
-    token = secrets.token_hex(16)
-    log_path = tmp / "jupyter.log"
-    env = {k: v for k, v in os.environ.items() if k != "JUPYTER_CONFIG_DIR"}
-    env |= {"JUPYTER_RUNTIME_DIR": str(runtime), "HOME": str(home)}
-    with log_path.open("wb") as log:
-        # port 0: the server takes a port the system hands it and names it in its runtime folder
-        process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port=0"]
-            + ["--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
-            + [f"--LabApp.app_settings_dir={settings}", "--LabApp.extension_manager=readonly"]
-            + (["--allow-root"] if os.geteuid() == 0 else []),
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield _wait_until_up(runtime, token, process, log_path), token
-        finally:
-            stop(process)
-
-
-def _wait_until_up(runtime: Path, token: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Jupyter exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            info = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
-            base = f"http://127.0.0.1:{info['port']}"
-            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                return base
-        except (StopIteration, ValueError, KeyError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"Jupyter did not answer within {timeout} s:\n{log.read_text()[-2000:]}")
+    books = {f"{front_end}.ipynb": notebook(SETUP, "heard") for front_end in IDLE}
+    with jupyter_server(tmp_path_factory.mktemp("jupyter"), books) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -123,21 +64,17 @@ def browser(tmp_path_factory):
             yield chromium_browser
 
 
-@pytest.fixture(scope="module", params=list(FRONT_ENDS))
-def notebook(request, browser, server, tmp_path_factory):
+@pytest.fixture(scope="module", params=list(IDLE))
+def shown(request, browser, server, tmp_path_factory):
     """The notebook run (Run All) in one front end, its Stepper drawn; afterwards, no request left the machine."""
-    base, token = server
-    path, idle = FRONT_ENDS[request.param]
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     page.set_default_timeout(30_000)
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.on("websocket", lambda s: requested.append(s.url))
     try:
-        page.goto(f"{base}/{path}?token={token}")
-        page.locator(idle).first.wait_for()
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-        page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
+        page.goto(server(request.param, f"{request.param}.ipynb"))
+        run_all(page, request.param)
         page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
         page.locator(".python-step").wait_for()
         yield page
@@ -162,8 +99,8 @@ def python_step(page, step: int) -> None:
         raise AssertionError(f"Python never heard step {step}; the label reads {heard}") from error
 
 
-def test_a_click_on_an_output_cell_moves_pythons_step(notebook):
-    page, renderer = notebook, FrameRenderer(CONV)
+def test_a_click_on_an_output_cell_moves_pythons_step(shown):
+    page, renderer = shown, FrameRenderer(CONV)
     steps = {CONV.step(k).out_index: k for k in range(CONV.num_steps)}
     for i, j in [(2, 3), (0, 0), (1, 4)]:
         page.mouse.click(*screen_point(page, CANVAS, renderer, "output", i, j))
@@ -174,8 +111,8 @@ def test_a_click_on_an_output_cell_moves_pythons_step(notebook):
     page.mouse.click(*screen_point(page, CANVAS, renderer, "output", 1, 4))  # a second click lets the cell go
 
 
-def test_hovering_an_input_cell_outlines_the_outputs_it_feeds(notebook):
-    page, renderer = notebook, FrameRenderer(CONV)
+def test_hovering_an_input_cell_outlines_the_outputs_it_feeds(shown):
+    page, renderer = shown, FrameRenderer(CONV)
     page.locator(".cv-player").focus()
     page.keyboard.press("End")  # every output drawn: none hides an outline
     python_step(page, CONV.num_steps - 1)
@@ -189,8 +126,8 @@ def test_hovering_an_input_cell_outlines_the_outputs_it_feeds(notebook):
     assert fed > 10
 
 
-def test_space_plays_in_the_browser_and_python_follows(notebook):
-    page = notebook
+def test_space_plays_in_the_browser_and_python_follows(shown):
+    page = shown
     page.mouse.move(1, 1)
     page.locator(".cv-player").focus()
     page.keyboard.press("Home")
@@ -210,3 +147,15 @@ def test_space_plays_in_the_browser_and_python_follows(notebook):
     python_step(page, shown)
     page.keyboard.press("PageDown")  # one output row on
     python_step(page, min(shown + CONV.output_shape[1], CONV.num_steps - 1))
+
+
+def test_a_parameter_control_sends_new_frames(shown):
+    page = shown
+    # the stride slider, in the first tab: typed into its readout (Notebook 7 takes a focused slider's arrow keys)
+    readout = page.locator(".widget-slider .widget-readout").first
+    readout.fill("3")  # stride (2, 1) → 3 on both axes
+    readout.press("Enter")
+    (h, w), (m, n) = CONV.image.shape, CONV.kernel.shape
+    rows, cols = (h + 2 - (m - 1) - 1) // 3 + 1, (w + 2 - 2 * (n - 1) - 1) // 3 + 1  # padding 1, dilation (1, 2)
+    step = page.locator(".cv-player:not(.cv-pending) .cv-step", has_text=re.compile(f"/{rows * cols} $"))
+    step.wait_for()
