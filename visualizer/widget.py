@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
@@ -20,14 +20,12 @@ from .convolution import PAD_MODES, Convolution
 from .examples import VALUE_SOURCES, example_values
 from .explain import explain, sum_text
 from .kernels import KERNELS, kernel, kernel_name
-from .layer import ConvLayer
-from .pooling import Pooling
 from .render.frame import FrameRenderer
 from .render.style import THEMES
 from .scenes import LAYOUTS
 from .text import channel_names
-from .transposed import TransposedConvolution
-from .widget_ops import NO_ACTIVATION, OperationControls
+from .widget_family import as_convolution, choose_operation
+from .widget_ops import OperationControls
 from .widget_player import PlayerWidget
 
 CUSTOM = "custom"
@@ -362,47 +360,6 @@ class Stepper(PlayerWidget):
         step = self.conv.step(index)
         self.explanation.value = explain(self.conv, step)
         self.status.value = f"step {index + 1}/{self.conv.num_steps} · sum {sum_text(step)}"
-
-
-def as_convolution(op: Any) -> Convolution:
-    """The convolution whose controls describe ``op``: its input, kernel (or window) and geometry.
-
-    >>> import numpy as np
-    >>> from visualizer import Pooling
-    >>> as_convolution(Pooling(np.zeros((4, 4)), 2)).kernel.shape
-    (2, 2)
-    """
-    if isinstance(op, Convolution):
-        return op
-    if isinstance(op, TransposedConvolution):
-        return Convolution(op.image, op.kernel, stride=op.stride, dilation=op.dilation)
-    if isinstance(op, Pooling):
-        return Convolution(op.image, np.ones(op.size, int), stride=op.stride, dilation=op.dilation)
-    if isinstance(op, ConvLayer):
-        kernel = np.ones(op.weights.shape[:2], int)
-        return Convolution(op.image, kernel, op.stride, op.padding, op.pad_mode, op.dilation)
-    raise TypeError(
-        f"op must be a visualizer Convolution, TransposedConvolution, Pooling or ConvLayer, got {type(op).__name__}"
-    )
-
-
-def choose_operation(controls: OperationControls, op: Any) -> None:
-    """Set the "Operation" tab to ``op``'s kind and its own parameters (before anyone observes it)."""
-    if isinstance(op, TransposedConvolution):
-        controls.operation.value = "transposed convolution"
-        controls.output_padding.value, controls.view.value = op.output_padding[0], op.view
-    elif isinstance(op, Pooling):
-        controls.operation.value = "max pooling" if op.mode == "max" else "average pooling"
-        controls.ceil_mode.value, controls.count_include_pad.value = op.ceil_mode, op.count_include_pad
-    elif isinstance(op, ConvLayer):
-        controls.operation.value = "layer"
-        controls.filters.value, controls.groups.value = op.weights.shape[3], op.groups
-        controls.bias.value = op.bias is not None
-        controls.activation.value = op.activation or NO_ACTIVATION
-    # greys out what the operation has no use for; a slider may have clamped one of op's values
-    # into a combination that cannot work (op itself is drawn as given)
-    with suppress(ValueError):
-        controls.build(as_convolution(op))
 
 
 def interact(
