@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from bench_player import MEASURE_CLICKS, percentile  # noqa: E402
 from browser import CHROMIUM_FLAGS  # noqa: E402
-from jupyter_server import jupyter_server, notebook, run_all  # noqa: E402
+from notebook_server import jupyter_server, notebook, run_all  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from timing import verdict  # noqa: E402
 

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from browser import chromium
+from browser import chromium, chromium_path
 from cell_geometry import fed_by, outlined, screen_point, window
-from jupyter_server import IDLE, jupyter_server, notebook, run_all
 from needed import missing
+from notebook_server import IDLE, jupyter_server, notebook, run_all
 
 from visualizer import Convolution
 from visualizer.render.frame import FrameRenderer
@@ -47,33 +47,42 @@ CANVAS = ".cv-player .cv-frame"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """One Jupyter server for the module, a copy of the notebook per front end; yields its URL maker."""
+def pages(tmp_path_factory):
+    """Both front ends opened at once on one Jupyter server, a copy of the notebook each: {front end: page}.
+
+    The server boots while Chromium starts, and the two pages load side by side; afterwards,
+    no request may have left the machine.
+    """
+    chromium_path()  # no server is started when Chromium is missing
     if subprocess.run([sys.executable, "-c", "import jupyterlab, notebook"], capture_output=True).returncode:
         missing("JupyterLab and Notebook 7 are not installed (pip install convviz[lab])")
     books = {f"{front_end}.ipynb": notebook(SETUP, "heard") for front_end in IDLE}
-    with jupyter_server(tmp_path_factory.mktemp("jupyter"), books) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        jupyter_server(tmp_path_factory.mktemp("jupyter"), books) as url,
+    ):
         patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
-        with chromium() as chromium_browser:
-            yield chromium_browser
+        with chromium() as browser:
+            opened, requested = {}, []
+            for front_end in IDLE:
+                page = browser.new_page(viewport={"width": 1300, "height": 1000})
+                page.set_default_timeout(30_000)
+                page.on("request", lambda r: requested.append(r.url))
+                page.on("websocket", lambda s: requested.append(s.url))
+                page.goto(url(front_end, f"{front_end}.ipynb"), wait_until="commit")
+                opened[front_end] = page
+            yield opened
+    local = ("data", "blob")
+    outside = [u for u in requested if urlsplit(u).scheme not in local and urlsplit(u).hostname != "127.0.0.1"]
+    assert not outside, f"the pages asked for things outside 127.0.0.1: {outside[:5]}"
 
 
 @pytest.fixture(scope="module", params=list(IDLE))
-def shown(request, browser, server, tmp_path_factory):
-    """The notebook run (Run All) in one front end, its Stepper drawn; afterwards, no request left the machine."""
-    page = browser.new_page(viewport={"width": 1300, "height": 1000})
-    page.set_default_timeout(30_000)
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("websocket", lambda s: requested.append(s.url))
+def shown(request, pages, tmp_path_factory):
+    """The notebook run (Run All) in one front end, its Stepper drawn."""
+    page = pages[request.param]
+    page.bring_to_front()
     try:
-        page.goto(server(request.param, f"{request.param}.ipynb"))
         run_all(page, request.param)
         page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
         page.locator(".python-step").wait_for()
@@ -83,11 +92,6 @@ def shown(request, browser, server, tmp_path_factory):
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot of the failure: {shot}")
         raise
-    finally:
-        page.close()
-    local = ("data", "blob")
-    outside = [u for u in requested if urlsplit(u).scheme not in local and urlsplit(u).hostname != "127.0.0.1"]
-    assert not outside, f"the page asked for things outside 127.0.0.1: {outside[:5]}"
 
 
 def python_step(page, step: int) -> None:

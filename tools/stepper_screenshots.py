@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from browser import CHROMIUM_FLAGS  # noqa: E402
 from cell_geometry import screen_point  # noqa: E402
-from jupyter_server import jupyter_server, notebook, run_all  # noqa: E402
+from notebook_server import jupyter_server, notebook, run_all  # noqa: E402
 from PIL import Image  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from processes import stop  # noqa: E402

@@ -45,7 +45,10 @@ def notebook(*cells: str) -> nbformat.NotebookNode:
 
 @contextmanager
 def jupyter_server(folder: Path, books: dict[str, nbformat.NotebookNode], timeout: float = 60) -> Iterator[str]:
-    """Serve ``books`` (file name → notebook) from ``folder``/root; yields a URL maker: ``url(front_end, name)``."""
+    """Serve ``books`` (file name → notebook) from ``folder``/root; yields a URL maker: ``url(front_end, name)``.
+
+    The server starts at once and is waited for on the first ``url`` call, so a browser can start meanwhile.
+    """
     root, settings, runtime, home = (folder / name for name in ("root", "settings", "runtime", "home"))
     for path in (root, settings, home):
         path.mkdir(parents=True)
@@ -64,6 +67,7 @@ def jupyter_server(folder: Path, books: dict[str, nbformat.NotebookNode], timeou
             + [f"--LabApp.app_settings_dir={settings}", "--LabApp.extension_manager=readonly"]
             + (["--allow-root"] if os.geteuid() == 0 else []),
             env=env,
+            cwd=root,  # not a folder whose modules could stand in for the server's own
             stdout=log,
             stderr=subprocess.STDOUT,
         )
