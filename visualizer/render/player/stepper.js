@@ -15,7 +15,7 @@ function sheetUrls(meta, bytes) {
 }
 
 function render({ model, el }) {
-  let player = null, urls = [];
+  let player = null, urls = [], saving = 0;
   function build() {
     const meta = model.get("_player");
     if (!meta || !meta.patches) return;
@@ -30,10 +30,10 @@ function render({ model, el }) {
     player = mount(box, { ...meta, sheets: urls }, {
       start: model.get("step"),
       onShow(index) {
-        if (model.get("step") !== index) {
-          model.set("step", index);
-          model.save_changes();
-        }
+        if (model.get("step") === index) return;
+        model.set("step", index);
+        // told to the kernel after the frame is painted, at most once a frame while playing
+        if (!saving) saving = requestAnimationFrame(() => setTimeout(() => { saving = 0; model.save_changes(); }));
       },
     });
     if (focused) box.focus();
