@@ -217,5 +217,10 @@ def test_any_operation_of_the_family_is_shown_as_given(op, choice):
     assert stepper.status.value == f"step {op.num_steps}/{op.num_steps}"
     stepper.numbers.value = False  # the look redraws the same operation
     assert stepper.op is op and stepper.step == op.num_steps - 1
+    if choice == "layer":  # the filter editor holds the layer's own weights, and a rebuild keeps them
+        assert [box.value for box in stepper.ops.weights] == op.weights[:, :, 0, 0].ravel().tolist()
+        stepper.ops.activation.value = "none"
+        np.testing.assert_array_equal(stepper.op.weights, op.weights)
+        np.testing.assert_array_equal(stepper.op.bias, op.bias)
     stepper.ops.operation.value = "convolution"  # the tab's choices start from the operation given
     assert stepper.op is stepper.conv and np.array_equal(stepper.conv.image, op.image)
