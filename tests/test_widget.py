@@ -5,13 +5,13 @@ Expected sums come from SciPy (tests/reference.py), never from the project's own
 
 from __future__ import annotations
 
-import io
 import re
 
 import numpy as np
 import pytest
-from PIL import Image
+import traitlets
 from reference import correlate_scipy
+from widget_frames import decode, sent_frames, shown_frame
 
 import visualizer as vz
 from visualizer.images import photo_crop
@@ -37,18 +37,12 @@ def expected_statuses(image, kernel, **params) -> list[str]:
 
 
 def walk(stepper: Stepper) -> list[str]:
-    """The status at every step, reached with the slider."""
+    """The status at every step, reached by setting ``step`` as the browser does."""
     seen = []
-    for value in range(1, stepper.slider.max + 1):
-        stepper.slider.value = value
+    for value in range(stepper.num_steps):
+        stepper.step = value
         seen.append(stepper.status.value)
     return seen
-
-
-def png(stepper: Stepper) -> Image.Image:
-    picture = Image.open(io.BytesIO(stepper.picture.value))
-    assert picture.format == "PNG"
-    return picture
 
 
 @pytest.fixture
@@ -57,27 +51,54 @@ def stepper() -> Stepper:
 
 
 def test_every_step_shows_the_reference_sum(stepper):
-    assert stepper.slider.min == 1 and stepper.slider.max == 6 and stepper.play.max == 6
+    assert stepper.num_steps == 6 and stepper.step == 0
     assert walk(stepper) == expected_statuses(IMAGE, KERNEL)
 
 
-def test_buttons_move_the_slider_and_the_picture(stepper):
-    first = stepper.picture.value
-    stepper.next_button.click()
-    assert stepper.slider.value == 2 and stepper.picture.value != first
-    stepper.last_button.click()
-    stepper.next_button.click()  # stays on the last step
-    assert stepper.slider.value == 6
-    stepper.back_button.click()
-    assert stepper.slider.value == 5
-    stepper.first_button.click()
-    stepper.back_button.click()  # stays on the first step
-    assert stepper.slider.value == 1 and stepper.picture.value == first
-    assert png(stepper).size == vz.render_frame(stepper.conv, 0).size
+def test_the_frames_go_over_once_and_are_the_renderers(stepper):
+    frames = sent_frames(stepper)
+    assert len(frames) == 6 == len(stepper._player["captions"])
+    for index, frame in enumerate(frames):
+        np.testing.assert_array_equal(frame, np.asarray(vz.render_frame(stepper.conv, index).convert("RGB")))
+    sheets = stepper._sheets
+    stepper.step = 3  # a step is the browser's business: nothing is sent again
+    assert stepper._sheets is sheets
+    assert stepper._player["row"] == 3  # PageUp/PageDown: one output row of 3 cells
+
+
+def test_a_change_sends_the_step_shown_first_then_every_step(stepper):
+    stepper.step = 4
+    sent = []
+    stepper.observe(lambda change: sent.append((change.new, stepper._sheets)), "_player")
+    stepper.padding.value = 1
+    payloads = [(data, buffer) for data, buffer in sent if data]
+    assert [data.get("pending", False) for data, _ in payloads] == [True, False]
+    (first, first_buffer), (whole, whole_buffer) = payloads
+    padded = vz.Convolution(IMAGE, KERNEL, padding=1)
+    assert first["captions"] == whole["captions"] and len(whole["captions"]) == padded.num_steps
+    expected = [np.asarray(vz.render_frame(padded, k).convert("RGB")) for k in range(padded.num_steps)]
+    # until the rest arrive, every step shows the one frame sent: the step shown's
+    for frame in decode(first, first_buffer):
+        np.testing.assert_array_equal(frame, expected[4])
+    for frame, drawn in zip(decode(whole, whole_buffer), expected, strict=True):
+        np.testing.assert_array_equal(frame, drawn)
+    assert stepper.step == 4
+
+
+def test_step_is_checked(stepper):
+    with pytest.raises(traitlets.TraitError, match="step must be in 0…5"):
+        stepper.step = 6
+    assert stepper.step == 0
+
+
+def test_the_notebook_shows_the_player_inside_its_controls(stepper):
+    view = stepper._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == stepper.box.model_id != stepper.model_id
+    assert stepper in stepper.box.children[0].children
 
 
 def test_text_beside_the_picture(stepper):
-    stepper.slider.value = 5  # output [1, 1], window at row 1, column 1
+    stepper.step = 4  # output [1, 1], window at row 1, column 1
     text = stepper.explanation.value
     window = IMAGE[1:4, 1:4]
     assert "output [1, 1]" in text and "row 1, column 1" in text
@@ -89,9 +110,9 @@ def test_text_beside_the_picture(stepper):
 
 
 def test_stride_rebuilds_and_keeps_the_step_in_range(stepper):
-    stepper.last_button.click()
+    stepper.step = 5
     stepper.stride.value = 2
-    assert stepper.slider.max == 2 and stepper.slider.value == 2
+    assert stepper.num_steps == 2 and stepper.step == 1
     assert walk(stepper) == expected_statuses(IMAGE, KERNEL, stride=2)
 
 
@@ -170,28 +191,28 @@ def test_clamping_shows_raw_and_clipped_values():
 
 
 def test_look_changes_the_picture_not_the_step(stepper):
-    stepper.slider.value = 3
-    before, status = stepper.picture.value, stepper.status.value
+    stepper.step = 2
+    before, status = shown_frame(stepper), stepper.status.value
     stepper.numbers.value = False
-    assert stepper.picture.value != before
-    without_numbers = stepper.picture.value
+    without_numbers = shown_frame(stepper)
+    assert not np.array_equal(without_numbers, before)
     stepper.theme.value = "dark"
-    assert stepper.picture.value not in (before, without_numbers)
-    assert stepper.status.value == status and stepper.slider.value == 3
+    assert not np.array_equal(shown_frame(stepper), without_numbers)
+    assert stepper.status.value == status and stepper.step == 2
 
 
 def test_impossible_combination_keeps_the_last_good_picture(stepper):
-    stepper.slider.value = 2
+    stepper.step = 1
     stepper.kernel_name.value = "gaussian_blur"
-    picture, status = stepper.picture.value, stepper.status.value
+    picture, status = stepper._sheets, stepper.status.value
     assert stepper.message.layout.display == "none"
     stepper.kernel_size.value = 5  # a 5×5 kernel on a 4-row input, unpadded
     assert stepper.message.layout.display != "none"
     assert "kernel" in stepper.message.value and "Traceback" not in stepper.message.value
-    assert stepper.picture.value == picture and stepper.status.value == status
+    assert stepper._sheets is picture and stepper.status.value == status
     stepper.padding.value = "same"  # padding makes room: the message goes, the picture follows
     assert stepper.message.layout.display == "none"
-    assert stepper.picture.value != picture and stepper.conv.kernel.shape == (5, 5)
+    assert stepper._sheets != picture and stepper.conv.kernel.shape == (5, 5)
     assert walk(stepper) == expected_statuses(IMAGE, vz.kernel("gaussian_blur", 5), padding="same")
 
 
@@ -201,7 +222,7 @@ def test_colour_image_with_a_kernel_per_channel():
     stepper = Stepper(vz.Convolution(image, stack))
     assert len(stepper.weights) == 27 and stepper.kernel_name.value == "custom"
     sums = correlate_scipy(image, stack).reshape(-1, 3)
-    stepper.slider.value = 4
+    stepper.step = 3
     assert status_sum(stepper) == "(" + ", ".join(number(v) for v in sums[3]) + ")"
     for c, name in enumerate(("red", "green", "blue")):
         assert f"<b>{name}</b>" in stepper.explanation.value
@@ -211,13 +232,12 @@ def test_colour_image_with_a_kernel_per_channel():
     assert status_sum(stepper) == "(" + ", ".join(number(v) for v in correlate_scipy(image, stack)[1, 0]) + ")"
 
 
-def test_speed_sets_the_play_interval(stepper):
-    stepper.speed.value = 5
-    assert stepper.play.interval == 200
+def test_speed_is_the_players_starting_speed():
+    assert Stepper(vz.Convolution(IMAGE, KERNEL), fps=5)._player["fps"] == 5
 
 
 def test_bad_arguments():
-    with pytest.raises(TypeError, match="conv must be a visualizer.Convolution"):
+    with pytest.raises(TypeError, match="op must be a visualizer Convolution, TransposedConvolution"):
         Stepper(IMAGE)
     with pytest.raises(ValueError, match="theme must be one of"):
         Stepper(vz.Convolution(IMAGE, KERNEL), theme="neon")

@@ -6,15 +6,13 @@ computes with loops of our own, SciPy and PyTorch.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 from reference_family import conv_transpose_loops, conv_transpose_torch, pool_loops, pool_torch
 from reference_layer import layer_scipy, layer_torch
+from widget_frames import shown_frame
 
 from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, render_frame
 from visualizer.widget import Stepper
@@ -25,7 +23,7 @@ KERNEL = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]])
 
 
 def picture(stepper: Stepper) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(stepper.picture.value)).convert("RGB"))
+    return shown_frame(stepper)
 
 
 def drawn(op, step: int = 0) -> np.ndarray:
@@ -38,14 +36,14 @@ def test_the_transposed_convolution_both_views():
     stepper.ops.output_padding.value = 1
     expected = conv_transpose_loops(IMAGE, KERNEL, stride=2, output_padding=1)
     np.testing.assert_array_equal(stepper.shown.result(), expected)
-    assert stepper.slider.max == expected.size and stepper.status.value == f"step 1/{expected.size}"
+    assert stepper.num_steps == expected.size and stepper.status.value == f"step 1/{expected.size}"
     np.testing.assert_array_equal(
         picture(stepper), drawn(TransposedConvolution(IMAGE, KERNEL, stride=2, output_padding=1))
     )
     stepper.ops.view.value = "scatter"
-    assert stepper.slider.max == IMAGE.size  # one step per input element
+    assert stepper.num_steps == IMAGE.size  # one step per input element
     np.testing.assert_array_equal(stepper.shown.result(), expected)
-    stepper.slider.value = 3
+    stepper.step = 2
     scatter = TransposedConvolution(IMAGE, KERNEL, stride=2, output_padding=1, view="scatter")
     np.testing.assert_array_equal(picture(stepper), drawn(scatter, 2))
     pytest.importorskip("torch")
@@ -61,7 +59,7 @@ def test_pooling_with_ceil_mode_and_count_include_pad(mode):
     stepper.ops.ceil_mode.value = True
     expected = pool_loops(IMAGE, 2, stride=2, mode=mode, ceil_mode=True)[0]
     np.testing.assert_allclose(stepper.shown.result(), expected)
-    assert stepper.slider.max == expected.size == 9
+    assert stepper.num_steps == expected.size == 9
     np.testing.assert_array_equal(picture(stepper), drawn(Pooling(IMAGE, 2, mode=mode, ceil_mode=True)))
     pytest.importorskip("torch")
     np.testing.assert_allclose(stepper.shown.result(), pool_torch(IMAGE, 2, stride=2, mode=mode, ceil_mode=True)[0])
@@ -77,7 +75,7 @@ def test_the_layer_and_its_parameters():
     assert layer.weights.shape == (3, 3, 3, 2) and layer.bias.shape == (2,)
     expected = layer_scipy(colour, layer.weights, layer.bias, padding="same", activation="relu")
     np.testing.assert_allclose(layer.result(), expected)
-    assert stepper.slider.max == expected.size
+    assert stepper.num_steps == expected.size
     stepper.ops.groups.value = 3
     stepper.ops.filters.value = 3
     assert stepper.shown.kind == "depthwise"
@@ -90,10 +88,10 @@ def test_the_layer_and_its_parameters():
 def test_a_choice_that_cannot_work_keeps_the_last_picture_and_back_to_the_convolution():
     stepper = Stepper(Convolution(IMAGE, KERNEL))
     stepper.ops.operation.value = "transposed convolution"
-    before = stepper.picture.value
+    before = stepper._sheets
     stepper.ops.output_padding.value = 2  # must be smaller than the stride (1)
     assert stepper.message.layout.display == "" and "output_padding" in stepper.message.value
-    assert stepper.picture.value == before
+    assert stepper._sheets is before
     stepper.ops.output_padding.value = 0
     stepper.ops.operation.value = "convolution"
     assert stepper.shown is stepper.conv and stepper.status.value.startswith("step 1/9 · sum ")
@@ -200,3 +198,29 @@ def test_any_weight_of_any_filter_edited_is_the_layer_computed(groups_filters, s
     weights[tap // size, tap % size, c, k] = value
     np.testing.assert_allclose(layer.weights, weights)
     np.testing.assert_allclose(layer.result(), layer_scipy(colour, weights, bias[:filters], groups=groups))
+
+
+@pytest.mark.parametrize(
+    ("op", "choice"),
+    [
+        (TransposedConvolution(IMAGE, KERNEL, stride=2, output_padding=1, view="scatter"), "transposed convolution"),
+        (Pooling(IMAGE, 2, mode="avg", ceil_mode=True), "average pooling"),
+        (Pooling(IMAGE, 3, stride=1, dilation=1), "max pooling"),
+        (ConvLayer(np.dstack([IMAGE, IMAGE.T]), np.ones((2, 2, 2, 3), int), np.arange(3), activation="relu"), "layer"),
+    ],
+)
+def test_any_operation_of_the_family_is_shown_as_given(op, choice):
+    stepper = Stepper(op)
+    assert stepper.op is op and stepper.ops.operation.value == choice and stepper.num_steps == op.num_steps
+    stepper.step = op.num_steps - 1
+    np.testing.assert_array_equal(shown_frame(stepper), drawn(op, op.num_steps - 1))
+    assert stepper.status.value == f"step {op.num_steps}/{op.num_steps}"
+    stepper.numbers.value = False  # the look redraws the same operation
+    assert stepper.op is op and stepper.step == op.num_steps - 1
+    if choice == "layer":  # the filter editor holds the layer's own weights, and a rebuild keeps them
+        assert [box.value for box in stepper.ops.weights] == op.weights[:, :, 0, 0].ravel().tolist()
+        stepper.ops.activation.value = "none"
+        np.testing.assert_array_equal(stepper.op.weights, op.weights)
+        np.testing.assert_array_equal(stepper.op.bias, op.bias)
+    stepper.ops.operation.value = "convolution"  # the tab's choices start from the operation given
+    assert stepper.op is stepper.conv and np.array_equal(stepper.conv.image, op.image)

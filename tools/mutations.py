@@ -549,12 +549,12 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     # -- the widget ---------------------------------------------------------------------
     Mutation(
-        id="widget-next-goes-back",
-        file=WIDGET,
-        old="self.next_button: lambda v: min(v + 1, self.slider.max),",
-        new="self.next_button: lambda v: max(v - 1, self.slider.min),",
+        id="widget-step-lost-on-rebuild",
+        file="visualizer/widget_player.py",
+        old="step = min(self.step, count - 1)",
+        new="step = 0",
         tests=("tests/test_widget.py",),
-        description="the widget's Next button steps back",
+        description="a parameter change sends the Stepper back to its first step",
     ),
     Mutation(
         id="widget-products-transposed",

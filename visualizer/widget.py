@@ -1,14 +1,14 @@
-"""The Jupyter stepper: play a convolution, step through it, change it and watch it rebuild.
+"""The notebook stepper: play an operation in the browser, point at its cells, change it and watch it rebuild.
 
-:class:`Stepper` shows the shared frame renderer's picture of one step, the step's
-arithmetic as text beside it, and controls for every parameter. This is the only
-module that imports ipywidgets; ``visualizer.Stepper`` loads it on first use.
+:class:`Stepper` is the player widget (:mod:`visualizer.widget_player`, an anywidget)
+with the step's arithmetic as text beside it and ipywidgets controls for every
+parameter. Only the widget modules import ipywidgets and anywidget;
+``visualizer.Stepper`` loads them on first use.
 """
 
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,7 +24,9 @@ from .render.frame import FrameRenderer
 from .render.style import THEMES
 from .scenes import LAYOUTS
 from .text import channel_names
+from .widget_family import as_convolution, choose_operation
 from .widget_ops import OperationControls
+from .widget_player import PlayerWidget
 
 CUSTOM = "custom"
 GIVEN = "as given"
@@ -38,34 +40,43 @@ MAX_KERNEL = 7
 SIZED_KERNELS = ("identity", "box_blur", "gaussian_blur")
 
 
-class Stepper(widgets.VBox):
-    """A convolution you can play, step through and change, in a notebook.
+class Stepper(PlayerWidget):
+    """An operation you can play, step through, point at and change, in a notebook.
 
-    The picture is the shared frame renderer's (the same as in GIFs and the
-    classroom view); beside it are the window's position, the products, the
-    sum, the clipped value and the output-size formula. Every control rebuilds
-    the picture at once; a combination that cannot work (a kernel larger than
-    the padded input) shows a message and keeps the last good picture.
+    The Stepper is an anywidget: the browser plays the shared frame renderer's
+    pictures (the same player as the ``.html`` export and inline display), steps
+    with its buttons and keys (→ ← Home End, PageUp/PageDown by an output row,
+    space, + −), and outlines a cell's window or the outputs it feeds under the
+    pointer; a click on an output cell jumps to its step. ``step`` is synced both
+    ways. Around it, ipywidgets controls for every parameter rebuild the frames in
+    Python and send them; a combination that cannot work (a kernel larger than the
+    padded input) shows a message and keeps the last good frames. In marimo,
+    ``mo.ui.anywidget(stepper)`` shows the player alone.
 
     Parameters
     ----------
-    conv : Convolution
-        What to show first; its image, kernel and parameters fill the controls.
+    op : Convolution, TransposedConvolution, Pooling or ConvLayer
+        What to show first; its image, kernel and parameters fill the controls (another operation
+        than a convolution opens on the "Operation" tab's choice for it).
     theme : str
         A theme name of :data:`visualizer.render.style.THEMES`.
     numbers : bool
         Write the values in the cells.
     fps : int
-        Steps per second when playing (1…10).
+        Steps per second when playing, to start with (1…10; + and − change it in the player).
     layout : str
         "flat" or "oblique" (conv_arithmetic's tilted planes).
 
     Attributes
     ----------
+    step : int
+        The step shown (0-based), synced with the browser: set it and the player shows it; play or
+        click in the player and it follows.
     conv : Convolution
-        The convolution shown now.
-    slider, play, first_button, back_button, next_button, last_button, speed
-        Stepping: the slider counts steps from 1 and is linked to ``play`` in the browser.
+        The convolution the controls describe.
+    shown, op
+        What is drawn: ``conv``, or the same input through the operation chosen in the "Operation"
+        tab (at first, the operation given, as given).
     stride, padding, pad_mode, dilation, clip, kernel_name, kernel_size, weights
         The convolution's parameters; ``weights`` is the editable grid of kernel weights.
     values, rows, cols, seed
@@ -73,12 +84,13 @@ class Stepper(widgets.VBox):
         0, 1, 2, … or a crop of the sample photo.
     ops : OperationControls
         The "Operation" tab (:mod:`visualizer.widget_ops`): the same input as a transposed
-        convolution, max or average pooling or a layer; ``shown`` is what is drawn.
+        convolution, max or average pooling or a layer.
     numbers, theme, layout_choice, shade
         The look (``shade``: cells tinted by their values, on at first for 8-bit photos).
-    picture, status, explanation, message
-        The frame (PNG), "step k/n · sum s" (set after drawing), the step as text, and
-        the message shown when a change cannot work.
+    status, explanation, message
+        "step k/n · sum s", the step as text, and the message shown when a change cannot work.
+    box
+        What a notebook displays: the player, the text and the tabs of controls.
 
     Examples
     --------
@@ -87,37 +99,34 @@ class Stepper(widgets.VBox):
     >>> stepper = Stepper(Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int)))
     >>> stepper.status.value
     'step 1/4 · sum 45'
-    >>> stepper.next_button.click()
+    >>> stepper.step = 1
     >>> stepper.status.value
     'step 2/4 · sum 54'
     >>> stepper.stride.value = 2
-    >>> stepper.status.value
-    'step 1/1 · sum 45'
+    >>> stepper.status.value, stepper.num_steps
+    ('step 1/1 · sum 45', 1)
     """
 
-    def __init__(
-        self, conv: Convolution, *, theme: str = "default", numbers: bool = True, fps: int = 2, layout: str = "flat"
-    ):
-        if not isinstance(conv, Convolution):
-            raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
+    def __init__(self, op: Any, *, theme: str = "default", numbers: bool = True, fps: int = 2, layout: str = "flat"):
+        conv = as_convolution(op)
         if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 10:
             raise ValueError(f"fps must be an int in 1…10, got {fps!r}")
         super().__init__()
-        self.add_class("stepper")
         self.conv = conv
         self._origin = conv
+        self._fps = fps
         self._changes: dict[str, Any] = {}  # every parameter changed so far, tried together
         self._given = conv.image
         self._kernel = conv.kernel
         shade = "values" if conv.image.dtype == np.uint8 else None  # 8-bit pixels: a photo, shown as one
-        self._renderer = FrameRenderer(conv, theme=theme, numbers=numbers, layout=layout, shade=shade)
+        self._renderer = FrameRenderer(op, theme=theme, numbers=numbers, layout=layout, shade=shade)
         self._syncing = False  # True while the code (not the learner) sets the weight grid
 
-        self._build_stepping(fps)
         self._build_parameters(conv)
         self._build_input(conv)
-        self.shown: Any = conv  # what is drawn: conv, or the same input through the operation chosen
+        self.shown: Any = op  # what is drawn: conv, or the same input through the operation chosen
         self.ops = OperationControls()
+        choose_operation(self.ops, op)
         self.ops.observe(lambda change: self._rebuild())
         self.numbers = widgets.Checkbox(value=numbers, description="numbers in cells")
         self.theme = widgets.Dropdown(options=list(THEMES), value=theme, description="theme")
@@ -126,8 +135,6 @@ class Stepper(widgets.VBox):
         for control in (self.numbers, self.theme, self.layout_choice, self.shade):
             control.observe(self._restyle, "value")
 
-        # its own size: in a flex row the picture would otherwise be squeezed or stretched to the text's height
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(flex="0 0 auto", align_self="flex-start"))
         self.status = widgets.Label(style={"font_weight": "bold"})
         self.status.add_class("stepper-status")
         self.explanation = widgets.HTML()
@@ -145,48 +152,32 @@ class Stepper(widgets.VBox):
             ],
             titles=("Convolution", "Kernel", "Input", "Look", "Operation"),
         )
-        self.children = [
-            widgets.HBox(
-                [self.play, self.first_button, self.back_button, self.next_button, self.last_button]
-                + [self.slider, self.speed]
-            ),
-            # the text goes under a picture too wide to leave it room beside it
-            widgets.HBox(
-                [self.picture, widgets.VBox([self.status, self.explanation], layout=widgets.Layout(flex="1 1 240px"))],
-                layout=widgets.Layout(flex_flow="row wrap"),
-            ),
-            self.message,
-            settings,
-        ]
-        self._show()
+        self.add_class("stepper")
+        # the text goes under a picture too wide to leave it room beside it
+        self.box = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self, widgets.VBox([self.status, self.explanation], layout=widgets.Layout(flex="1 1 240px"))],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
+                self.message,
+                settings,
+            ]
+        )
+        self.box.add_class("stepper-box")
+        self.observe(self._show, "step")
+        self._redraw()
+
+    @property
+    def op(self) -> Any:
+        """The operation drawn now (``shown``)."""
+        return self.shown
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a notebook shows the player with its controls; the player alone is this widget's own view
+        return self.box._repr_mimebundle_(**kwargs)
 
     # -- building the controls ----------------------------------------------------
-
-    def _build_stepping(self, fps: int) -> None:
-        n = self.conv.num_steps
-        self.play = widgets.Play(value=1, min=1, max=n, interval=1000 // fps)
-        self.slider = widgets.IntSlider(value=1, min=1, max=n, description="step")
-        # linked in the browser, so playing does not wait for Python between frames
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.speed = widgets.IntSlider(
-            value=fps, min=1, max=10, description="steps/s", style={"description_width": "initial"}
-        )
-        self.speed.observe(lambda change: setattr(self.play, "interval", 1000 // change.new), "value")
-        # icons from the Font Awesome that JupyterLab and Notebook ship (no web font is fetched)
-        self.first_button = widgets.Button(description="First", icon="fast-backward", tooltip="first step")
-        self.back_button = widgets.Button(description="Back", icon="step-backward", tooltip="one step back")
-        self.next_button = widgets.Button(description="Next", icon="step-forward", tooltip="one step forward")
-        self.last_button = widgets.Button(description="Last", icon="fast-forward", tooltip="last step")
-        moves = {
-            self.first_button: lambda v: self.slider.min,
-            self.back_button: lambda v: max(v - 1, self.slider.min),
-            self.next_button: lambda v: min(v + 1, self.slider.max),
-            self.last_button: lambda v: self.slider.max,
-        }
-        for button, move in moves.items():
-            button.layout = widgets.Layout(width="auto", flex="0 0 auto")
-            button.on_click(lambda _, move=move: setattr(self.slider, "value", move(self.slider.value)))
-        self.slider.observe(self._show, "value")
 
     def _build_parameters(self, conv: Convolution) -> None:
         # a pair such as stride (2, 1) has no place on a single slider: the slider shows the
@@ -342,7 +333,7 @@ class Stepper(widgets.VBox):
             return
         self.message.layout.display = "none"
         self.conv, self.shown, self._renderer = conv, shown, renderer
-        self._restep()
+        self._redraw()
 
     def _render(self, shown: Any) -> FrameRenderer:
         shade = "values" if self.shade.value else None
@@ -351,20 +342,16 @@ class Stepper(widgets.VBox):
 
     def _restyle(self, change: Any = None) -> None:
         self._renderer = self._render(self.shown)
-        self._show()
+        self._redraw()
 
-    def _restep(self) -> None:
-        before = self.slider.value
-        self.play.max = self.slider.max = self.shown.num_steps
-        if self.slider.value == before:  # otherwise shrinking max moved the slider, which drew already
+    def _redraw(self) -> None:
+        before = self.step
+        self.send(self._renderer, fps=self._fps)
+        if self.step == before:  # otherwise the step moved into the new range, which wrote the text already
             self._show()
 
     def _show(self, change: Any = None) -> None:
-        index = self.slider.value - 1
-        buffer = io.BytesIO()
-        # speed over size: the PNG only travels to the browser next door
-        self._renderer.frame(index).save(buffer, format="png", compress_level=1)
-        self.picture.value = buffer.getvalue()
+        index = self.step
         if self.shown is not self.conv:  # the frame writes the other operations' arithmetic itself
             lines = [self.shown.describe(), *self.shown.formula()]
             self.explanation.value = "<br>".join(html.escape(line) for line in lines)

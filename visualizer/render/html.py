@@ -45,6 +45,8 @@ KEYS = (
     ("f", "full screen"),
     ("h", "show / hide these keys"),
 )
+# the player's own keys: the slides' (which the presenter shares) and a row of outputs at a time
+PLAYER_KEYS = (*KEYS[:3], ("PgUp  PgDn", "one output row back / forward"), *KEYS[3:])
 
 # "http" must not appear anywhere in the page, not even by chance inside base64 data or a
 # caption: the match's last letter is written as an escape that the browser reads back.
@@ -119,6 +121,43 @@ def player_fragment(
     >>> fragment.startswith("<style>"), 'type="module"' in fragment, "http" in fragment
     (True, True, False)
     """
+    sheets, data = player_payload(frames, fps=fps, captions=captions, cells=cells, alt=alt)
+    data = {"sheets": [_data_uri(sheet) for sheet in sheets], **data}
+    ident = "player" if page else f"cv-player-{uuid.uuid4().hex[:12]}"
+    title = f"<h1>{_text(heading)}</h1>" if heading is not None else ""
+    if still:  # named as the player names each step to a screen reader
+        title += f'<img class="cv-still" alt="step 1 of {len(frames)}" src="{_text(_data_uri(frames[0]))}">'
+    return (
+        f"<style>{_asset('player.css')}</style>\n"
+        f'<div id="{ident}" aria-label="{_text(alt)}" role="group">{title}</div>\n'
+        f'<script id="{ident}-data" type="application/json">{_json(data)}</script>\n'
+        f'<script type="module">\n{_asset("player.js")}\n'
+        f'mount(document.getElementById("{ident}"), JSON.parse(document.getElementById("{ident}-data").textContent),'
+        f" {{page: {'true' if page else 'false'}}});\n</script>"
+    )
+
+
+def player_payload(
+    frames: Sequence[Image.Image],
+    *,
+    fps: float = 2,
+    captions: Sequence[str] | None = None,
+    cells: dict | None = None,
+    alt: str = "",
+    row: int | None = None,
+) -> tuple[list[Image.Image], dict]:
+    """What the player is given: the sprite sheets, and everything else as JSON-ready data.
+
+    The data holds each step's patches (``[sheet, sx, sy, w, h, dx, dy]``), the size, captions,
+    speeds, keys, starting speed, cell map and ``alt``; the caller adds ``sheets`` as it sends
+    them (data URIs in a page, bytes to the widget). ``row``: the steps in one output row, for
+    PageUp and PageDown (without it, they stay a focused slider's own keys).
+
+    >>> from PIL import Image
+    >>> sheets, data = player_payload([Image.new("P", (4, 2)), Image.new("P", (4, 2), 1)], row=2)
+    >>> len(sheets), data["patches"], data["width"], data["row"]
+    (1, [[[0, 0, 2, 4, 2, 0, 0]], [[0, 0, 0, 4, 2, 0, 0]]], 4, 2)
+    """
     if len(frames) == 0:
         raise ValueError("frames must hold at least one image")
     if not fps > 0:
@@ -132,29 +171,18 @@ def player_fragment(
     (width, height) = sizes.pop()
     sheets, patches = encode_patches(frames)
     data = {
-        "sheets": [_data_uri(sheet) for sheet in sheets],
         "patches": [[[p.sheet, p.sx, p.sy, p.w, p.h, p.dx, p.dy] for p in step] for step in patches],
         "width": width,
         "height": height,
         "captions": captions,
         "speeds": PLAYER_SPEEDS,
-        "keys": KEYS,
+        "keys": PLAYER_KEYS if row else KEYS,
         "fps": float(fps),
         "cells": cells,
         "alt": alt,
+        "row": row,
     }
-    ident = "player" if page else f"cv-player-{uuid.uuid4().hex[:12]}"
-    title = f"<h1>{_text(heading)}</h1>" if heading is not None else ""
-    if still:  # named as the player names each step to a screen reader
-        title += f'<img class="cv-still" alt="step 1 of {len(frames)}" src="{_text(_data_uri(frames[0]))}">'
-    return (
-        f"<style>{_asset('player.css')}</style>\n"
-        f'<div id="{ident}" aria-label="{_text(alt)}" role="group">{title}</div>\n'
-        f'<script id="{ident}-data" type="application/json">{_json(data)}</script>\n'
-        f'<script type="module">\n{_asset("player.js")}\n'
-        f'mount(document.getElementById("{ident}"), JSON.parse(document.getElementById("{ident}-data").textContent),'
-        f" {{page: {'true' if page else 'false'}}});\n</script>"
-    )
+    return sheets, data
 
 
 @cache

@@ -1,7 +1,8 @@
 // The convolution player: frames painted on a canvas from a still first frame and per-step patches,
 // played with requestAnimationFrame, stepped by buttons and keys, and a map of the cells so that
-// pointing at a cell outlines what it reads or feeds. One module for the .html page and inline output.
-// Nothing here loads anything: every picture arrives in `data` as a data URI.
+// pointing at a cell outlines what it reads or feeds. One module for the .html page, inline output and
+// the Stepper widget (stepper.js, appended to this file, hands it the frames the kernel sent as bytes).
+// Nothing here loads anything: every picture arrives in `data` as a data URI or a blob URL.
 
 const ICONS = {
   first: "M3 4h2.5v12H3zM17 4v12L7 10z",
@@ -55,11 +56,17 @@ function cellAt(g, x, y) {
   return row >= 0 && row < g.rows && col >= 0 && col < g.cols ? [row, col] : null;
 }
 
+// options: page (take the window and its keys), start (the first step shown), onShow(index) (told of
+// every step shown, by play, keys, buttons or a click).
 export function mount(root, data, options = {}) {
   const page = Boolean(options.page);
   const n = data.captions.length, cells = data.cells;
+  // steps in one output row, for PageUp and PageDown (the widget's); without it a focused slider keeps its own
+  const row = data.row || 0;
   const state = { index: 0, painted: -1, playing: false, fps: data.fps, last: 0, pinned: null, hover: null };
   root.classList.add("cv-player");
+  // only the step shown has arrived yet (the widget sends it first): nothing steps until the rest come
+  root.classList.toggle("cv-pending", Boolean(data.pending));
   for (const still of root.querySelectorAll(".cv-still")) still.remove();  // shown only where scripts do not run
   if (!page) root.tabIndex = 0;
 
@@ -207,7 +214,7 @@ export function mount(root, data, options = {}) {
     return null;
   }
   function same(a, b) { return a === b || (a && b && a[0] === b[0] && a[1] === b[1] && a[2] === b[2]); }
-  if (cells) {
+  if (cells && !data.pending) {
     canvas.addEventListener("pointermove", (event) => {
       const cell = pointed(event);
       if (!same(cell, state.hover)) { state.hover = cell; paint(); }
@@ -236,6 +243,7 @@ export function mount(root, data, options = {}) {
     position.value = state.index;
     counter.textContent = state.index + 1 + " / " + n;
     paint();
+    if (options.onShow) options.onShow(state.index);
   }
   function tick() {
     if (!state.playing) return;
@@ -272,23 +280,24 @@ export function mount(root, data, options = {}) {
   }
   function toggleHelp() { help.classList.toggle("cv-shown"); }
 
-  document.addEventListener("fullscreenchange", () => {
-    root.classList.toggle("cv-fullscreen", document.fullscreenElement === root);
-  });
+  const onFullScreen = () => root.classList.toggle("cv-fullscreen", document.fullscreenElement === root);
+  document.addEventListener("fullscreenchange", onFullScreen);
   const actions = {
     " ": () => play(!state.playing), "ArrowRight": () => step(1), "ArrowLeft": () => step(-1),
     "Home": () => step(-state.index), "End": () => step(n - 1 - state.index),
     "+": () => speed(1), "=": () => speed(1), "-": () => speed(-1), "\u2212": () => speed(-1),
     "f": fullScreen, "F": fullScreen, "h": toggleHelp, "H": toggleHelp, "?": toggleHelp,
   };
+  if (row) Object.assign(actions, { "PageDown": () => step(row), "PageUp": () => step(-row) });
   // a page listens everywhere; inline output only while the player has the focus, so the notebook keeps its keys.
   // Capture phase, so a focused button or slider never also acts on the same key.
-  (page ? document : root).addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.altKey || event.metaKey) return;
+  const onKey = (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey || data.pending) return;
     if (event.key === "Escape" && help.classList.contains("cv-shown")) { toggleHelp(); return; }
     const action = actions[event.key];
     if (action) { event.preventDefault(); event.stopPropagation(); action(); }
-  }, true);
+  };
+  (page ? document : root).addEventListener("keydown", onKey, true);
   const clicks = {
     first: actions.Home, back: actions.ArrowLeft, play: actions[" "], forward: actions.ArrowRight,
     last: actions.End, slower: actions["-"], faster: actions["+"], full: fullScreen, keys: toggleHelp,
@@ -300,12 +309,18 @@ export function mount(root, data, options = {}) {
     });
   }
   position.addEventListener("input", () => { play(false); show(Number(position.value)); });
-  show(0);
+  show(Math.min(Math.max(options.start || 0, 0), n - 1));
   speed(0);
   const ready = Promise.all(data.sheets.map(loadImage)).then((images) => {
     sheets = images;
     paint();
     root.dataset.ready = "1";
   });
-  return { show, play, ready, state, highlight };
+  // a player replaced by a new one (the widget's frames rebuilt) stops and lets go of the page
+  function destroy() {
+    play(false);
+    document.removeEventListener("fullscreenchange", onFullScreen);
+    (page ? document : root).removeEventListener("keydown", onKey, true);
+  }
+  return { show, play, ready, state, highlight, destroy };
 }
