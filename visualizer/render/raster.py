@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..scenes.items import IDENTITY, Box, Grid, Item, Matrix, Polygon, Text, apply
+from ..scenes.items import IDENTITY, Box, Grid, Item, Matrix, Pixels, Polygon, Text, apply
 from .style import RGB, blend, font
 
 # levels of the shades kept between a text colour and its background
@@ -54,7 +54,7 @@ class RasterPainter:
         self._frozen = False
         self._approximate: dict[RGB, RGB] = {}
         still = builder.still()
-        reveals = [builder.revealed_at(k) for k in range(len(builder))]
+        reveals = [builder.revealed_at(k) for k in range(len(builder))] if builder.reveals() else []
         self._index(builder.background)
         fills, pairs = builder.moving_colours()
         self._register(chain(still, *reveals), fills, pairs)
@@ -82,7 +82,7 @@ class RasterPainter:
         done, image = self._progress
         if index < done:  # stepping back: start again from the still background
             done, image = -1, self._background.copy()
-        for k in range(done + 1, index + 1):
+        for k in range(done + 1, index + 1) if self._reveals else ():
             for crop, corner in self._reveals[k]:
                 image.paste(crop, corner)
         self._progress = (index, image)
@@ -112,6 +112,8 @@ class RasterPainter:
                     solid.add(item.outline)
             elif isinstance(item, Grid):
                 solid |= {item.colour, item.dash_colour} if item.dashed else {item.colour}
+            elif isinstance(item, Pixels):
+                solid |= {tuple(int(v) for v in colour) for colour in item.colours}
             else:
                 solid.add(item.fill if isinstance(item, Polygon) else item.colour)
         ends = solid | {colour for pair in pairs for colour in pair}
@@ -159,6 +161,8 @@ class RasterPainter:
         matrix = self.planes[item.plane]
         if isinstance(item, Text):
             return self._text(image, item, matrix)
+        if isinstance(item, Pixels):
+            return self._pixels(image, item, matrix)
         draw = ImageDraw.Draw(image)
         if isinstance(item, Grid):
             return self._grid(draw, item, matrix)
@@ -228,6 +232,37 @@ class RasterPainter:
                                 draw.polygon(quad, fill=pad if want_dashed else solid)
         x0, y0, x1, y1 = grid.region(0, 0, grid.rows, grid.cols)
         return _bounds(_quad(matrix, (x0, y0, x1, y1)), 0)
+
+    def _pixels(self, image: Image.Image, item: Pixels, matrix: Matrix) -> Bounds:
+        """A picture's pixels as blocks of palette indices, with no smoothing (tilted by an affine warp)."""
+        lut = np.array([self._index(colour) for colour in map(tuple, item.colours.tolist())], np.uint8)
+        small = Image.fromarray(lut[item.index], "L")
+        x0, y0, x1, y1 = item.box
+        if x1 < x0 or y1 < y0:
+            return (round(x0), round(y0), round(x0), round(y0))
+        if matrix == IDENTITY:
+            left, top = round(x0), round(y0)
+            width, height = round(x1 + 1) - left, round(y1 + 1) - top
+            image.paste(small.resize((width, height), Image.Resampling.NEAREST), (left, top))
+            return (left, top, left + width - 1, top + height - 1)
+        bx0, by0, bx1, by1 = _bounds(_quad(matrix, (x0, y0, x1 + 1, y1 + 1)), 0)
+        sx, sy = item.scale
+        a, b, c, d, e, f = matrix
+        det = a * e - b * d
+        # the frame pixel (X, Y) of the tile shows the picture's pixel at plane⁻¹(X + bx0, Y + by0), scaled
+        data = (
+            e / det / sx,
+            -b / det / sx,
+            (e * (bx0 - c) - b * (by0 - f)) / det / sx - x0 / sx,
+            -d / det / sy,
+            a / det / sy,
+            (-d * (bx0 - c) + a * (by0 - f)) / det / sy - y0 / sy,
+        )
+        size = (bx1 - bx0 + 1, by1 - by0 + 1)
+        tile = small.transform(size, Image.Transform.AFFINE, data, resample=Image.Resampling.NEAREST)
+        mask = Image.new("L", small.size, 255).transform(size, Image.Transform.AFFINE, data, Image.Resampling.NEAREST)
+        image.paste(tile, (bx0, by0), mask)
+        return (bx0, by0, bx1, by1)
 
     def _text(self, image: Image.Image, item: Text, matrix: Matrix) -> Bounds:
         """Anti-aliased text (upright on any plane), blending only towards the colour it sits on."""
