@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from ..files import atomic_write
 from ..scenes import LAYOUTS, scene_builder
+from ..scenes.fit import DEFAULT_MAX_SIZE
 from .budget import MAX_FRAMES, check_max_frames, check_request, sample_steps, sampling_note
 from .frame import FrameRenderer
 from .gif_stream import write_gif
@@ -78,6 +79,7 @@ def save_animation(
     layout: str = "flat",
     shade: str | None = None,
     max_frames: int | None = MAX_FRAMES,
+    max_size: tuple[int, int] | None = DEFAULT_MAX_SIZE,
 ) -> Path:
     """Draw the steps of ``op`` (every one, or ``max_frames`` of them) and write them to ``path``.
 
@@ -114,6 +116,10 @@ def save_animation(
         frames were sampled: in a strip under it (GIF, APNG, WebP, MP4, PNG
         frames), in its caption (HTML) or its label (contact sheet).
 
+    max_size : (int, int) or None
+        The largest frame, width × height (default 1920×1080; None: no limit): cells shrink to fit,
+        and a large input is drawn as pictures with a magnifier on the current window.
+
     Raises
     ------
     ValueError
@@ -149,7 +155,7 @@ def save_animation(
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
     check_max_frames(max_frames)
-    style = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade}
+    style = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade, "max_size": max_size}
     builder = scene_builder(op, **style)
     steps = sample_steps(len(builder), max_frames)
     check_request(len(steps), builder.size, kind)

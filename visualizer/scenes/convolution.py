@@ -29,15 +29,28 @@ from ..convolution import Convolution
 from ..geometry import window_taps
 from ..text import arithmetic, caption, channel_names, display_number, parameters, sum_label
 from .base import SceneBuilder, elisions, pack, thin
+from .fit import fits, hopeless, shrunk_themes
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
 from .links import Links
+from .magnifier import Magnifier
 from .oblique import Oblique
 from .products import ProductsPanel, step_arrays
-from .shading import Fills, display_colours
+from .shading import ACCENT, Fills, display_colours
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
-ACCENT = (211, 54, 130)  # the footprint's ring on cells shaded by value: solarized magenta, clear of both ramps
+
+
+def samples(values: np.ndarray, most: int = 2048) -> np.ndarray:
+    """The distinct ``values``, or ``most`` of them spread from the least to the greatest (enough to size cells).
+
+    >>> samples(np.array([3, 1, 2, 1])).tolist(), len(samples(np.arange(10_000), 5))
+    ([1, 2, 3], 5)
+    """
+    distinct = np.unique(values)
+    if len(distinct) <= most:
+        return distinct
+    return distinct[np.linspace(0, len(distinct) - 1, most).round().astype(int)]
 
 
 class ConvolutionScene(SceneBuilder):
@@ -47,38 +60,83 @@ class ConvolutionScene(SceneBuilder):
     channel and "combined" (colour).
     """
 
+    magnifier: Magnifier | None = None  # set when the cells became pictures
+
     def __init__(self, conv: Convolution, **style: Any):
         if not isinstance(conv, Convolution):
             raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
         super().__init__(conv, **style)
         self.conv = conv
-        self.pad_font = Font(self.theme.value_size, "oblique" if conv.pad_mode != "zeros" else "regular")
         self.channels = conv.channels or 1
         self.colour_image = conv.channels is not None
         # red, green, blue (and alpha) combine into a picture; other channel counts do not
         self.rgb = self.channels in (3, 4)
         self._read_outputs()
         self.fills = Fills(self.colours, self.shade, conv.padded, self.result, self.channels)
-        self.cell = self.fit_cell(np.concatenate([conv.padded.ravel(), np.ravel(self.result)]), conv.kernel)
         kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
-        planes = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
-        self.weights = [[[display_number(w) for w in row] for row in k] for k in planes]
-        self.products = self._products_panel(planes) if self.numbers else None
+        self.planes_of_kernel = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
+        self.weights = [[[display_number(w) for w in row] for row in k] for k in self.planes_of_kernel]
+        self._fit()
+        if self.magnifier is None:
+            self._build_still()
+            self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
+        else:
+            self._still = [*self._header_items(), *self.magnifier.still()]
+
+    @property
+    def picture_panels(self) -> dict:
+        """Where the pictures lie, by name, when the cells became pictures (else none)."""
+        return self.magnifier.panels if self.magnifier is not None else {}
+
+    def reveals(self) -> bool:
+        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
+
+    def _fit(self) -> None:
+        """Lay the scene out in the largest theme whose frame fits ``max_size``; else as pictures and a magnifier."""
+        natural, conv = self.theme, self.conv
+        cells = (conv.padded.shape[0] * conv.padded.shape[1] + conv.output_shape[0] * conv.output_shape[1]) * (
+            self.channels + self.rgb
+        )
+        if not hopeless(natural, self.numbers, cells, self.max_size):
+            for theme in shrunk_themes(natural, self.numbers):
+                self._arrange(theme)
+                if fits(self.size, self.max_size):
+                    return
+        self.oblique = None
+        for theme in shrunk_themes(natural, self.numbers):  # the magnifier's type shrinks only if it must
+            self.use_theme(theme)
+            self.grids, self.planes = {}, self.planes[:1]
+            self.products = self._products_panel() if self.numbers else None
+            self.magnifier = self.magnifier or Magnifier(self)
+            self.magnifier.arrange()
+            if fits(self.size, self.max_size):
+                return
+        # a magnifier taller or wider than the frame (a colour image's three rows on a small target):
+        # the sums written out under the pictures carry the numbers instead
+        self.use_theme(natural)
+        self.grids, self.planes, self.products = {}, self.planes[:1], None
+        self.magnifier.arrange()
+
+    def _arrange(self, theme) -> None:
+        conv = self.conv
+        self.use_theme(theme)
+        self.grids, self.planes = {}, self.planes[:1]
+        self.pad_font = Font(self.theme.value_size, "oblique" if conv.pad_mode != "zeros" else "regular")
+        self.cell = self.fit_cell(np.concatenate([conv.padded.ravel(), np.ravel(self.result)]), conv.kernel)
+        self.products = self._products_panel() if self.numbers else None
         self.oblique = Oblique(self) if self.layout == "oblique" else None
         (self.oblique or Flat(self)).arrange()
-        self._build_still()
-        self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
 
-    def _products_panel(self, planes: list[np.ndarray]) -> ProductsPanel:
+    def _products_panel(self) -> ProductsPanel:
         conv = self.conv
         given = None
         if conv.flip_kernel:
             given = [conv.kernel[..., c] if conv.kernel.ndim == 3 else conv.kernel for c in range(self.channels)]
-        values = np.unique(conv.padded)
+        values = samples(conv.padded)
         products = np.multiply.outer(values, np.unique(conv.kernel))
-        sums = np.concatenate([np.ravel(conv.raw_result()), np.ravel(self.result)])
+        sums = np.concatenate([samples(conv.raw_result()), samples(self.result)])
         names = list(channel_names(self.channels)) if self.colour_image else [""]
-        return ProductsPanel(self, planes, given, values, products, sums, names)
+        return ProductsPanel(self, self.planes_of_kernel, given, values, products, sums, names)
 
     # -- names ---------------------------------------------------------------------------
 
@@ -114,7 +172,8 @@ class ConvolutionScene(SceneBuilder):
         # room for the parameters on one line, a 3×3 kernel's sum on two, and the products panel
         if not self.numbers:
             return 0
-        return max(round(self.theme.text_size * 40), self.products.width + 2 * self.theme.margin)
+        products = self.products.width + 2 * self.theme.margin if self.products is not None else 0
+        return max(round(self.theme.text_size * 40), products)
 
     def header_top(self, width: int) -> int:
         """Wrap the header to ``width`` px; the y where the panels may start."""
@@ -135,13 +194,21 @@ class ConvolutionScene(SceneBuilder):
         self.grids[name] = grid
         return grid
 
-    def finish(self, width: int, bottom: int) -> None:
-        """Place the clamping legend and the arithmetic lines under ``bottom``; set the frame size."""
+    def finish(self, width: int, bottom: int, *, place_products: bool = True) -> None:
+        """Place the clamping legend, the products panel and the arithmetic lines under ``bottom``; set the size.
+
+        ``place_products=False``: the products panel is placed already (beside the pictures).
+        """
         t = self.theme
+        if self.products is not None and place_products and self.magnifier is not None:
+            # under pictures, the magnifier comes first: the line from the footprint to it crosses no text
+            self.products.place(t.margin, bottom + t.margin)
+            bottom += t.margin + self.products.height
+            place_products = False
         self.legend_y = bottom + t.margin // 2 if self.numbers and self.any_clipped else None
         if self.legend_y is not None:
             bottom += t.margin // 2 + self.line_height
-        if self.products is not None:
+        if self.products is not None and place_products:
             self.products.place(t.margin, bottom + t.margin)
             bottom += t.margin + self.products.height
         self.arithmetic_y = bottom + t.margin
@@ -172,14 +239,28 @@ class ConvolutionScene(SceneBuilder):
 
     # -- still parts -----------------------------------------------------------------------
 
-    def _build_still(self) -> None:
-        t, c, out = self.theme, self.colours, self._still
+    def _header_items(self) -> list[Item]:
+        """The header, the panels' titles, the products panel's still parts and the clamping legend."""
+        t, c = self.theme, self.colours
+        out: list[Item] = []
         for k, line in enumerate(self.header):
             out.append(self.label((t.margin, t.margin + k * self.line_height), line, self.text_font, ("header", k)))
         if self.numbers:
             for x, y, title, name in self.titles:
                 out.append(self.label((x, y), title, self.title_font, ("title", name)))
-            out.extend(self.products.still())
+            out.extend(self.products.still() if self.products is not None else ())
+        if self.legend_y is not None:
+            size = max(6, self.cell // 5) if self.magnifier is None else t.text_size // 2
+            y = self.legend_y + (self.line_height - t.text_size) // 2
+            out.append(Polygon(((t.margin, y), (t.margin + size, y), (t.margin + size, y + size)), c.chip))
+            low, high = (display_number(v) for v in self.conv.clip_range)
+            legend = f"marks an output clamped to {low}…{high}"
+            out.append(self.label((t.margin + size + 8, self.legend_y), legend, self.text_font, ("legend",)))
+        return out
+
+    def _build_still(self) -> None:
+        c = self.colours
+        out = self._still = self._header_items()
         for channel in range(self.channels):
             grid = self.grids[self.input_name(channel)]
             for r, col in np.ndindex(grid.rows, grid.cols):
@@ -194,12 +275,6 @@ class ConvolutionScene(SceneBuilder):
                 )
         if self.numbers and not self.oblique:
             out.extend(Flat(self).indices())
-        if self.legend_y is not None:
-            size, y = max(6, self.cell // 5), self.legend_y + (self.line_height - t.text_size) // 2
-            out.append(Polygon(((t.margin, y), (t.margin + size, y), (t.margin + size, y + size)), c.chip))
-            low, high = (display_number(v) for v in self.conv.clip_range)
-            legend = f"marks an output clamped to {low}…{high}"
-            out.append(self.label((t.margin + size + 8, self.legend_y), legend, self.text_font, ("legend",)))
         if self.oblique:
             out.extend(self.oblique.still_outputs())
         else:
@@ -292,6 +367,8 @@ class ConvolutionScene(SceneBuilder):
 
     def moving(self, index: int) -> tuple[Item, ...]:
         step = self.conv.step(index)
+        if self.magnifier is not None:
+            return tuple(self.magnifier.moving(step))
         i, j = step.out_index
         c = self.colours
         items: list[Item] = []
@@ -316,8 +393,10 @@ class ConvolutionScene(SceneBuilder):
             items.extend(self.arithmetic_lines(step))
         return tuple(items)
 
-    def links(self, index: int) -> Links:
-        """The window the step reads on every channel; its output cell on every output grid."""
+    def links(self, index: int) -> Links | None:
+        """The window the step reads on every channel; its output cell on every output grid (no cells: None)."""
+        if self.magnifier is not None:
+            return None  # an input drawn as pictures has no cells to point at
         step, channels = self.conv.step(index), range(self.channels)
         rows, cols = window_taps(step.origin, self.conv.kernel.shape, self.conv.dilation)
         outputs = [self.output_name(c) for c in channels] + (["combined"] if self.rgb else [])
@@ -374,6 +453,8 @@ class ConvolutionScene(SceneBuilder):
         return self.conv.output_shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
+        if self.magnifier is not None:
+            return self.magnifier.moving_colours()
         c = self.colours
         fills = {c.shaded_input, c.shaded_padding, c.shaded_output, c.chip, c.grid, ACCENT}
         fills |= self.fills.all_inputs(self.channels) | self.fills.all_outputs(self.channels)
