@@ -309,3 +309,19 @@ def _locate(piece: np.ndarray, whole: np.ndarray) -> tuple[int, int]:
             ):
                 return top, left
     raise AssertionError("the view is not a piece of the frame")
+
+
+def test_page_keys_jump_one_output_row():
+    state = PresenterState(Convolution(np.arange(42).reshape(6, 7), KERNEL))  # output 4×5: rows of 5 steps
+    assert state.press("pagedown") and state.step == 5
+    state.press("right")
+    state.press("pagedown")
+    assert state.step == 11 and state.conv.step(state.step).out_index == (2, 1)
+    state.press("pageup")
+    assert state.conv.step(state.step).out_index == (1, 1)
+    for key, step in [("pagedown", 11), ("pagedown", 16), ("pagedown", 19), ("pageup", 14), ("home", 0), ("pageup", 0)]:
+        state.press(key)
+        assert state.step == step, key
+    state.playing = True
+    state.press("pagedown")
+    assert not state.playing  # stepping by hand stops playing
