@@ -27,6 +27,7 @@ from .style import RGB, blend, font
 
 # levels of the shades kept between a text colour and its background
 TEXT_SHADES = (0.2, 0.4, 0.6, 0.8)
+GLYPH_BYTES = 16 * 2**20  # drawn text kept for reuse: cell values come back, each step's sum does not
 
 Bounds = tuple[int, int, int, int]
 
@@ -51,6 +52,7 @@ class RasterPainter:
         self._palette: dict[RGB, int] = {}
         self._ramps: dict[tuple[RGB, RGB], tuple[bytes, bytes]] = {}
         self._glyphs: dict[tuple, tuple[Image.Image, Image.Image, tuple[int, int]]] = {}
+        self._glyph_bytes = 0
         self._frozen = False
         self._approximate: dict[RGB, RGB] = {}
         still = builder.still()
@@ -278,8 +280,10 @@ class RasterPainter:
                 Image.frombytes("L", size, coverage.translate(mask)),
                 (x + dx, y + dy),
             )
-            if len(self._glyphs) > 20_000:  # a long animation's sums: keep the cache bounded
+            self._glyph_bytes += 2 * size[0] * size[1]
+            if self._glyph_bytes > GLYPH_BYTES:  # a long animation's sums, each drawn once: keep memory flat
                 self._glyphs.clear()
+                self._glyph_bytes = 2 * size[0] * size[1]
             self._glyphs[key] = glyphs
         indices, mask, corner = self._glyphs[key]
         image.paste(indices, corner, mask)
@@ -289,7 +293,7 @@ class RasterPainter:
 _MEASURE = ImageDraw.Draw(Image.new("L", (1, 1)))  # text extents only; draws nothing
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # shared by renderers; each entry up to a line of text's pixels
 def _coverage(text: str, fnt, anchor: str, fx: float, fy: float) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
     """Anti-aliased coverage of ``text`` drawn at sub-pixel offset ``(fx, fy)``: bytes, size, top-left offset."""
     x0, y0, x1, y1 = (int(v // 1) for v in _MEASURE.textbbox((fx, fy), text, font=fnt, anchor=anchor))
