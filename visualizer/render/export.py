@@ -30,13 +30,13 @@ from tqdm import tqdm
 
 from ..files import atomic_write
 from ..scenes import LAYOUTS, scene_builder
-from ..scenes.fit import DEFAULT_MAX_SIZE
+from ..scenes.fit import DEFAULT_MAX_SIZE, MIN_SIZE
 from .budget import MAX_FRAMES, check_max_frames, check_request, sample_steps, sampling_note
 from .frame import FrameRenderer
 from .gif_stream import write_gif
 from .sheet import contact_sheet
-from .strip import NoteStrip
-from .style import Theme
+from .strip import NoteStrip, strip_height
+from .style import Theme, get_theme
 from .webp_stream import write_webp
 
 FORMATS = {
@@ -158,13 +158,19 @@ def save_animation(
     style = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade, "max_size": max_size}
     builder = scene_builder(op, **style)
     steps = sample_steps(len(builder), max_frames)
+    # captions and labels name their step already; other frames carry a note when steps were skipped
+    noted = len(steps) < len(builder) and kind not in (".html", ".png", ".pdf")
+    strip = strip_height(_note_size(theme))
+    limit = builder.max_size
+    if noted and limit is not None and builder.size[1] + strip > limit[1]:  # the note fits inside max_size too
+        style["max_size"] = (limit[0], max(MIN_SIZE[1], limit[1] - strip))
+        builder = scene_builder(op, **style)
     check_request(len(steps), builder.size, kind)
     ffmpeg = _ffmpeg() if kind == ".mp4" else None
     _check_folder(target)
     renderer = FrameRenderer(op, **style)
     show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
-    # captions and labels name their step already; other frames carry a note when steps were skipped
-    note = None if len(steps) == len(renderer) or kind in (".html", ".png", ".pdf") else _note(renderer)
+    note = NoteStrip(renderer.palette, renderer.builder.background, _note_size(theme)) if noted else None
     frames = _frames(renderer, steps, note, show, target.name or str(target))
     count = len(steps)
     with atomic_write(target, folder=kind == "folder") as temp:
@@ -249,9 +255,10 @@ def _frames(
             bar.update()
 
 
-def _note(renderer: FrameRenderer) -> NoteStrip:
-    theme = renderer.theme
-    return NoteStrip(renderer.palette, renderer.builder.background, max(theme.text_size, theme.min_text))
+def _note_size(theme: str | Theme) -> int:
+    """The type of the note under sampled frames: the theme's text, never under its smallest readable."""
+    theme = get_theme(theme)
+    return max(theme.text_size, theme.min_text)
 
 
 def _sampled(index: int, num_steps: int, steps: list[int]) -> str:

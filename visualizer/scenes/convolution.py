@@ -205,7 +205,9 @@ class ConvolutionScene(SceneBuilder):
             self.products.place(t.margin, bottom + t.margin)
             bottom += t.margin + self.products.height
             place_products = False
-        self.legend_y = bottom + t.margin // 2 if self.numbers and self.any_clipped else None
+        # pictures mark no clamped output (the magnifier's sum says "→ 255"): no legend for them
+        marked = self.numbers and self.any_clipped and self.magnifier is None
+        self.legend_y = bottom + t.margin // 2 if marked else None
         if self.legend_y is not None:
             bottom += t.margin // 2 + self.line_height
         if self.products is not None and place_products:
@@ -250,7 +252,7 @@ class ConvolutionScene(SceneBuilder):
                 out.append(self.label((x, y), title, self.title_font, ("title", name)))
             out.extend(self.products.still() if self.products is not None else ())
         if self.legend_y is not None:
-            size = max(6, self.cell // 5) if self.magnifier is None else t.text_size // 2
+            size = max(6, self.cell // 5)
             y = self.legend_y + (self.line_height - t.text_size) // 2
             out.append(Polygon(((t.margin, y), (t.margin + size, y), (t.margin + size, y + size)), c.chip))
             low, high = (display_number(v) for v in self.conv.clip_range)

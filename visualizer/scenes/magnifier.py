@@ -211,11 +211,10 @@ class Magnifier:
         return prows, pcols, orows, ocols
 
     def _tail(self) -> int:
-        """Height under the pictures that is not the magnifier: legend and the written-out sums."""
+        """Height under the pictures that is not the magnifier: the written-out sums."""
         s, t = self.scene, self.scene.theme
-        legend = t.margin // 2 + s.line_height if s.numbers and s.any_clipped else 0
         lines = s.arithmetic_rows() * s.channels if s.numbers else 0
-        return legend + t.margin + lines * s.line_height + (t.margin if lines else 0)
+        return t.margin + lines * s.line_height + (t.margin if lines else 0)
 
     def _fit(self, top: int) -> tuple[float, bool]:
         """The pixels per value that fill the frame best, and whether the magnifier goes right (else below)."""
@@ -393,5 +392,9 @@ class Magnifier:
 
 
 def _whole(px: float) -> float:
-    """Whole pixels per value when there is room for one or more (crisp blocks), else the fraction."""
-    return float(math.floor(px)) if px >= 1 else max(px, 0.05)
+    """Whole pixels per value from 3 up (even blocks); below, the fraction (blocks of ⌊px⌋ and ⌈px⌉ pixels).
+
+    >>> _whole(4.7), _whole(2.99), _whole(-1.0)
+    (4.0, 2.99, 0.05)
+    """
+    return float(math.floor(px)) if px >= 3 else max(px, 0.05)
