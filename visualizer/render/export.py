@@ -124,7 +124,8 @@ def save_animation(
     ------
     ValueError
         Before anything is drawn, when the export would still be huge: more
-        than 100 000 frames, or a file estimated over 1 GB
+        than 100 000 frames, a file estimated over 1 GB, or an APNG whose frames
+        (held until written) would take over 1 GB
         (:func:`~visualizer.render.budget.check_request`).
 
     Returns
@@ -282,8 +283,9 @@ def _write_lossless(temp: Path, kind: str, frames: Iterator[Image.Image], count:
     if kind == ".webp":  # streamed: only encoded frames are kept
         write_webp(temp, frames, durations, method=_LOSSLESS[kind]["method"])
         return
-    # Pillow reads the APNG frames twice (their modes first), so they are collected, not streamed;
-    # the frame budget (max_frames) bounds them.
+    # Pillow reads the APNG frames twice (their modes first, then each against the last to crop and merge
+    # them) and writes the frame count before the first frame, so they are collected, not streamed; the
+    # frame budget (max_frames) bounds them, and check_request refuses more than 1 GB of them.
     first, *rest = frames
     first.save(temp, save_all=True, append_images=rest, duration=durations, loop=0, **_LOSSLESS[kind])
 
