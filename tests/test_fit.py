@@ -227,3 +227,24 @@ def test_a_huge_input_is_quick_to_prepare():
     conv = vz.Convolution(cheap(1000, 1000), np.ones((3, 3)), padding="same")
     builder = scene_builder(conv, max_size=DEFAULT_MAX_SIZE)
     assert not builder.reveals() and len(builder.still()) < 50
+
+
+FAMILY = {
+    "max pooling 16×16": lambda: vz.Pooling(cheap(16, 16) % 10, 3, stride=1, padding=1),
+    "average pooling 20×20": lambda: vz.Pooling(cheap(20, 20) % 10, 3, stride=1, mode="avg"),
+    "transposed 8×8 stride 2": lambda: vz.TransposedConvolution(cheap(8, 8) % 10, np.ones((3, 3)), stride=2),
+    "scatter 9×9 stride 2": lambda: vz.TransposedConvolution(cheap(9, 9) % 10, np.ones((3, 3)), 2, view="scatter"),
+}
+
+
+@pytest.mark.parametrize("name", FAMILY)
+def test_the_familys_cells_shrink_to_fit_with_readable_numbers(name):
+    op = FAMILY[name]()
+    natural = scene_builder(op, max_size=None)
+    fitted = scene_builder(op, max_size=(1600, 1080))
+    assert natural.size[0] > 1600 or natural.size[1] > 1080, "the case needs shrinking"
+    assert fitted.size[0] <= 1600 and fitted.size[1] <= 1080
+    assert fitted.theme.value_size >= fitted.theme.min_text
+    # every input value still written where it was
+    for k in (0, op.num_steps - 1):
+        assert {t.tag for t in natural.scene(k).texts("value")} == {t.tag for t in fitted.scene(k).texts("value")}
