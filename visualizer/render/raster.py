@@ -27,7 +27,7 @@ from .style import RGB, blend, font
 
 # levels of the shades kept between a text colour and its background
 TEXT_SHADES = (0.2, 0.4, 0.6, 0.8)
-GLYPH_BYTES = 16 * 2**20  # drawn text kept for reuse: cell values come back, each step's sum does not
+GLYPH_BYTES = 4 * 2**20  # drawn text kept for reuse: cell values come back, each step's sum does not
 
 Bounds = tuple[int, int, int, int]
 
@@ -293,7 +293,7 @@ class RasterPainter:
 _MEASURE = ImageDraw.Draw(Image.new("L", (1, 1)))  # text extents only; draws nothing
 
 
-@lru_cache(maxsize=1024)  # shared by renderers; each entry up to a line of text's pixels
+@lru_cache(maxsize=256)  # shared by renderers; each entry up to a line of text's pixels
 def _coverage(text: str, fnt, anchor: str, fx: float, fy: float) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
     """Anti-aliased coverage of ``text`` drawn at sub-pixel offset ``(fx, fy)``: bytes, size, top-left offset."""
     x0, y0, x1, y1 = (int(v // 1) for v in _MEASURE.textbbox((fx, fy), text, font=fnt, anchor=anchor))
