@@ -248,3 +248,27 @@ def test_the_familys_cells_shrink_to_fit_with_readable_numbers(name):
     # every input value still written where it was
     for k in (0, op.num_steps - 1):
         assert {t.tag for t in natural.scene(k).texts("value")} == {t.tag for t in fitted.scene(k).texts("value")}
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+def test_pdf_pictures_sit_where_the_png_draws_them(tmp_path, layout):
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    renderer = FrameRenderer(LARGE, layout=layout)
+    pdf = save_frame(LARGE, 4000, tmp_path / "step.pdf", layout=layout)
+    # one PDF point is one frame pixel: 72 dpi renders the page at the frame's size
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    page = np.asarray(Image.open(tmp_path / "page.png").convert("RGB"), dtype=int)
+    png = np.asarray(renderer.frame_rgb(4000), dtype=int)
+    panel = panel_of(renderer.builder, "input")
+    matrix = renderer.builder.planes[panel.plane]
+    for r, c in [(20, 30), (64, 100), (110, 170)]:
+        cx, cy = panel.x + (c + 0.5) * panel.px, panel.y + (r + 0.5) * panel.px
+        x, y = (
+            round(v) for v in (matrix[0] * cx + matrix[1] * cy + matrix[2], matrix[3] * cx + matrix[4] * cy + matrix[5])
+        )
+        grey = LARGE.padded[r, c]
+        assert abs(page[y, x] - grey).max() < 24 and abs(png[y, x] - grey).max() < 8, (r, c, page[y, x], png[y, x])
