@@ -345,8 +345,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="note-under-unsampled-frames",
         file=EXPORT,
-        old="note = None if len(steps) == len(renderer) or",
-        new="note = None if len(steps) == 0 or",
+        old="noted = len(steps) < len(builder) and",
+        new="noted = len(steps) >= 0 and",
         tests=(
             "tests/test_budget.py::test_an_unsampled_gif_is_the_same_bytes_as_pillows_own_writer",
             "tests/test_budget.py",
@@ -770,8 +770,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="raster-reveals-one-step-late",
         file=RASTER,
-        old="for k in range(done + 1, index + 1):",
-        new="for k in range(done + 1, index):",
+        old="for k in range(done + 1, index + 1) if self._reveals else ():",
+        new="for k in range(done + 1, index) if self._reveals else ():",
         tests=("tests/test_frame.py", "tests/test_scenes.py"),
         description="the frames fill an output in one step late (the scene is right, the painter is not)",
     ),

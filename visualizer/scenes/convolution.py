@@ -29,28 +29,15 @@ from ..convolution import Convolution
 from ..geometry import window_taps
 from ..text import arithmetic, caption, channel_names, display_number, parameters, sum_label
 from .base import SceneBuilder, elisions, pack, thin
-from .fit import fits, hopeless, shrunk_themes
+from .conv_layout import lay_out, read_outputs
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
 from .links import Links
 from .magnifier import Magnifier
-from .oblique import Oblique
-from .products import ProductsPanel, step_arrays
+from .products import step_arrays
 from .shading import ACCENT, Fills, display_colours
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
-
-
-def samples(values: np.ndarray, most: int = 2048) -> np.ndarray:
-    """The distinct ``values``, or ``most`` of them spread from the least to the greatest (enough to size cells).
-
-    >>> samples(np.array([3, 1, 2, 1])).tolist(), len(samples(np.arange(10_000), 5))
-    ([1, 2, 3], 5)
-    """
-    distinct = np.unique(values)
-    if len(distinct) <= most:
-        return distinct
-    return distinct[np.linspace(0, len(distinct) - 1, most).round().astype(int)]
 
 
 class ConvolutionScene(SceneBuilder):
@@ -71,12 +58,12 @@ class ConvolutionScene(SceneBuilder):
         self.colour_image = conv.channels is not None
         # red, green, blue (and alpha) combine into a picture; other channel counts do not
         self.rgb = self.channels in (3, 4)
-        self._read_outputs()
+        read_outputs(self)
         self.fills = Fills(self.colours, self.shade, conv.padded, self.result, self.channels)
         kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
         self.planes_of_kernel = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
         self.weights = [[[display_number(w) for w in row] for row in k] for k in self.planes_of_kernel]
-        self._fit()
+        lay_out(self)
         if self.magnifier is None:
             self._build_still()
             self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
@@ -91,53 +78,6 @@ class ConvolutionScene(SceneBuilder):
     def reveals(self) -> bool:
         return self.magnifier is None  # the pictures' outputs fill in as one moving picture
 
-    def _fit(self) -> None:
-        """Lay the scene out in the largest theme whose frame fits ``max_size``; else as pictures and a magnifier."""
-        natural, conv = self.theme, self.conv
-        cells = (conv.padded.shape[0] * conv.padded.shape[1] + conv.output_shape[0] * conv.output_shape[1]) * (
-            self.channels + self.rgb
-        )
-        if not hopeless(natural, self.numbers, cells, self.max_size):
-            for theme in shrunk_themes(natural, self.numbers):
-                self._arrange(theme)
-                if fits(self.size, self.max_size):
-                    return
-        self.oblique = None
-        for theme in shrunk_themes(natural, self.numbers):  # the magnifier's type shrinks only if it must
-            self.use_theme(theme)
-            self.grids, self.planes = {}, self.planes[:1]
-            self.products = self._products_panel() if self.numbers else None
-            self.magnifier = self.magnifier or Magnifier(self)
-            self.magnifier.arrange()
-            if fits(self.size, self.max_size):
-                return
-        # a magnifier taller or wider than the frame (a colour image's three rows on a small target):
-        # the sums written out under the pictures carry the numbers instead
-        self.use_theme(natural)
-        self.grids, self.planes, self.products = {}, self.planes[:1], None
-        self.magnifier.arrange()
-
-    def _arrange(self, theme) -> None:
-        conv = self.conv
-        self.use_theme(theme)
-        self.grids, self.planes = {}, self.planes[:1]
-        self.pad_font = Font(self.theme.value_size, "oblique" if conv.pad_mode != "zeros" else "regular")
-        self.cell = self.fit_cell(np.concatenate([conv.padded.ravel(), np.ravel(self.result)]), conv.kernel)
-        self.products = self._products_panel() if self.numbers else None
-        self.oblique = Oblique(self) if self.layout == "oblique" else None
-        (self.oblique or Flat(self)).arrange()
-
-    def _products_panel(self) -> ProductsPanel:
-        conv = self.conv
-        given = None
-        if conv.flip_kernel:
-            given = [conv.kernel[..., c] if conv.kernel.ndim == 3 else conv.kernel for c in range(self.channels)]
-        values = samples(conv.padded)
-        products = np.multiply.outer(values, np.unique(conv.kernel))
-        sums = np.concatenate([samples(conv.raw_result()), samples(self.result)])
-        names = list(channel_names(self.channels)) if self.colour_image else [""]
-        return ProductsPanel(self, self.planes_of_kernel, given, values, products, sums, names)
-
     # -- names ---------------------------------------------------------------------------
 
     def input_name(self, channel: int) -> str:
@@ -145,22 +85,6 @@ class ConvolutionScene(SceneBuilder):
 
     def output_name(self, channel: int) -> str:
         return f"output:{channel}" if self.colour_image else "output"
-
-    # -- values --------------------------------------------------------------------------
-
-    def _read_outputs(self) -> None:
-        """Output values per channel, and where clamping (not mere rounding) changed them."""
-        conv = self.conv
-        raw = conv.raw_result()  # one computation serves the cell sizes, the outputs and the combined colours
-        self.result = result = conv.clamp(raw)
-        if conv.clip_range is None:
-            clipped = np.zeros(result.shape, bool)
-        else:
-            clipped = (raw < conv.clip_range[0]) | (raw > conv.clip_range[1])
-        channels = range(self.channels)
-        self.output_values = [result] if result.ndim == 2 else [result[..., c] for c in channels]
-        self.clipped = [clipped] if result.ndim == 2 else [clipped[..., c] for c in channels]
-        self.any_clipped = bool(clipped.any())
 
     # -- layout --------------------------------------------------------------------------
 
