@@ -119,10 +119,7 @@ class ConvolutionScene(SceneBuilder):
         return grid
 
     def finish(self, width: int, bottom: int, *, place_products: bool = True) -> None:
-        """Place the clamping legend, the products panel and the arithmetic lines under ``bottom``; set the size.
-
-        ``place_products=False``: the products panel is placed already (beside the pictures).
-        """
+        """Place the legend, the products panel (unless placed beside pictures) and the sums under ``bottom``."""
         t = self.theme
         if self.products is not None and place_products and self.magnifier is not None:
             # under pictures, the magnifier comes first: the line from the footprint to it crosses no text
