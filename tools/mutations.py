@@ -90,6 +90,7 @@ POOLING = "visualizer/pooling.py"
 POOLING_STEPS = "visualizer/pooling_steps.py"
 ACTIVATIONS = "visualizer/activations.py"
 SCENE = "visualizer/scenes/convolution.py"
+SCENE_SETUP = "visualizer/scenes/conv_layout.py"
 SCENE_BASE = "visualizer/scenes/base.py"
 OBLIQUE = "visualizer/scenes/oblique.py"
 PRODUCTS = "visualizer/scenes/products.py"
@@ -745,9 +746,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="scene-outputs-unclamped",
-        file=SCENE,
-        old="self.result = result = conv.clamp(raw)",
-        new="self.result = result = raw",
+        file=SCENE_SETUP,
+        old="scene.result = result = conv.clamp(raw)",
+        new="scene.result = result = raw",
         tests=("tests/test_scenes.py",),
         description="the output cells show the raw sums, not the clamped values",
     ),
