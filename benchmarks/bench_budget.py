@@ -2,7 +2,8 @@
 
 Each run is a fresh child process that reports its peak resident memory
 (VmHWM) and its time. The subject is ``save_animation`` in the plain style
-(no numbers) at the default theme: frames of 4388×2234 px. It runs for 500
+(no numbers) at the default theme, its cells shrunk to fit 1920×1080 (``max_size=None``
+gives conv_arithmetic's full-size cells: 4388×2234 px). It runs for 500
 frames (sampled) and for all 2 304; streamed, the peak should not grow with the
 frames (target: the 2 304-frame peak within 10 % of the 500-frame one). The
 reference is Pillow's own ``save_all`` over the same frames, which holds every

@@ -179,6 +179,18 @@ def test_a_huge_export_is_refused_before_anything_is_drawn(tmp_path, monkeypatch
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_apng_that_would_hold_too_many_frames_is_refused(tmp_path):
+    # Pillow's APNG writer keeps every frame until the last: 2 304 frames of 1920×1080 would hold 4.8 GB
+    check_request(300, (1920, 1080), ".apng")
+    with pytest.raises(ValueError, match=r"APNG .* 2 304 frames of 1920×1080 px would hold about 4\.8 GB .*\.webp"):
+        check_request(2304, (1920, 1080), ".apng")
+    check_request(2304, (1920, 1080), ".webp")  # streamed: no such bound
+    conv = Convolution(np.zeros((100, 100)), np.ones((3, 3)), padding=1)  # 10 000 frames
+    with pytest.raises(ValueError, match="APNG"):
+        save_animation(conv, tmp_path / "all.apng", max_frames=None, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_command_line_refuses_a_huge_export_in_one_line_and_writes_nothing(tmp_path, capsys):
     target = tmp_path / "sheet.png"
     status = main(["animate", "--input", "24x24", "--padding", "1", "--max-frames", "all", "-o", str(target)])

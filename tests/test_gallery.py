@@ -32,6 +32,7 @@ EXPECTED_OUTPUT = {
     "lesson_same_5x5": (5, 5),
     "lesson_replicate_padding": (5, 5),
     "lesson_clamping_uint8": (2, 3),
+    "lesson_photo_sharpen": (234, 200),  # same padding keeps the photo's 234×200
     "lesson_colour_3x3x3": (3, 3),
     "no_padding_no_strides_transposed": (4, 4),  # 2×2 in
     "arbitrary_padding_no_strides_transposed": (5, 5),  # 6×6 in
@@ -58,7 +59,8 @@ TRANSPOSED_INPUT = {  # conv_arithmetic's README: the transposed convolution's i
     "padding_strides_odd": 3,
 }
 # a frame per output element, but per input element in the scatter view
-FRAMES = {"padding_strides_transposed_scatter": 9}
+# and the lesson's photo samples 120 of its 46 800 steps
+FRAMES = {"padding_strides_transposed_scatter": 9, "lesson_photo_sharpen": 120}
 
 
 def output_of(op) -> tuple[int, ...]:
@@ -83,7 +85,10 @@ def test_the_list_holds_conv_arithmetic_in_both_styles_and_the_lesson():
         assert (plain.layout, numbered.layout) == ("oblique", "flat")
     assert {name.removesuffix("_numbers") for name in names} == set(EXPECTED_OUTPUT)
     assert [output_of(e.operation()) for e in GALLERY] == [expected_output(e) for e in GALLERY]
-    assert [e.operation().num_steps for e in GALLERY] == [expected_frames(e) for e in GALLERY]
+    steps = [e.operation().num_steps for e in GALLERY]
+    assert [min(n, e.max_frames or n) for n, e in zip(steps, GALLERY, strict=True)] == [
+        expected_frames(e) for e in GALLERY
+    ]
 
 
 def test_the_transposed_entries_are_conv_arithmetics():
@@ -161,9 +166,31 @@ def test_committed_animations_match_the_list_and_stay_small():
     if not (ANIMATIONS / "README.md").is_file():
         pytest.fail("animations/ is missing: run `convviz gallery animations/`")
     check_folder(ANIMATIONS)
-    # 43 animations since the family joined (22 before, in under 2 MB): still under 150 kB each on average
+    # 45 animations since the family and the lesson's photo joined (22 before, in under 2 MB):
+    # still under 150 kB each on average
     gifs = [p for p in ANIMATIONS.iterdir() if p.suffix == ".gif"]
     assert sum(p.stat().st_size for p in gifs) < 150_000 * len(gifs) and sum(p.stat().st_size for p in gifs) < 7_000_000
+
+
+def test_only_draws_the_named_entries_and_lists_them_all(tmp_path, capsys):
+    assert main(["gallery", str(tmp_path), "--only", "lesson_valid_4x4,max_pooling"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "lesson_valid_4x4.gif", "max_pooling.gif"]
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert all(f"| [{e.name}.gif]" in readme for e in GALLERY)
+    assert main(["gallery", str(tmp_path), "--only", "nope"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_the_lesson_photo_is_drawn_as_pictures_with_a_magnifier():
+    from visualizer.scenes import scene_builder
+    from visualizer.scenes.fit import DEFAULT_MAX_SIZE
+
+    entry = next(e for e in GALLERY if e.name == "lesson_photo_sharpen")
+    op = entry.operation()
+    assert op.image.shape == (234, 200) and op.image.dtype == np.uint8
+    assert scene_builder(op, max_size=DEFAULT_MAX_SIZE).magnifier is not None
+    with Image.open(ANIMATIONS / "lesson_photo_sharpen.gif") as gif:
+        assert gif.n_frames == 120 and gif.width <= 1920 and gif.height <= 1080
 
 
 def test_gallery_into_a_file_is_one_line_and_status_2(tmp_path, capsys):

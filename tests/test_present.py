@@ -252,13 +252,19 @@ def test_visualizer_present_is_the_presenter_function():
 
 
 def test_a_large_grid_pans_instead_of_shrinking_the_type():
-    """A 25×25 input in the classroom theme on a 1280×800 window: the type stays at 18 px or more."""
+    """A 25×25 input in the classroom theme on a 1280×800 window: the type stays at 18 px or more.
+
+    The frame fits 1920×1080 (smaller type, or pictures and a magnifier): the window scales it no further
+    than keeps its numbers at 18 px, and pans.
+    """
     image = np.arange(625).reshape(25, 25) % 10
     window = _window(image, KERNEL, size=(1280, 800))
     state = window.state
     frame = np.asarray(state.frame())
     shown = window.image.get_array()
-    assert window.scale == 0.75 == 18 / 24 and shown.shape[0] < frame.shape[0] and shown.shape[1] < frame.shape[1]
+    drawn = FrameRenderer(state.conv, theme="classroom").builder.theme.value_size
+    assert window.scale == 18 / drawn and window.scale * drawn >= 18
+    assert shown.shape[0] < frame.shape[0] or shown.shape[1] < frame.shape[1]
     for key in ("end", "home", "right"):
         _press(window, key)
         renderer = FrameRenderer(state.conv, theme="classroom")
@@ -272,7 +278,8 @@ def test_a_large_grid_pans_instead_of_shrinking_the_type():
         assert found, (key, top, left, (x0, y0))
     # and on screen a value's digits stand at least 12 px tall (24 px type, its digits ~0.73 em, at 0.75)
     renderer = FrameRenderer(state.conv, theme="classroom")
-    item = renderer.scene(0).texts("value", "input")[0]
+    scene = renderer.scene(0)
+    item = (scene.texts("value", "input") or scene.texts("products", 0, "window"))[0]
     bounds = glyph_height(renderer, item)
     assert bounds * window.scale >= 12, bounds
 
@@ -302,3 +309,19 @@ def _locate(piece: np.ndarray, whole: np.ndarray) -> tuple[int, int]:
             ):
                 return top, left
     raise AssertionError("the view is not a piece of the frame")
+
+
+def test_page_keys_jump_one_output_row():
+    state = PresenterState(Convolution(np.arange(42).reshape(6, 7), KERNEL))  # output 4×5: rows of 5 steps
+    assert state.press("pagedown") and state.step == 5
+    state.press("right")
+    state.press("pagedown")
+    assert state.step == 11 and state.conv.step(state.step).out_index == (2, 1)
+    state.press("pageup")
+    assert state.conv.step(state.step).out_index == (1, 1)
+    for key, step in [("pagedown", 11), ("pagedown", 16), ("pagedown", 19), ("pageup", 14), ("home", 0), ("pageup", 0)]:
+        state.press(key)
+        assert state.step == step, key
+    state.playing = True
+    state.press("pagedown")
+    assert not state.playing  # stepping by hand stops playing

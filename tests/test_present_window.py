@@ -25,6 +25,7 @@ pytestmark = pytest.mark.xvfb
 
 INPUT_BLUE = (0x26, 0x8B, 0xD2)  # the input cells' colour in every light theme
 PROBLEM_RED = (0xDC, 0x32, 0x2F)
+OUTPUT_CYAN = (0x2A, 0xA1, 0x98)  # the output cells' colour: the magnifier's products
 
 
 def _program(name: str, package: str) -> str:
@@ -227,3 +228,28 @@ def test_a_layer_in_a_real_window(presenter):
     frame = slice(0, int(shots[0].shape[0] * 0.9))  # above the message line, which now says "layer"
     _wait(lambda: (window.screenshot()[frame] == shots[0][frame]).all(), "the layer's first step drawn again")
     assert "Traceback" not in window.quit()
+
+
+class PhotoPresenter(Presenter):
+    """A presenter showing pictures and a magnifier: a frame is one where the magnifier's products show."""
+
+    def still_frame(self, seconds: float) -> np.ndarray | None:
+        where = self.box()
+        shot = _screenshot(self.xwd, where)
+        time.sleep(seconds)
+        held = self.box() == where and (_screenshot(self.xwd, where) == shot).all()
+        return shot if held and (shot == OUTPUT_CYAN).all(axis=2).sum() > 1000 else None
+
+
+def test_the_lesson_photo_opens_and_steps_by_row(screen, tmp_path):
+    """A 130×200 photo (25 344 steps) opens as pictures with a magnifier; →, PageDown, PageUp, End each draw."""
+    args = ["--values", "photo", "--input", "130x200", "--kernel", "sharpen", "--clip", "auto"]
+    window = PhotoPresenter(screen, tmp_path, *args)
+    try:
+        shots = [window.open("^step 1/25344 ")]
+        for key, step in [("Right", 2), ("Next", 2 + 198), ("Prior", 2), ("End", 25344)]:
+            window.step_to(key, step, 25344, shots)
+        assert (shots[1] == shots[3]).all(), "the same step looks the same after a row down and up"
+        assert "Traceback" not in window.quit()
+    finally:
+        assert "Traceback" not in window.close()

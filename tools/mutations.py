@@ -90,6 +90,7 @@ POOLING = "visualizer/pooling.py"
 POOLING_STEPS = "visualizer/pooling_steps.py"
 ACTIVATIONS = "visualizer/activations.py"
 SCENE = "visualizer/scenes/convolution.py"
+SCENE_SETUP = "visualizer/scenes/conv_layout.py"
 SCENE_BASE = "visualizer/scenes/base.py"
 OBLIQUE = "visualizer/scenes/oblique.py"
 PRODUCTS = "visualizer/scenes/products.py"
@@ -345,8 +346,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="note-under-unsampled-frames",
         file=EXPORT,
-        old="note = None if len(steps) == len(renderer) or",
-        new="note = None if len(steps) == 0 or",
+        old="noted = len(steps) < len(builder) and",
+        new="noted = len(steps) >= 0 and",
         tests=(
             "tests/test_budget.py::test_an_unsampled_gif_is_the_same_bytes_as_pillows_own_writer",
             "tests/test_budget.py",
@@ -745,9 +746,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         id="scene-outputs-unclamped",
-        file=SCENE,
-        old="self.result = result = conv.clamp(raw)",
-        new="self.result = result = raw",
+        file=SCENE_SETUP,
+        old="scene.result = result = conv.clamp(raw)",
+        new="scene.result = result = raw",
         tests=("tests/test_scenes.py",),
         description="the output cells show the raw sums, not the clamped values",
     ),
@@ -770,8 +771,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="raster-reveals-one-step-late",
         file=RASTER,
-        old="for k in range(done + 1, index + 1):",
-        new="for k in range(done + 1, index):",
+        old="for k in range(done + 1, index + 1) if self._reveals else ():",
+        new="for k in range(done + 1, index) if self._reveals else ():",
         tests=("tests/test_frame.py", "tests/test_scenes.py"),
         description="the frames fill an output in one step late (the scene is right, the painter is not)",
     ),

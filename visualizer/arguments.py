@@ -105,7 +105,11 @@ class Parser(argparse.ArgumentParser):
 def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options that describe a convolution to ``parser``."""
     group = parser.add_argument_group("convolution")
-    group.add_argument("--input", metavar="SHAPE", help="input size ROWSxCOLS[xCHANNELS] (default 5x5)")
+    group.add_argument(
+        "--input",
+        metavar="SHAPE",
+        help="input size ROWSxCOLS[xCHANNELS] (default 5x5; with --values photo, the whole lesson photo)",
+    )
     group.add_argument("--kernel", metavar="KERNEL", help=KERNEL_HELP)
     group.add_argument(
         "--kernel-values", metavar="KERNEL", help="the older spelling of --kernel, with the same meaning"
@@ -127,8 +131,10 @@ def add_conv_arguments(parser: argparse.ArgumentParser) -> None:
         "--values",
         default=RANDOM,
         metavar="SOURCE",
-        help="input values: random (0…9), ramp (0, 1, 2, …), photo (a crop of the sample photo), "
-        "a file (.npy, .csv, .txt) or rows like '1,2;3,4' (default random)",
+        help="input values: random (0…9), ramp (0, 1, 2, …), photo (the lesson's photo, the sample photo "
+        "resized to 200 px wide, grey; with --input a crop of it where it has the most contrast, or, for a "
+        "size larger than the photo, the photo resized to cover that size and cropped about its centre; "
+        "ROWSxCOLSx3 for colour), a file (.npy, .csv, .txt) or rows like '1,2;3,4' (default random)",
     )
     group.add_argument("--clip", default=None, metavar="RANGE", help="clamp the sums: auto, or LOW,HIGH such as 0,255")
     group.add_argument("--flip-kernel", action="store_true", help="flip the kernel: true convolution, not correlation")
@@ -198,6 +204,11 @@ def conv_from_args(args: argparse.Namespace, *, strict: bool = True) -> Convolut
 
 
 def input_values(values: str | np.ndarray, input_shape: str | None, rng: np.random.Generator) -> np.ndarray:
+    """The input ``--values`` and ``--input`` ask for; ``--values photo`` alone is the whole lesson photo."""
+    if isinstance(values, str) and values == "photo" and input_shape is None:
+        from .images import photo_values
+
+        return photo_values()
     shape = parse_shape(input_shape or "5x5", "--input")
     if isinstance(values, str):
         try:

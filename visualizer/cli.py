@@ -139,12 +139,19 @@ def _cmd_animate(args: argparse.Namespace) -> None:
 
 def _gallery_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", nargs="?", default="animations", help="where to write (default animations)")
+    parser.add_argument(
+        "--only", metavar="NAMES", help="draw only these entries again, comma-separated (the README lists all)"
+    )
 
 
 def _cmd_gallery(args: argparse.Namespace) -> None:
     from .gallery import render_gallery
 
-    paths = render_gallery(args.folder)
+    only = None if args.only is None else [name.strip() for name in args.only.split(",")]
+    try:
+        paths = render_gallery(args.folder, only=only)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     print(f"wrote {len(paths) - 1} animations and {paths[-1]}")
 
 

@@ -24,7 +24,9 @@ def example_values(
 
     ``rng`` draws the random digits (a fresh generator seeded with 0 when None);
     "photo" gives ``uint8`` pixels, grey for ``(rows, cols)`` and RGB for
-    ``(rows, cols, 3)``.
+    ``(rows, cols, 3)``: a crop of the lesson's photo where it has the most
+    contrast, or the photo resized to cover a larger size and cropped to it
+    (:func:`visualizer.images.photo_values`).
 
     Examples
     --------
@@ -42,7 +44,7 @@ def example_values(
     if source == "photo":
         if len(shape) == 3 and shape[2] != 3:
             raise ValueError(f"photo values are grey (rows, cols) or RGB (rows, cols, 3); got {shape[2]} channels")
-        from .images import photo_crop  # Pillow and the sample photo load only when asked for
+        from .images import photo_values  # Pillow and the sample photo load only when asked for
 
-        return photo_crop(shape[:2], grey=len(shape) == 2)
+        return photo_values(shape[:2], grey=len(shape) == 2)
     raise ValueError(f"values must be one of {', '.join(VALUE_SOURCES)}; got {source!r}")

@@ -4,7 +4,8 @@
 entry of :data:`GALLERY` and an ``animations/README.md`` table describing them.
 The list holds conv_arithmetic's eight direct convolutions and its seven
 transposed ones, each in its plain style and with numbers, the lesson's own
-examples, a transposed convolution's scatter view, max and average pooling,
+examples (the last of them the lesson's photo, drawn as pictures with a magnifier), a
+transposed convolution's scatter view, max and average pooling,
 a 1-D signal, and three convolutional layers (two RGB filters with bias and
 ReLU, a depthwise and a pointwise one).
 """
@@ -12,6 +13,7 @@ ReLU, a depthwise and a pointwise one).
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +69,8 @@ class Animation:
     weights : str
         A kernel given as a size: "random" weights 0…2, or a "ramp" 1, 2, …, M·N
         (every weight different, so a rotated kernel reads as rotated).
+    max_frames : int or None
+        At most this many frames, steps sampled evenly (the lesson's photo has tens of thousands).
 
     Examples
     --------
@@ -96,6 +100,7 @@ class Animation:
     groups: int = 1
     bias: bool = False
     activation: str | None = None
+    max_frames: int | None = 300  # save_animation's own budget (imported from render/ it would load Pillow)
 
     def __post_init__(self) -> None:
         if self.op not in OPERATIONS:
@@ -242,6 +247,18 @@ GALLERY: tuple[Animation, ...] = (
         about="8-bit pixels and the lesson's odd kernel: every sum passes 255 and is clamped",
     ),
     Animation(
+        "lesson_photo_sharpen",
+        (234, 200),
+        "sharpen",
+        padding="same",
+        clip="auto",
+        values="photo",
+        max_frames=120,
+        about="The lesson's photo, 200 px wide, sharpened: too many cells to number, so the photo and the "
+        "output are drawn as pictures, the footprint outlined, and a magnifier shows each window's numbers, "
+        "the kernel and the sum; 120 of its 46 800 steps",
+    ),
+    Animation(
         "lesson_colour_3x3x3",
         (5, 5, 3),
         ("gaussian_blur", "sharpen", "outline"),
@@ -317,9 +334,15 @@ GALLERY: tuple[Animation, ...] = (
 
 
 def render_gallery(
-    folder: str | os.PathLike, *, entries: tuple[Animation, ...] = GALLERY, progress: bool | None = None
+    folder: str | os.PathLike,
+    *,
+    entries: tuple[Animation, ...] = GALLERY,
+    progress: bool | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Path]:
     """Write one GIF per entry into ``folder`` (created if missing) and a README.md table; return the paths.
+
+    ``only`` names the entries to draw again (the README still lists every entry); None draws them all.
 
     Examples
     --------
@@ -332,14 +355,19 @@ def render_gallery(
     from .files import atomic_write
     from .render.export import save_animation  # Pillow only when rendering
 
+    names = {entry.name for entry in entries}
+    if only is not None and not set(only) <= names:
+        unknown = ", ".join(sorted(set(only) - names))
+        raise ValueError(f"only must name gallery entries; {unknown} is not one")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     rows = []
     for entry in entries:
         op = entry.operation()
-        style = {"numbers": entry.numbers, "layout": entry.layout}
-        paths.append(save_animation(op, folder / f"{entry.name}.gif", progress=progress, **style))
+        if only is None or entry.name in only:
+            style = {"numbers": entry.numbers, "layout": entry.layout, "max_frames": entry.max_frames}
+            paths.append(save_animation(op, folder / f"{entry.name}.gif", progress=progress, **style))
         rows.append(table_row(entry, op))
     readme = folder / "README.md"
     with atomic_write(readme) as temp:

@@ -48,6 +48,8 @@ _BESIDE_TEXT = (
 def table_row(entry: Any, op: Any) -> str:
     """One row of the README's table: a gallery entry (:class:`~visualizer.gallery.Animation`) and its operation."""
 
+    from .render.budget import sample_steps  # only when a README is written: render/ loads Pillow
+
     def size(shape: tuple[int, ...]) -> str:
         return "×".join(map(str, shape))
 
@@ -81,7 +83,7 @@ def table_row(entry: Any, op: Any) -> str:
         padding,
         str(entry.stride),
         str(entry.dilation),
-        f"{size(output)} ({op.num_steps} frames)",
+        f"{size(output)} ({len(sample_steps(op.num_steps, entry.max_frames))} frames)",
         entry.about + clip,
     ]
     return "| " + " | ".join(cells) + " |"

@@ -203,6 +203,40 @@ def photo_crop(
     return photo[row : row + rows, col : col + cols].copy()
 
 
+def photo_values(shape: tuple[int, int] | None = None, *, grey: bool = True) -> np.ndarray:
+    """The lesson's photo (the sample photo 200 pixels wide), or a picture of ``shape`` made from it.
+
+    Parameters
+    ----------
+    shape : (rows, cols) or None
+        None: the whole lesson photo. A size that fits inside it: the crop with the most contrast
+        (:func:`photo_crop`). A larger size: the full-resolution photo resized to cover it (its
+        proportions kept), then cropped to it about the centre.
+    grey : bool
+        Grey ``(rows, cols)`` or colour ``(rows, cols, 3)``.
+
+    Examples
+    --------
+    >>> photo_values().shape == sample_photo(grey=True).shape
+    True
+    >>> photo_values((6, 7)).shape, photo_values((300, 500), grey=False).shape
+    ((6, 7), (300, 500, 3))
+    """
+    lesson = sample_photo(grey=grey)
+    if shape is None:
+        return lesson
+    rows, cols = shape
+    if rows <= lesson.shape[0] and cols <= lesson.shape[1]:
+        return photo_crop((rows, cols), grey=grey)
+    full = sample_photo(width=None, grey=grey)
+    height, width = full.shape[:2]
+    scale = max(rows / height, cols / width)
+    size = (max(cols, round(width * scale)), max(rows, round(height * scale)))
+    resized = np.asarray(Image.fromarray(full).resize(size, Image.Resampling.LANCZOS))
+    top, left = (resized.shape[0] - rows) // 2, (resized.shape[1] - cols) // 2
+    return resized[top : top + rows, left : left + cols].copy()
+
+
 def _most_contrast(plane: np.ndarray, rows: int, cols: int) -> tuple[int, int]:
     # candidates on a grid of half-crop steps; the standard deviation picks one with an edge
     best, where = -1.0, (0, 0)

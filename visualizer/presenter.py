@@ -9,7 +9,7 @@ with ``set_data``, a timer for playing, a help overlay and a message line.
 
 Keys
 ----
-space play/pause · → ← one step · Home End first/last · + − speed ·
+space play/pause · → ← one step · PgDn PgUp one output row · Home End first/last · + − speed ·
 n numbers · p padding · s stride · d dilation · k kernel · m pad mode ·
 o operation · r new random input · g save a GIF · f full screen · h keys · q Esc quit
 
@@ -43,7 +43,9 @@ DILATIONS = (1, 2, 3)
 
 # the slides' keys (space, arrows, Home/End, + −, f, h) mean the same here
 KEYS = (
-    *SLIDE_KEYS[:4],
+    *SLIDE_KEYS[:2],
+    ("PgDn  PgUp", "one output row forward / back"),
+    *SLIDE_KEYS[2:4],
     ("n", "numbers on / off"),
     ("p", "padding: " + ", ".join(PADDINGS)),
     ("s", "stride: " + ", ".join(map(str, STRIDES))),
@@ -64,6 +66,17 @@ def _next(options: tuple[Any, ...] | list[Any], current: Any) -> Any:
     """The option after ``current``, wrapping round; the first when ``current`` is not among them."""
     matches = [i for i, option in enumerate(options) if _same(option, current)]
     return options[(matches[0] + 1) % len(options)] if matches else options[0]
+
+
+def row_length(op: Any) -> int:
+    """How many steps one row of ``op``'s steps has: an output row (an input row for a scatter view).
+
+    >>> from visualizer import Convolution
+    >>> row_length(Convolution(np.zeros((5, 6)), np.ones((3, 3)))), row_length(Convolution(np.zeros(6), np.ones(3)))
+    (4, 4)
+    """
+    shape = op.image.shape if getattr(op, "view", None) == "scatter" else op.output_shape
+    return int(shape[1] if len(shape) >= 2 else shape[0])
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -146,6 +159,8 @@ class PresenterState:
             " ": lambda: setattr(self, "playing", not self.playing),
             "right": lambda: self._go(self.step + 1),
             "left": lambda: self._go(self.step - 1),
+            "pagedown": lambda: self._go(self.step + row_length(self.shown)),
+            "pageup": lambda: self._go(self.step - row_length(self.shown)),
             "home": lambda: self._go(0),
             "end": lambda: self._go(self.shown.num_steps - 1),
             "+": lambda: self._speed(1),
@@ -174,7 +189,7 @@ class PresenterState:
             return False
         if key not in ("h", "escape", "q"):
             self.message, self.problem = "", False
-        if key in ("right", "left", "home", "end"):
+        if key in ("right", "left", "pagedown", "pageup", "home", "end"):
             self.playing = False  # stepping by hand stops playing, as in the slides
         refused = refusal(key, self.op)
         if refused:
@@ -248,9 +263,13 @@ class PresenterState:
 
     @property
     def min_scale(self) -> float:
-        """The smallest the window may scale a frame: the theme's values no smaller than its ``min_text``."""
+        """The smallest the window may scale a frame: the frame's values no smaller than the theme's ``min_text``.
+
+        A frame fitted to 1920×1080 may already have shrunk its type to ``min_text``: it is then shown 1:1.
+        """
         theme = get_theme(self.theme)
-        return min(1.0, theme.min_text / theme.value_size)
+        drawn = self._renderer.builder.theme.value_size
+        return min(1.0, theme.min_text / drawn)
 
     def focus(self, *kinds: str) -> tuple[float, float, float, float]:
         """Where the eye should be, in frame pixels: the box around the items of ``kinds`` (scene tags)."""

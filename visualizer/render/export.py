@@ -30,12 +30,13 @@ from tqdm import tqdm
 
 from ..files import atomic_write
 from ..scenes import LAYOUTS, scene_builder
+from ..scenes.fit import DEFAULT_MAX_SIZE, MIN_SIZE
 from .budget import MAX_FRAMES, check_max_frames, check_request, sample_steps, sampling_note
 from .frame import FrameRenderer
 from .gif_stream import write_gif
 from .sheet import contact_sheet
-from .strip import NoteStrip
-from .style import Theme
+from .strip import NoteStrip, strip_height
+from .style import Theme, get_theme
 from .webp_stream import write_webp
 
 FORMATS = {
@@ -78,6 +79,7 @@ def save_animation(
     layout: str = "flat",
     shade: str | None = None,
     max_frames: int | None = MAX_FRAMES,
+    max_size: tuple[int, int] | None = DEFAULT_MAX_SIZE,
 ) -> Path:
     """Draw the steps of ``op`` (every one, or ``max_frames`` of them) and write them to ``path``.
 
@@ -114,11 +116,16 @@ def save_animation(
         frames were sampled: in a strip under it (GIF, APNG, WebP, MP4, PNG
         frames), in its caption (HTML) or its label (contact sheet).
 
+    max_size : (int, int) or None
+        The largest frame, width × height (default 1920×1080; None: no limit): cells shrink to fit,
+        and a large input is drawn as pictures with a magnifier on the current window.
+
     Raises
     ------
     ValueError
         Before anything is drawn, when the export would still be huge: more
-        than 100 000 frames, or a file estimated over 1 GB
+        than 100 000 frames, a file estimated over 1 GB, or an APNG whose frames
+        (held until written) would take over 1 GB
         (:func:`~visualizer.render.budget.check_request`).
 
     Returns
@@ -149,16 +156,22 @@ def save_animation(
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
     check_max_frames(max_frames)
-    style = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade}
+    style = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade, "max_size": max_size}
     builder = scene_builder(op, **style)
     steps = sample_steps(len(builder), max_frames)
+    # captions and labels name their step already; other frames carry a note when steps were skipped
+    noted = len(steps) < len(builder) and kind not in (".html", ".png", ".pdf")
+    strip = strip_height(_note_size(theme))
+    limit = builder.max_size
+    if noted and limit is not None and builder.size[1] + strip > limit[1]:  # the note fits inside max_size too
+        style["max_size"] = (limit[0], max(MIN_SIZE[1], limit[1] - strip))
+        builder = scene_builder(op, **style)
     check_request(len(steps), builder.size, kind)
     ffmpeg = _ffmpeg() if kind == ".mp4" else None
     _check_folder(target)
     renderer = FrameRenderer(op, **style)
     show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
-    # captions and labels name their step already; other frames carry a note when steps were skipped
-    note = None if len(steps) == len(renderer) or kind in (".html", ".png", ".pdf") else _note(renderer)
+    note = NoteStrip(renderer.palette, renderer.builder.background, _note_size(theme)) if noted else None
     frames = _frames(renderer, steps, note, show, target.name or str(target))
     count = len(steps)
     with atomic_write(target, folder=kind == "folder") as temp:
@@ -243,9 +256,10 @@ def _frames(
             bar.update()
 
 
-def _note(renderer: FrameRenderer) -> NoteStrip:
-    theme = renderer.theme
-    return NoteStrip(renderer.palette, renderer.builder.background, max(theme.text_size, theme.min_text))
+def _note_size(theme: str | Theme) -> int:
+    """The type of the note under sampled frames: the theme's text, never under its smallest readable."""
+    theme = get_theme(theme)
+    return max(theme.text_size, theme.min_text)
 
 
 def _sampled(index: int, num_steps: int, steps: list[int]) -> str:
@@ -269,8 +283,9 @@ def _write_lossless(temp: Path, kind: str, frames: Iterator[Image.Image], count:
     if kind == ".webp":  # streamed: only encoded frames are kept
         write_webp(temp, frames, durations, method=_LOSSLESS[kind]["method"])
         return
-    # Pillow reads the APNG frames twice (their modes first), so they are collected, not streamed;
-    # the frame budget (max_frames) bounds them.
+    # Pillow reads the APNG frames twice (their modes first, then each against the last to crop and merge
+    # them) and writes the frame count before the first frame, so they are collected, not streamed; the
+    # frame budget (max_frames) bounds them, and check_request refuses more than 1 GB of them.
     first, *rest = frames
     first.save(temp, save_all=True, append_images=rest, duration=durations, loop=0, **_LOSSLESS[kind])
 

@@ -19,6 +19,7 @@ from PIL import Image
 
 from ..files import atomic_write
 from ..scenes import scene_builder
+from ..scenes.fit import DEFAULT_MAX_SIZE
 from ..scenes.items import Scene, apply
 from .raster import RasterPainter
 from .style import Theme, get_theme
@@ -43,6 +44,10 @@ class FrameRenderer:
     shade : None or "values"
         Flat colours (conv_arithmetic's), or cells tinted by their values: a photo looks like a photo,
         signed outputs show blue below zero and orange above.
+    max_size : (int, int) or None
+        The largest frame, width × height in pixels (default 1920×1080; None: no limit). Cells shrink
+        to fit; when numbers would be too small to read, the input and output are drawn as pictures
+        and a magnifier shows the current window (:mod:`visualizer.scenes.magnifier`).
 
     Attributes
     ----------
@@ -70,8 +75,10 @@ class FrameRenderer:
         numbers: bool = True,
         layout: str = "flat",
         shade: str | None = None,
+        max_size: tuple[int, int] | None = DEFAULT_MAX_SIZE,
     ):
-        self.builder = scene_builder(op, theme=theme, numbers=numbers, layout=layout, shade=shade)
+        style = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade, "max_size": max_size}
+        self.builder = scene_builder(op, **style)
         self.painter = RasterPainter(self.builder)
         self.op = self.conv = op
         self.theme, self.numbers, self.layout, self.shade = self.builder.theme, self.builder.numbers, layout, shade
@@ -110,7 +117,8 @@ class FrameRenderer:
         >>> x1 - x0 + 1 == y1 - y0 + 1 > 20
         True
         """
-        grids = self.builder.grids
+        # a large input's pictures (visualizer.scenes.magnifier) have cells one block of pixels each
+        grids = {**self.builder.grids, **getattr(self.builder, "picture_panels", {})}
         areas = sorted({name.split(":")[0] for name in grids})
         if area not in areas:
             raise ValueError(f"area must be one of {', '.join(areas)}; got {area!r}")
@@ -147,8 +155,11 @@ def render_frame(
     numbers: bool = True,
     layout: str = "flat",
     shade: str | None = None,
+    max_size: tuple[int, int] | None = DEFAULT_MAX_SIZE,
 ) -> Image.Image:
     """Draw step ``step_index`` of ``op`` as one picture (mode "P", see :class:`FrameRenderer`).
+
+    The picture is at most ``max_size`` (width, height): 1920×1080 unless told (None: no limit).
 
     The renderer built for ``op`` and this style is kept while ``op``
     lives, so calling it for step after step draws only what changes.
@@ -163,8 +174,9 @@ def render_frame(
     >>> render_frame(conv, 3, layout="oblique").size != render_frame(conv, 3).size
     True
     """
-    options = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade}
-    key = (get_theme(theme), numbers if isinstance(numbers, bool | np.bool_) else repr(numbers), layout, shade)
+    options = {"theme": theme, "numbers": numbers, "layout": layout, "shade": shade, "max_size": max_size}
+    size = tuple(max_size) if isinstance(max_size, tuple | list) else max_size
+    key = (get_theme(theme), numbers if isinstance(numbers, bool | np.bool_) else repr(numbers), layout, shade, size)
     try:
         renderers = _RENDERERS.setdefault(op, {})
     except TypeError:  # not an object a weak reference can follow: the builder says what it wants
@@ -178,7 +190,7 @@ def save_frame(op: Any, step_index: int, path: str | os.PathLike, **style: Any) 
     """Write step ``step_index`` of ``op`` to ``path``: ``.png`` (pixels), ``.svg`` or ``.pdf`` (vectors).
 
     In SVG and PDF the text stays text: selectable and searchable. ``style``
-    takes ``theme``, ``numbers``, ``layout`` and ``shade`` as :func:`render_frame` does.
+    takes ``theme``, ``numbers``, ``layout``, ``shade`` and ``max_size`` as :func:`render_frame` does.
     The file is written whole or not at all.
 
     Examples
@@ -198,7 +210,7 @@ def save_frame(op: Any, step_index: int, path: str | os.PathLike, **style: Any) 
     suffix = target.suffix.lower()
     if suffix not in FRAME_FORMATS:
         raise ValueError(f"path must end in {', '.join(FRAME_FORMATS)}; got {str(target)!r}")
-    builder = scene_builder(op, **style)
+    builder = scene_builder(op, **{"max_size": DEFAULT_MAX_SIZE, **style})
     scene = builder.scene(step_index)
     with atomic_write(target) as temp:
         if suffix == ".png":

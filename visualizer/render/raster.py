@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..scenes.items import IDENTITY, Box, Grid, Item, Matrix, Polygon, Text, apply
+from ..scenes.items import IDENTITY, Box, Grid, Item, Matrix, Pixels, Polygon, Text, apply
 from .style import RGB, blend, font
 
 # levels of the shades kept between a text colour and its background
 TEXT_SHADES = (0.2, 0.4, 0.6, 0.8)
+GLYPH_BYTES = 4 * 2**20  # drawn text kept for reuse: cell values come back, each step's sum does not
 
 Bounds = tuple[int, int, int, int]
 
@@ -51,10 +52,11 @@ class RasterPainter:
         self._palette: dict[RGB, int] = {}
         self._ramps: dict[tuple[RGB, RGB], tuple[bytes, bytes]] = {}
         self._glyphs: dict[tuple, tuple[Image.Image, Image.Image, tuple[int, int]]] = {}
+        self._glyph_bytes = 0
         self._frozen = False
         self._approximate: dict[RGB, RGB] = {}
         still = builder.still()
-        reveals = [builder.revealed_at(k) for k in range(len(builder))]
+        reveals = [builder.revealed_at(k) for k in range(len(builder))] if builder.reveals() else []
         self._index(builder.background)
         fills, pairs = builder.moving_colours()
         self._register(chain(still, *reveals), fills, pairs)
@@ -82,7 +84,7 @@ class RasterPainter:
         done, image = self._progress
         if index < done:  # stepping back: start again from the still background
             done, image = -1, self._background.copy()
-        for k in range(done + 1, index + 1):
+        for k in range(done + 1, index + 1) if self._reveals else ():
             for crop, corner in self._reveals[k]:
                 image.paste(crop, corner)
         self._progress = (index, image)
@@ -112,6 +114,8 @@ class RasterPainter:
                     solid.add(item.outline)
             elif isinstance(item, Grid):
                 solid |= {item.colour, item.dash_colour} if item.dashed else {item.colour}
+            elif isinstance(item, Pixels):
+                solid |= {tuple(int(v) for v in colour) for colour in item.colours}
             else:
                 solid.add(item.fill if isinstance(item, Polygon) else item.colour)
         ends = solid | {colour for pair in pairs for colour in pair}
@@ -159,6 +163,8 @@ class RasterPainter:
         matrix = self.planes[item.plane]
         if isinstance(item, Text):
             return self._text(image, item, matrix)
+        if isinstance(item, Pixels):
+            return self._pixels(image, item, matrix)
         draw = ImageDraw.Draw(image)
         if isinstance(item, Grid):
             return self._grid(draw, item, matrix)
@@ -229,6 +235,37 @@ class RasterPainter:
         x0, y0, x1, y1 = grid.region(0, 0, grid.rows, grid.cols)
         return _bounds(_quad(matrix, (x0, y0, x1, y1)), 0)
 
+    def _pixels(self, image: Image.Image, item: Pixels, matrix: Matrix) -> Bounds:
+        """A picture's pixels as blocks of palette indices, with no smoothing (tilted by an affine warp)."""
+        lut = np.array([self._index(colour) for colour in map(tuple, item.colours.tolist())], np.uint8)
+        small = Image.fromarray(lut[item.index], "L")
+        x0, y0, x1, y1 = item.box
+        if x1 < x0 or y1 < y0:
+            return (round(x0), round(y0), round(x0), round(y0))
+        if matrix == IDENTITY:
+            left, top = round(x0), round(y0)
+            width, height = round(x1 + 1) - left, round(y1 + 1) - top
+            image.paste(small.resize((width, height), Image.Resampling.NEAREST), (left, top))
+            return (left, top, left + width - 1, top + height - 1)
+        bx0, by0, bx1, by1 = _bounds(_quad(matrix, (x0, y0, x1 + 1, y1 + 1)), 0)
+        sx, sy = item.scale
+        a, b, c, d, e, f = matrix
+        det = a * e - b * d
+        # the frame pixel (X, Y) of the tile shows the picture's pixel at plane⁻¹(X + bx0, Y + by0), scaled
+        data = (
+            e / det / sx,
+            -b / det / sx,
+            (e * (bx0 - c) - b * (by0 - f)) / det / sx - x0 / sx,
+            -d / det / sy,
+            a / det / sy,
+            (-d * (bx0 - c) + a * (by0 - f)) / det / sy - y0 / sy,
+        )
+        size = (bx1 - bx0 + 1, by1 - by0 + 1)
+        tile = small.transform(size, Image.Transform.AFFINE, data, resample=Image.Resampling.NEAREST)
+        mask = Image.new("L", small.size, 255).transform(size, Image.Transform.AFFINE, data, Image.Resampling.NEAREST)
+        image.paste(tile, (bx0, by0), mask)
+        return (bx0, by0, bx1, by1)
+
     def _text(self, image: Image.Image, item: Text, matrix: Matrix) -> Bounds:
         """Anti-aliased text (upright on any plane), blending only towards the colour it sits on."""
         xy = item.xy if matrix == IDENTITY else tuple(round(v) for v in apply(matrix, item.xy))
@@ -243,8 +280,10 @@ class RasterPainter:
                 Image.frombytes("L", size, coverage.translate(mask)),
                 (x + dx, y + dy),
             )
-            if len(self._glyphs) > 20_000:  # a long animation's sums: keep the cache bounded
+            self._glyph_bytes += 2 * size[0] * size[1]
+            if self._glyph_bytes > GLYPH_BYTES:  # a long animation's sums, each drawn once: keep memory flat
                 self._glyphs.clear()
+                self._glyph_bytes = 2 * size[0] * size[1]
             self._glyphs[key] = glyphs
         indices, mask, corner = self._glyphs[key]
         image.paste(indices, corner, mask)
@@ -254,7 +293,7 @@ class RasterPainter:
 _MEASURE = ImageDraw.Draw(Image.new("L", (1, 1)))  # text extents only; draws nothing
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # shared by renderers; each entry up to a line of text's pixels
 def _coverage(text: str, fnt, anchor: str, fx: float, fy: float) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
     """Anti-aliased coverage of ``text`` drawn at sub-pixel offset ``(fx, fy)``: bytes, size, top-left offset."""
     x0, y0, x1, y1 = (int(v // 1) for v in _MEASURE.textbbox((fx, fy), text, font=fnt, anchor=anchor))

@@ -43,9 +43,7 @@ class NoteStrip:
         # the colour farthest from the background in brightness reads best on it
         self.ink = max(range(len(palette)), key=lambda i: abs(_luma(palette[i]) - _luma(palette[self.background])))
         self.font = font(size)
-        ascent, descent = self.font.getmetrics()
-        self.height = ascent + descent + 2 * _PAD
-        self.height += self.height % 2  # frames keep even sides (H.264's yuv420p)
+        self.height = strip_height(size)
 
     def add(self, frame: Image.Image, text: str) -> Image.Image:
         """A copy of ``frame`` (mode "P") with ``text`` in a strip under it."""
@@ -54,6 +52,17 @@ class NoteStrip:
         noted.paste(frame, (0, 0))
         ImageDraw.Draw(noted).text((_PAD, frame.height + _PAD), text, fill=self.ink, font=self.font)
         return noted
+
+
+def strip_height(size: int) -> int:
+    """How many pixels a strip of ``size``-pixel type adds under a frame (even, as frames' sides are).
+
+    >>> strip_height(15) % 2
+    0
+    """
+    ascent, descent = font(size).getmetrics()
+    height = ascent + descent + 2 * _PAD
+    return height + height % 2  # frames keep even sides (H.264's yuv420p)
 
 
 def _luma(colour: RGB) -> float:

@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Protocol
 
-from ..scenes.items import IDENTITY, Box, Grid, Line, Matrix, Polygon, Scene, Text, apply
+from ..scenes.items import IDENTITY, Box, Grid, Line, Matrix, Pixels, Polygon, Scene, Text, apply
 from .style import FONT_VARIANTS, RGB, font
 
 Point = tuple[float, float]
@@ -28,6 +28,7 @@ class Canvas(Protocol):
     def rounded(self, box: tuple[float, float, float, float], radius: float, fill: RGB) -> None: ...
     def line(self, points: Sequence[Point], colour: RGB, width: float) -> None: ...
     def text(self, x: float, baseline: float, text: str, size: int, variant: str, colour: RGB, align: str) -> None: ...
+    def picture(self, pixels: Pixels, matrix: Matrix) -> None: ...
 
 
 def paint(scene: Scene, canvas: Canvas) -> None:
@@ -46,6 +47,8 @@ def paint(scene: Scene, canvas: Canvas) -> None:
             canvas.polygon([apply(matrix, p) for p in item.points], item.fill)
         elif isinstance(item, Line):
             canvas.line([apply(matrix, p) for p in item.points], item.colour, item.width)
+        elif isinstance(item, Pixels):
+            canvas.picture(item, matrix)
 
 
 def _quad(matrix: Matrix, x0: float, y0: float, x1: float, y1: float) -> list[Point]:
@@ -114,6 +117,17 @@ def _text(canvas: Canvas, item: Text, matrix: Matrix) -> None:
 # -- SVG ---------------------------------------------------------------------------
 
 
+def _png(pixels: Pixels) -> bytes:
+    """The picture at one pixel per pixel, as PNG bytes (viewers scale it up without smoothing)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.fromarray(pixels.rgb(), "RGB").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _hex(colour: RGB) -> str:
     return "#{:02x}{:02x}{:02x}".format(*colour)
 
@@ -147,6 +161,18 @@ class SvgCanvas:
         self.parts.append(
             f'<text x="{x:.2f}" y="{baseline:.2f}" font-size="{size}"{style} text-anchor="{align}" '
             f'fill="{_hex(colour)}">{escape(text)}</text>'
+        )
+
+    def picture(self, pixels: Pixels, matrix: Matrix) -> None:
+        import base64
+
+        x0, y0, x1, y1 = pixels.box
+        a, b, c, d, e, f = matrix
+        data = base64.b64encode(_png(pixels)).decode("ascii")
+        self.parts.append(
+            f'<image x="{x0}" y="{y0}" width="{x1 + 1 - x0}" height="{y1 + 1 - y0}" preserveAspectRatio="none" '
+            f'transform="matrix({a} {d} {b} {e} {c} {f})" style="image-rendering:pixelated" '
+            f'href="data:image/png;base64,{data}"/>'
         )
 
     def document(self, size: tuple[int, int], title: str) -> str:
@@ -211,6 +237,16 @@ class PdfCanvas:
         width = self.pdf.get_string_width(text)
         left = {"start": x, "middle": x - width / 2, "end": x - width}[align]
         self.pdf.text(left, baseline, text)
+
+    def picture(self, pixels: Pixels, matrix: Matrix) -> None:
+        from io import BytesIO
+
+        from fpdf.drawing_primitives import Transform
+
+        x0, y0, x1, y1 = pixels.box
+        a, b, c, d, e, f = matrix
+        with self.pdf.transform(Transform(a, d, b, e, c, f)):
+            self.pdf.image(BytesIO(_png(pixels)), x0, y0, x1 + 1 - x0, y1 + 1 - y0)
 
 
 def write_pdf(path: Path, scenes: Iterable[Scene], title: str = "") -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..render.style import RGB, Theme, blend, contrast, font, get_theme, luminance, rgb
 from ..text import display_number
+from .fit import check_max_size
 from .items import IDENTITY, Box, Font, Grid, Item, Matrix, Scene, Text, apply
 from .links import Links
 from .shading import SHADES
@@ -114,6 +115,10 @@ class SceneBuilder:
         "flat" (panels side by side) or "oblique" (conv_arithmetic's tilted planes, output above input).
     shade : None or "values"
         Cells in flat colours, or tinted by their values (see :mod:`.shading`).
+    max_size : (int, int) or None
+        The largest frame, width × height; None (the default here; pictures and files default to
+        :data:`~.fit.DEFAULT_MAX_SIZE`): as large as the cells need. Builders that can fit shrink
+        their cells, then draw pictures with a magnifier (:mod:`.fit`).
     """
 
     def __init__(
@@ -124,6 +129,7 @@ class SceneBuilder:
         numbers: bool = True,
         layout: str = "flat",
         shade: str | None = None,
+        max_size: tuple[int, int] | None = None,
     ):
         if not isinstance(numbers, bool | np.bool_):
             raise TypeError(f"numbers must be True or False, got {numbers!r}")
@@ -136,13 +142,9 @@ class SceneBuilder:
             raise ValueError(f"shade must be None or 'values'; got {shade!r}")
         self.layout = layout
         self.shade = shade
+        self.max_size = check_max_size(max_size)
         self.colours = Colours(self.theme)
-        t = self.theme
-        self.value_font = Font(t.value_size, "bold")
-        self.weight_font = Font(t.weight_size)
-        self.text_font = Font(t.text_size)
-        self.title_font = Font(t.title_size)
-        self.line_height = round(t.text_size * 1.45)
+        self.use_theme(self.theme)
         self.size: tuple[int, int] = (0, 0)
         self.planes: list[Matrix] = [IDENTITY]
         self.grids: dict = {}
@@ -151,6 +153,15 @@ class SceneBuilder:
 
     def __len__(self) -> int:
         return self.op.num_steps
+
+    def use_theme(self, theme: Theme) -> None:
+        """Take the sizes and fonts of ``theme`` (a shrunk copy of the style's theme, when frames must fit)."""
+        self.theme = t = theme
+        self.value_font = Font(t.value_size, "bold")
+        self.weight_font = Font(t.weight_size)
+        self.text_font = Font(t.text_size)
+        self.title_font = Font(t.title_size)
+        self.line_height = round(t.text_size * 1.45)
 
     @property
     def background(self) -> RGB:
@@ -163,6 +174,10 @@ class SceneBuilder:
     def revealed_at(self, index: int) -> tuple[Item, ...]:
         """Items step ``index`` reveals and every later frame keeps (an output filled in)."""
         return tuple(self._revealed[index]) if self._revealed else ()
+
+    def reveals(self) -> bool:
+        """False when no step reveals anything (painters then skip asking, step by step)."""
+        return True
 
     def moving(self, index: int) -> tuple[Item, ...]:
         """Items only step ``index`` shows, painted last."""
@@ -206,7 +221,7 @@ class SceneBuilder:
     def scene(self, index: int) -> Scene:
         """Everything step ``index`` shows (negative counts from the end)."""
         index = self.check_index(index)
-        revealed = tuple(item for k in range(index + 1) for item in self.revealed_at(k))
+        revealed = tuple(item for k in range(index + 1) for item in self.revealed_at(k)) if self.reveals() else ()
         return Scene(
             index=index,
             size=self.size,

@@ -29,15 +29,15 @@ from ..convolution import Convolution
 from ..geometry import window_taps
 from ..text import arithmetic, caption, channel_names, display_number, parameters, sum_label
 from .base import SceneBuilder, elisions, pack, thin
+from .conv_layout import lay_out, read_outputs
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
 from .links import Links
-from .oblique import Oblique
-from .products import ProductsPanel, step_arrays
-from .shading import Fills, display_colours
+from .magnifier import Magnifier
+from .products import step_arrays
+from .shading import ACCENT, Fills, display_colours
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
-ACCENT = (211, 54, 130)  # the footprint's ring on cells shaded by value: solarized magenta, clear of both ramps
 
 
 class ConvolutionScene(SceneBuilder):
@@ -47,38 +47,36 @@ class ConvolutionScene(SceneBuilder):
     channel and "combined" (colour).
     """
 
+    magnifier: Magnifier | None = None  # set when the cells became pictures
+
     def __init__(self, conv: Convolution, **style: Any):
         if not isinstance(conv, Convolution):
             raise TypeError(f"conv must be a visualizer.Convolution, got {type(conv).__name__}")
         super().__init__(conv, **style)
         self.conv = conv
-        self.pad_font = Font(self.theme.value_size, "oblique" if conv.pad_mode != "zeros" else "regular")
         self.channels = conv.channels or 1
         self.colour_image = conv.channels is not None
         # red, green, blue (and alpha) combine into a picture; other channel counts do not
         self.rgb = self.channels in (3, 4)
-        self._read_outputs()
+        read_outputs(self)
         self.fills = Fills(self.colours, self.shade, conv.padded, self.result, self.channels)
-        self.cell = self.fit_cell(np.concatenate([conv.padded.ravel(), np.ravel(self.result)]), conv.kernel)
         kernel = conv.kernel[::-1, ::-1] if conv.flip_kernel else conv.kernel
-        planes = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
-        self.weights = [[[display_number(w) for w in row] for row in k] for k in planes]
-        self.products = self._products_panel(planes) if self.numbers else None
-        self.oblique = Oblique(self) if self.layout == "oblique" else None
-        (self.oblique or Flat(self)).arrange()
-        self._build_still()
-        self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
+        self.planes_of_kernel = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
+        self.weights = [[[display_number(w) for w in row] for row in k] for k in self.planes_of_kernel]
+        lay_out(self)
+        if self.magnifier is None:
+            self._build_still()
+            self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
+        else:
+            self._still = [*self._header_items(), *self.magnifier.still()]
 
-    def _products_panel(self, planes: list[np.ndarray]) -> ProductsPanel:
-        conv = self.conv
-        given = None
-        if conv.flip_kernel:
-            given = [conv.kernel[..., c] if conv.kernel.ndim == 3 else conv.kernel for c in range(self.channels)]
-        values = np.unique(conv.padded)
-        products = np.multiply.outer(values, np.unique(conv.kernel))
-        sums = np.concatenate([np.ravel(conv.raw_result()), np.ravel(self.result)])
-        names = list(channel_names(self.channels)) if self.colour_image else [""]
-        return ProductsPanel(self, planes, given, values, products, sums, names)
+    @property
+    def picture_panels(self) -> dict:
+        """Where the pictures lie, by name, when the cells became pictures (else none)."""
+        return self.magnifier.panels if self.magnifier is not None else {}
+
+    def reveals(self) -> bool:
+        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
 
     # -- names ---------------------------------------------------------------------------
 
@@ -87,22 +85,6 @@ class ConvolutionScene(SceneBuilder):
 
     def output_name(self, channel: int) -> str:
         return f"output:{channel}" if self.colour_image else "output"
-
-    # -- values --------------------------------------------------------------------------
-
-    def _read_outputs(self) -> None:
-        """Output values per channel, and where clamping (not mere rounding) changed them."""
-        conv = self.conv
-        raw = conv.raw_result()  # one computation serves the cell sizes, the outputs and the combined colours
-        self.result = result = conv.clamp(raw)
-        if conv.clip_range is None:
-            clipped = np.zeros(result.shape, bool)
-        else:
-            clipped = (raw < conv.clip_range[0]) | (raw > conv.clip_range[1])
-        channels = range(self.channels)
-        self.output_values = [result] if result.ndim == 2 else [result[..., c] for c in channels]
-        self.clipped = [clipped] if result.ndim == 2 else [clipped[..., c] for c in channels]
-        self.any_clipped = bool(clipped.any())
 
     # -- layout --------------------------------------------------------------------------
 
@@ -114,7 +96,8 @@ class ConvolutionScene(SceneBuilder):
         # room for the parameters on one line, a 3×3 kernel's sum on two, and the products panel
         if not self.numbers:
             return 0
-        return max(round(self.theme.text_size * 40), self.products.width + 2 * self.theme.margin)
+        products = self.products.width + 2 * self.theme.margin if self.products is not None else 0
+        return max(round(self.theme.text_size * 40), products)
 
     def header_top(self, width: int) -> int:
         """Wrap the header to ``width`` px; the y where the panels may start."""
@@ -135,13 +118,20 @@ class ConvolutionScene(SceneBuilder):
         self.grids[name] = grid
         return grid
 
-    def finish(self, width: int, bottom: int) -> None:
-        """Place the clamping legend and the arithmetic lines under ``bottom``; set the frame size."""
+    def finish(self, width: int, bottom: int, *, place_products: bool = True) -> None:
+        """Place the legend, the products panel (unless placed beside pictures) and the sums under ``bottom``."""
         t = self.theme
-        self.legend_y = bottom + t.margin // 2 if self.numbers and self.any_clipped else None
+        if self.products is not None and place_products and self.magnifier is not None:
+            # under pictures, the magnifier comes first: the line from the footprint to it crosses no text
+            self.products.place(t.margin, bottom + t.margin)
+            bottom += t.margin + self.products.height
+            place_products = False
+        # pictures mark no clamped output (the magnifier's sum says "→ 255"): no legend for them
+        marked = self.numbers and self.any_clipped and self.magnifier is None
+        self.legend_y = bottom + t.margin // 2 if marked else None
         if self.legend_y is not None:
             bottom += t.margin // 2 + self.line_height
-        if self.products is not None:
+        if self.products is not None and place_products:
             self.products.place(t.margin, bottom + t.margin)
             bottom += t.margin + self.products.height
         self.arithmetic_y = bottom + t.margin
@@ -172,14 +162,28 @@ class ConvolutionScene(SceneBuilder):
 
     # -- still parts -----------------------------------------------------------------------
 
-    def _build_still(self) -> None:
-        t, c, out = self.theme, self.colours, self._still
+    def _header_items(self) -> list[Item]:
+        """The header, the panels' titles, the products panel's still parts and the clamping legend."""
+        t, c = self.theme, self.colours
+        out: list[Item] = []
         for k, line in enumerate(self.header):
             out.append(self.label((t.margin, t.margin + k * self.line_height), line, self.text_font, ("header", k)))
         if self.numbers:
             for x, y, title, name in self.titles:
                 out.append(self.label((x, y), title, self.title_font, ("title", name)))
-            out.extend(self.products.still())
+            out.extend(self.products.still() if self.products is not None else ())
+        if self.legend_y is not None:
+            size = max(6, self.cell // 5)
+            y = self.legend_y + (self.line_height - t.text_size) // 2
+            out.append(Polygon(((t.margin, y), (t.margin + size, y), (t.margin + size, y + size)), c.chip))
+            low, high = (display_number(v) for v in self.conv.clip_range)
+            legend = f"marks an output clamped to {low}…{high}"
+            out.append(self.label((t.margin + size + 8, self.legend_y), legend, self.text_font, ("legend",)))
+        return out
+
+    def _build_still(self) -> None:
+        c = self.colours
+        out = self._still = self._header_items()
         for channel in range(self.channels):
             grid = self.grids[self.input_name(channel)]
             for r, col in np.ndindex(grid.rows, grid.cols):
@@ -194,12 +198,6 @@ class ConvolutionScene(SceneBuilder):
                 )
         if self.numbers and not self.oblique:
             out.extend(Flat(self).indices())
-        if self.legend_y is not None:
-            size, y = max(6, self.cell // 5), self.legend_y + (self.line_height - t.text_size) // 2
-            out.append(Polygon(((t.margin, y), (t.margin + size, y), (t.margin + size, y + size)), c.chip))
-            low, high = (display_number(v) for v in self.conv.clip_range)
-            legend = f"marks an output clamped to {low}…{high}"
-            out.append(self.label((t.margin + size + 8, self.legend_y), legend, self.text_font, ("legend",)))
         if self.oblique:
             out.extend(self.oblique.still_outputs())
         else:
@@ -292,6 +290,8 @@ class ConvolutionScene(SceneBuilder):
 
     def moving(self, index: int) -> tuple[Item, ...]:
         step = self.conv.step(index)
+        if self.magnifier is not None:
+            return tuple(self.magnifier.moving(step))
         i, j = step.out_index
         c = self.colours
         items: list[Item] = []
@@ -316,8 +316,10 @@ class ConvolutionScene(SceneBuilder):
             items.extend(self.arithmetic_lines(step))
         return tuple(items)
 
-    def links(self, index: int) -> Links:
-        """The window the step reads on every channel; its output cell on every output grid."""
+    def links(self, index: int) -> Links | None:
+        """The window the step reads on every channel; its output cell on every output grid (no cells: None)."""
+        if self.magnifier is not None:
+            return None  # an input drawn as pictures has no cells to point at
         step, channels = self.conv.step(index), range(self.channels)
         rows, cols = window_taps(step.origin, self.conv.kernel.shape, self.conv.dilation)
         outputs = [self.output_name(c) for c in channels] + (["combined"] if self.rgb else [])
@@ -374,6 +376,8 @@ class ConvolutionScene(SceneBuilder):
         return self.conv.output_shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
+        if self.magnifier is not None:
+            return self.magnifier.moving_colours()
         c = self.colours
         fills = {c.shaded_input, c.shaded_padding, c.shaded_output, c.chip, c.grid, ACCENT}
         fills |= self.fills.all_inputs(self.channels) | self.fills.all_outputs(self.channels)

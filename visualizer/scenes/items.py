@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 RGB = tuple[int, int, int]
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -156,7 +158,37 @@ class Line:
     tag: Tag = ()
 
 
-Item = Grid | Box | Text | Polygon | Line
+@dataclass(frozen=True, eq=False)
+class Pixels:
+    """A picture drawn as square pixels filling ``box`` (inclusive corners, like :class:`Box`).
+
+    ``index`` is an (h, w) array of positions in ``colours`` (a (K, 3) uint8
+    table of every colour the picture may use); each of its cells becomes one
+    block of ``box``'s width / w by height / h frame pixels, with no smoothing.
+    Compared by identity: it carries arrays.
+
+    >>> Pixels((0, 0, 7, 3), np.zeros((1, 2), np.uint8), np.array([[0, 0, 0]], np.uint8)).scale
+    (4.0, 4.0)
+    """
+
+    box: tuple[float, float, float, float]
+    index: np.ndarray
+    colours: np.ndarray
+    plane: int = 0
+    tag: Tag = ()
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """Frame pixels per picture pixel, across and down."""
+        x0, y0, x1, y1 = self.box
+        return ((x1 + 1 - x0) / self.index.shape[1], (y1 + 1 - y0) / self.index.shape[0])
+
+    def rgb(self) -> np.ndarray:
+        """The picture as an (h, w, 3) uint8 array."""
+        return self.colours[self.index]
+
+
+Item = Grid | Box | Text | Polygon | Line | Pixels
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ the current step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..render.style import RGB, blend, rgb
 from . import arrange
 from .base import SceneBuilder, pack, text_width, thin
+from .fit import fits, hopeless, shrunk_themes
 from .items import Box, Font, Grid, Item, Line, Polygon, Text, apply
 from .oblique import NUMBERS_ZOOM, visible_part
 
@@ -76,8 +78,6 @@ class PanelScene(SceneBuilder):
         self.signal = bool(getattr(op, "signal", False))
         self.channels = op.channels or 1
         self.colour_image = op.channels is not None
-        self.title_height = round(t.title_size * 1.6)
-        self.plain_font = Font(t.value_size)  # zeros and padding: regular, where input values are bold
         self.legend: list[tuple[str, str]] = []
         self.panels: dict[str, Panel] = {}
         self.titles: list[tuple[float, float, str, str]] = []
@@ -94,6 +94,30 @@ class PanelScene(SceneBuilder):
             "kernel": Look(c.chip),
         }
         self._shade = (rgb(t.shade), t.shade_alpha)
+
+    def use_theme(self, theme) -> None:
+        super().use_theme(theme)
+        self.title_height = round(theme.title_size * 1.6)
+        self.plain_font = Font(theme.value_size)  # zeros and padding: regular, where input values are bold
+
+    def fit(self, lay_out: Callable[[], None], cells: int) -> None:
+        """Run ``lay_out`` (cell sizes, panels, frame size) in the style's theme, then in smaller ones, until the
+        frame fits ``max_size``; the style's own when none fits (``cells`` cells cannot fit at any size).
+
+        Pictures with a magnifier, as a convolution's large input gets, are not drawn for this family yet.
+        """
+        natural, numbers = self.theme, self.numbers
+        themes = [natural] if hopeless(natural, numbers, cells, self.max_size) else shrunk_themes(natural, numbers)
+        for theme in themes:
+            self._lay_out_in(theme, lay_out)
+            if fits(self.size, self.max_size):
+                return
+        self._lay_out_in(natural, lay_out)
+
+    def _lay_out_in(self, theme, lay_out: Callable[[], None]) -> None:
+        self.use_theme(theme)
+        self.grids, self.planes, self.titles, self.panels = {}, self.planes[:1], [], {}
+        lay_out()
 
     # -- colours -------------------------------------------------------------------------
 

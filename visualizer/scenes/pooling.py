@@ -50,13 +50,16 @@ class PoolingScene(PanelScene):
         self.result = lift(op.result())
         self.window, self.stride, self.dilation = (pair_of(v, 1) for v in (op.size, op.stride, op.dilation))
         self.arithmetic_count = ARITHMETIC_LINES * self.channels
-        self.cell = self._cell_size()
         self._legend()
-        self._arrange()
+        self.fit(self._lay_out, (self.padded.shape[0] * self.padded.shape[1] + self.result.size) * self.channels)
         self._still = self._build_still()
         self._revealed = [self._reveal(k) for k in range(op.num_steps)]
 
     # -- set-up ----------------------------------------------------------------------------
+
+    def _lay_out(self) -> None:
+        self.cell = self._cell_size()
+        self._arrange()
 
     def _cell_size(self) -> int:
         if not self.numbers:

@@ -74,6 +74,10 @@ class ProductsPanel:
     def place(self, x: int, y: int) -> None:
         self.x, self.y = x, y
 
+    def window_grid(self, row: int) -> Grid:
+        """The grid of row ``row``'s window (where a line from the footprint may end)."""
+        return self._grid(row, 0)
+
     def _grid(self, row: int, slot: int) -> Grid:
         t, c = self.b.theme, self.b.colours
         x = self.x + self.label_w + slot * (self.grid_w + self.gap)

@@ -53,12 +53,15 @@ class ScatterScene(PanelScene):
         self.kernel = KernelPanels(self, lift(op.kernel), (("kernel", "kernel", False),))
         self.arithmetic_count = LINES * self.channels
         self._run()
-        self.cell = self._cell_size()
-        self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(op.kernel), self.value_font)) + 14)
         self._legend()
-        self._arrange()
+        self.fit(self._lay_out, (self.image.shape[0] * self.image.shape[1] + self.out_shape[0] * self.out_shape[1]) * 2)
         self._still = self._build_still()
         self._revealed = [self._reveal(k) for k in range(op.num_steps)]
+
+    def _lay_out(self) -> None:
+        self.cell = self._cell_size()
+        self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(self.op.kernel), self.value_font)) + 14)
+        self._arrange()
 
     # -- the sums ----------------------------------------------------------------------------
 

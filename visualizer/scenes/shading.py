@@ -27,6 +27,7 @@ INPUT_LEVELS = 8
 SIGNED_LEVELS = 4  # on each side of zero
 NEGATIVE, POSITIVE = rgb("#2166AC"), rgb("#E66101")  # blue and orange: apart for colour-blind eyes too
 BLACK, WHITE = (0, 0, 0), (255, 255, 255)
+ACCENT = (211, 54, 130)  # a ring on cells shaded by value or on a picture: solarized magenta, clear of both ramps
 
 
 def value_range(values: np.ndarray) -> tuple[float, float]:

@@ -115,16 +115,20 @@ class DirectScene(PanelScene):
         )
         self.chips = weight_texts(lift(op.rotated_kernel))  # what each tap of a step multiplies by
         self.stride = pair_of(op.stride, 1)
-        self.cell = self.fit_cell(np.concatenate([self.stretched.ravel(), self.result.ravel()]), op.kernel)
-        self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(op.kernel), self.value_font)) + 14)
-        if self.numbers and not self.signal:
-            self.products = self._products_panel()
         self._legend()
-        self._arrange()
+        self.fit(self._lay_out, self.stretched.shape[0] * self.stretched.shape[1] * self.channels + self.result.size)
         self._still = self._build_still()
         self._revealed = [self._reveal(k) for k in range(op.num_steps)]
 
     # -- set-up ----------------------------------------------------------------------------
+
+    def _lay_out(self) -> None:
+        op = self.op
+        self.cell = self.fit_cell(np.concatenate([self.stretched.ravel(), self.result.ravel()]), op.kernel)
+        self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(op.kernel), self.value_font)) + 14)
+        if self.numbers and not self.signal:
+            self.products = self._products_panel()
+        self._arrange()
 
     def _products_panel(self) -> ProductsPanel:
         """The step's window ⊙ the rotated kernel = the products, Σ: as the convolution shows it."""
