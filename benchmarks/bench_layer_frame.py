@@ -28,9 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from PIL import Image  # noqa: E402
 from timing import interleaved_medians, verdict  # noqa: E402
 
 import visualizer as vz  # noqa: E402
