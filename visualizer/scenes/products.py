@@ -61,7 +61,8 @@ class ProductsPanel:
         self.face = Font(t.value_size, "bold")
         self.label_face = builder.title_font
         samples = np.concatenate([np.ravel(values), np.ravel(products), *(np.ravel(k) for k in kernels)])
-        self.cell = int(max(round(t.cell * 0.8), widest(np.unique(samples), self.face) + 12))
+        # room either side of the widest number grows with the type (12 px at the default 15 px)
+        self.cell = int(max(round(t.cell * 0.8), widest(np.unique(samples), self.face) + round(t.value_size * 0.8)))
         self.rows, self.cols = kernels[0].shape[:2]
         self.steady = kernels[0].ndim == 2
         self.grid_w = self.cols * self.cell + t.line_width
