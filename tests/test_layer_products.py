@@ -22,6 +22,7 @@ from visualizer.render.frame import FrameRenderer
 from visualizer.render.style import THEMES
 from visualizer.scenes import scene_builder
 from visualizer.scenes.items import Grid, Text, apply
+from visualizer.scenes.layer_products import every_partial_sum
 
 PANEL_CASES = [name for name in CASES if CASES[name].per_group <= 4]
 
@@ -107,6 +108,19 @@ def test_rows_lead_into_the_sum_plus_bias_under_them() -> None:
     total = next(t for t in scene.texts("total"))
     assert total.xy[1] >= panel.y + panel.height
     assert not scene.texts("arithmetic")  # the rows say what each channel's written-out line would
+
+
+@pytest.mark.parametrize("name", [*PANEL_CASES, "8-bit"])
+def test_the_sum_column_is_sized_for_every_partial_sum(name: str) -> None:
+    """The Σ column's width comes from every partial sum the steps show: SciPy's, 8-bit pixels included."""
+    if name == "8-bit":
+        case = LayerCase(np.full((4, 4, 2), 255, np.uint8), np.full((3, 3, 1, 2), 250, np.uint8), groups=2)
+    else:
+        case = CASES[name]
+    sums = every_partial_sum(case.layer)
+    for f in range(case.c_out):
+        for rel in range(case.per_group):
+            np.testing.assert_allclose(sums[..., rel, f], case.partials[f][rel])
 
 
 # -- on the frame --------------------------------------------------------------------------

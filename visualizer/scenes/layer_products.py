@@ -34,8 +34,9 @@ MAX_PANEL_ROWS = 4  # more channels summed than this: the products written out i
 def every_partial_sum(layer: Any) -> np.ndarray:
     """Every partial sum a step of ``layer`` shows, ``(rows, cols, C_in // groups, C_out)`` (to size the Σ column)."""
     windows = window_view(layer.padded, layer.kernel_shape, layer.stride, layer.dilation, layer.output_shape)
+    weights = layer.weights.astype(layer.dtype)  # in the steps' dtype: 8-bit pixels times 8-bit weights overflow
     sums = [
-        np.einsum("ijuvc,uvc->ijc", windows[..., layer.input_channels(k)], layer.weights[..., k])
+        np.einsum("ijuvc,uvc->ijc", windows[..., layer.input_channels(k)].astype(layer.dtype), weights[..., k])
         for k in range(layer.out_channels)
     ]
     return np.stack(sums, axis=-1)
