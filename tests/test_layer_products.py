@@ -171,6 +171,13 @@ def test_painter_puts_the_panel_where_the_scene_says(name: str, layout: str) -> 
         check_painted_panel(renderer, k, fills, glyphs=k == case.steps - 1)
 
 
+def test_products_of_8_bit_pixels_and_weights_fit_their_cells() -> None:
+    case = LayerCase(np.full((3, 3, 1), 200, np.uint8), np.full((2, 2, 1, 1), 200, np.uint8))
+    renderer = FrameRenderer(case.layer)
+    check_panel(case, renderer.builder, 0)  # 200 × 200 = 40000, not 40000 mod 256
+    check_painted_panel(renderer, 0, (shaded(BLUE), renderer.builder.colours.chip, CYAN))
+
+
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_every_theme_paints_the_panel(theme: str) -> None:
     case = CASES["rgb, bias, relu"]

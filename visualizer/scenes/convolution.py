@@ -33,7 +33,7 @@ from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
 from .links import Links
 from .oblique import Oblique
-from .products import ProductsPanel, step_arrays
+from .products import ProductsPanel, every_product, step_arrays
 from .shading import Fills, display_colours
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
@@ -75,7 +75,7 @@ class ConvolutionScene(SceneBuilder):
         if conv.flip_kernel:
             given = [conv.kernel[..., c] if conv.kernel.ndim == 3 else conv.kernel for c in range(self.channels)]
         values = np.unique(conv.padded)
-        products = np.multiply.outer(values, np.unique(conv.kernel))
+        products = every_product(values, conv.kernel)
         sums = np.concatenate([np.ravel(conv.raw_result()), np.ravel(self.result)])
         names = list(channel_names(self.channels)) if self.colour_image else [""]
         return ProductsPanel(self, planes, given, values, products, sums, names)

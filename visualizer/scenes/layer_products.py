@@ -26,7 +26,7 @@ import numpy as np
 
 from ..im2col import window_view
 from .items import Item
-from .products import ProductsPanel
+from .products import ProductsPanel, every_product
 
 MAX_PANEL_ROWS = 4  # more channels summed than this: the products written out instead, one line per channel
 
@@ -58,7 +58,7 @@ class LayerProducts:
         weights = layer.weights
         kernels = [weights[:, :, p, :] for p in range(weights.shape[2])]  # each row's slice of every filter
         values = np.unique(layer.padded)
-        products = np.multiply.outer(values, np.unique(weights))
+        products = every_product(values, weights)
         self.panel = ProductsPanel(scene, kernels, None, values, products, every_partial_sum(layer), list(self.names))
         self._weights: dict[int, list[Item]] = {}
 

@@ -163,6 +163,15 @@ class ProductsPanel:
         return set(), pairs
 
 
+def every_product(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Every product of a value and a weight, in floats so that 8-bit pixels times 8-bit weights do not wrap around.
+
+    >>> every_product(np.array([200], np.uint8), np.array([2], np.uint8))
+    array([[400.]])
+    """
+    return np.multiply.outer(np.unique(values).astype(np.float64), np.unique(kernel).astype(np.float64))
+
+
 def step_arrays(step: Any) -> tuple[list, list, list, list]:
     """A step's windows, products, sums and clamped sums, one of each per channel (a colour step's last axis)."""
     if step.window.ndim == 2:
