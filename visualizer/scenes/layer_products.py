@@ -32,7 +32,13 @@ MAX_PANEL_ROWS = 4  # more channels summed than this: the products written out i
 
 
 def every_partial_sum(layer: Any) -> np.ndarray:
-    """Every partial sum a step of ``layer`` shows, ``(rows, cols, C_in // groups, C_out)`` (to size the Σ column)."""
+    """Every partial sum a step of ``layer`` shows, ``(rows, cols, C_in // groups, C_out)`` (to size the Σ column).
+
+    >>> from visualizer import ConvLayer
+    >>> sums = every_partial_sum(ConvLayer(np.arange(18).reshape(3, 3, 2), np.ones((2, 2, 1, 2), int), groups=2))
+    >>> sums.shape, sums[0, 0].tolist()
+    ((2, 2, 1, 2), [[16, 20]])
+    """
     windows = window_view(layer.padded, layer.kernel_shape, layer.stride, layer.dilation, layer.output_shape)
     weights = layer.weights.astype(layer.dtype)  # in the steps' dtype: 8-bit pixels times 8-bit weights overflow
     sums = [
