@@ -145,4 +145,8 @@ CASES = {
     "8 channels in 4 groups (compact)": LayerCase(
         RNG.integers(0, 10, (4, 4, 8)), RNG.integers(-2, 3, (3, 3, 2, 4)), groups=4, bias=RNG.integers(-3, 3, 4)
     ),
+    # more channels summed than the products panel has rows for: each channel's products written out instead
+    "6 channels summed": LayerCase(
+        RNG.integers(-3, 10, (3, 4, 6)), RNG.integers(-2, 3, (2, 2, 6, 2)), bias=[2, -1], activation="relu"
+    ),
 }

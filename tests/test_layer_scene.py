@@ -1,7 +1,8 @@
 """A layer's step read back from its scene: every number a learner reads, held to SciPy (and PyTorch).
 
 Window values, the weights in the chips and in the kernel slices, each channel's
-partial sum, the sum plus the bias, the activation, the outputs filled in up to
+partial sum and, when a filter sums more channels than the products panel shows,
+its products written out; the sum plus the bias, the activation, the outputs filled in up to
 the step; the header's kind and formula; the compact forms; the captions.
 Expected values come from ``layer_cases`` (SciPy, written independently).
 """
@@ -54,6 +55,9 @@ def test_every_number_of_a_step_reads_back(name: str, layout: str) -> None:
                 assert scene.text_at("weight", kernel, u, v) == number(case.weights[u, v, rel, f])
             partial = case.partials[f][rel][i, j]
             assert scene.text_at("partial", int(grid[6:])) == f"partial sum = {number(partial)}"
+            if builder.products_panel is not None:  # its rows say each channel's products (test_layer_products)
+                assert not scene.texts("arithmetic")
+                continue
             window = [case.padded[r, c, channel] for (r, c), _ in sorted(taps.items(), key=lambda t: t[1])]
             kernel_taps = [case.weights[u, v, rel, f] for u, v in sorted(taps.values())]
             expected = f"{case.names[channel]}: {products(window, kernel_taps)} = {number(partial)}"

@@ -425,6 +425,19 @@ def test_products_panel_shows_the_flipped_kernel_and_the_callers_for_a_true_conv
     assert scene.text_at("products", 0, "title", 1) == "kernel, flipped"
 
 
+def test_products_of_8_bit_pixels_and_weights_fit_their_cells() -> None:
+    image, kernel = np.full((3, 3), 200, np.uint8), np.full((2, 2), 200, np.uint8)
+    renderer = FrameRenderer(vz.Convolution(image, kernel))
+    scene = renderer.scene(0)
+    assert [t.text for t in scene.texts("products", 0, "cell")] == ["40000"] * 4
+    for text in scene.texts("products", 0, "cell"):
+        bbox, _ = glyph_bounds(renderer.painter, text, scene.size)
+        x0, y0, x1, y1 = next(item for item in scene.still if getattr(item, "name", "") == "products:0:2").interior(
+            *text.tag[-2:]
+        )
+        assert x0 <= bbox[0] and bbox[2] - 1 <= x1 and y0 <= bbox[1] and bbox[3] - 1 <= y1, (text, bbox)
+
+
 def test_no_products_panel_in_the_plain_look() -> None:
     scene = scene_builder(CASES["valid 4x4"].conv, numbers=False).scene(0)
     assert not scene.find("products")

@@ -94,6 +94,7 @@ SCENE_SETUP = "visualizer/scenes/conv_layout.py"
 SCENE_BASE = "visualizer/scenes/base.py"
 OBLIQUE = "visualizer/scenes/oblique.py"
 PRODUCTS = "visualizer/scenes/products.py"
+LAYER_PRODUCTS = "visualizer/scenes/layer_products.py"
 SHADING = "visualizer/scenes/shading.py"
 RASTER = "visualizer/render/raster.py"
 VECTOR = "visualizer/render/vector.py"
@@ -827,10 +828,26 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="products-panel-shows-the-window",
         file=PRODUCTS,
-        old="items += self._cells(product_grid, products[row],",
-        new="items += self._cells(product_grid, windows[row],",
+        old="items += self._numbers(product_grid, products[row],",
+        new="items += self._numbers(product_grid, windows[row],",
         tests=("tests/test_scenes.py",),
         description="the products matrix repeats the window instead of the products",
+    ),
+    Mutation(
+        id="products-panel-keeps-the-first-filter",
+        file=PRODUCTS,
+        old="kernel = kernel if index is None else kernel[..., index]",
+        new="kernel = kernel if index is None else kernel[..., 0]",
+        tests=("tests/test_layer_products.py",),
+        description="a layer's products panel shows the first filter's slices whatever filter is in use",
+    ),
+    Mutation(
+        id="layer-products-names-stay",
+        file=LAYER_PRODUCTS,
+        old="names = [self.names[channel] for channel in step.input_channels]",
+        new="names = list(self.names[: len(step.input_channels)])",
+        tests=("tests/test_layer_products.py",),
+        description="a grouped layer's panel rows keep the first channels' names when another group is read",
     ),
     Mutation(
         id="shading-inverted",

@@ -26,7 +26,7 @@ from .flat import Flat
 from .items import Font
 from .magnifier import Magnifier
 from .oblique import Oblique
-from .products import ProductsPanel
+from .products import ProductsPanel, every_product
 
 
 def read_outputs(scene: Any) -> None:
@@ -92,7 +92,7 @@ def products_panel(scene: Any) -> ProductsPanel:
     if conv.flip_kernel:
         given = [conv.kernel[..., c] if conv.kernel.ndim == 3 else conv.kernel for c in range(scene.channels)]
     values = samples(conv.padded)
-    products = np.multiply.outer(values, np.unique(conv.kernel))
+    products = every_product(values, conv.kernel)
     sums = np.concatenate([samples(conv.raw_result()), samples(scene.result)])
     names = list(channel_names(scene.channels)) if scene.colour_image else [""]
     return ProductsPanel(scene, scene.planes_of_kernel, given, values, products, sums, names)

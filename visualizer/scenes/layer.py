@@ -4,9 +4,11 @@ A step shows the header (parameters; depthwise, pointwise or grouped when the
 layer is; the output-size formula with the numbers), every input channel the
 current filter reads with its footprint shaded and the filter's weights in
 chips, that channel's slice of the filter beside it and its partial sum below
-it, the partial sums added with the bias, what the activation does to that sum
-(``relu: −7 → 0``, and the point on the activation's curve), and the output
-feature maps filling in, one per filter, the current one ringed.
+it, each channel's window ⊙ kernel slice = products, Σ its partial sum (the
+products panel, :mod:`.layer_products`), the partial sums added with the bias,
+what the activation does to that sum (``relu: −7 → 0``, and the point on the
+activation's curve), and the output feature maps filling in, one per filter,
+the current one ringed.
 
 Channels a filter does not read (grouped and depthwise layers) stay on the
 frame unshaded and say so; titles of the output maps say which channels feed
@@ -47,6 +49,7 @@ from .items import Box, Font, Grid, Item, Text
 from .layer_layout import layout
 from .layer_links import LayerLinks
 from .layer_parts import ActivationChart, indices, ring, shade, small_map
+from .layer_products import products_panel
 from .layer_sums import SumBlock
 from .shading import Fills
 
@@ -86,7 +89,9 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         self.kernel_cell = int(max(t.weight_size * 2.4, widest(layer.weights, self.weight_font) + 8))
         self.small_cell = int(np.clip(120 // max(*layer.padded.shape[:2], *layer.output_shape), 4, 12))
         self.title_height = round(t.title_size * 1.6) if self.numbers else 0
-        self.sum_lines = self.per_group + 1 + (layer.activation is not None) if self.numbers else 0
+        self.products_panel = products_panel(self)
+        channel_lines = 0 if self.products_panel else self.per_group  # the panel's rows say what they would
+        self.sum_lines = channel_lines + 1 + (layer.activation is not None) if self.numbers else 0
         self.slot_grids: list[Grid] = []
         self.kernel_grids: list[Grid] = []
         self.panels: list[Grid] = []
@@ -170,6 +175,8 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
             out.append(grid)
         if self.chart is not None:
             out.extend(self.chart.still(self.background, c.ink_on(self.background)))
+        if self.products_panel is not None:
+            out.extend(self.products_panel.still())
 
     def _titles(self) -> list[Item]:
         face, layer = self.title_font, self.layer
@@ -280,13 +287,11 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
             items.extend(ring(self.slot_grids[slot], c.chip, width, ("ring", f"input:{slot}")) for slot in read)
             if self.numbers:
                 for slot in set(range(self.slots)) - set(read):
-                    text = f"not read by filter {k}"
-                    items.append(
-                        Text(
-                            self.partial_xy[slot], text, self.text_font, c.muted, self.background, tag=("partial", slot)
-                        )
-                    )
+                    text, face, tag = f"not read by filter {k}", self.text_font, ("partial", slot)
+                    items.append(Text(self.partial_xy[slot], text, face, c.muted, self.background, tag=tag))
         items.extend(self._outputs(i, j, k))
+        if self.products_panel is not None:
+            items.extend(self.products_panel.moving(step))
         if self.numbers:
             items.extend(self._sums(step))
         if self.chart is not None:
@@ -337,12 +342,8 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         grid, c = self.kernel_grids[slot], self.colours
         items: list[Item] = [] if self.every_slot_read else self._kernel_cells(grid)
         for u, v in np.ndindex(grid.rows, grid.cols):
-            text = self.weight_text[u, v, position, k]
-            items.append(
-                Text(
-                    grid.centre(u, v), text, self.weight_font, c.chip_ink, c.chip, "mm", tag=("weight", grid.name, u, v)
-                )
-            )
+            text, tag = self.weight_text[u, v, position, k], ("weight", grid.name, u, v)
+            items.append(Text(grid.centre(u, v), text, self.weight_font, c.chip_ink, c.chip, "mm", tag=tag))
         return items
 
     def _outputs(self, i: int, j: int, k: int) -> list[Item]:
@@ -394,4 +395,6 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
                 for shaded in (True, False):
                     _, ink, fill = self.value_style(0, r, col, shaded)
                     pairs.add((ink, fill))
+        if self.products_panel is not None:
+            pairs |= self.products_panel.panel.moving_colours()[1]
         return fills, pairs

@@ -3,7 +3,8 @@
 Both layouts read the same order, top to bottom: the header; the input channels
 the current filter reads, each with its kernel slice beside it and its partial
 sum below it; small maps of every input channel when only a group is shown; the
-sums (channel by channel, plus the bias) and the activation's chart; then the
+sums (each channel's window ⊙ kernel = products and Σ in the products panel, or
+written out; then plus the bias) and the activation's chart; then the
 output feature maps, one per filter, or the current filter's in full and every
 filter as a small map. The oblique layout tilts the input channels and the
 output maps as conv_arithmetic's planes, one above the other like a stack taken
@@ -69,14 +70,19 @@ class _Layout:
         return round(self.t.weight_size * 1.5) if self.s.numbers else 0
 
     def sums(self, width: int, y: int) -> int:
-        """Place the sum block (lines at the left, the chart at the right) from ``y``; the y after it."""
+        """Place the sum block from ``y``: the products panel and the lines under it at the left, the chart
+        at the right; the y after it."""
         s, t = self.s, self.t
         if not s.numbers:
             s.sum_xy, s.sum_width, s.chart_box = (t.margin, y), 0, None
             return y
         y += t.margin // 2
         chart_w, chart_h = round(t.text_size * 9), round(t.text_size * 5.5)
-        height = s.sum_lines * s.line_height
+        lines_y = y
+        if s.products_panel is not None:
+            s.products_panel.panel.place(t.margin, y)
+            lines_y += s.products_panel.panel.height
+        height = lines_y - y + s.sum_lines * s.line_height
         s.chart_box = None
         right = width - t.margin
         if s.layer.activation is not None:
@@ -84,7 +90,7 @@ class _Layout:
             s.chart_box = (x0, y + s.title_height, x0 + chart_w, y + s.title_height + chart_h)
             right = x0 - t.gap
             height = max(height, s.title_height + chart_h + s.line_height)
-        s.sum_xy, s.sum_width = (t.margin, y), right - t.margin
+        s.sum_xy, s.sum_width = (t.margin, lines_y), right - t.margin
         return y + height + t.margin // 2
 
     def finish(self, width: int, bottom: int) -> None:

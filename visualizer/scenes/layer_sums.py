@@ -3,6 +3,8 @@
 A mixin of :class:`~visualizer.scenes.layer.LayerScene`: it measures how wide the
 lines can be (so the frame and the activation's chart leave room for them) and
 writes one step's lines, eliding the middle terms of a sum only when it must.
+When the products panel shows each channel's products and partial sum, the
+block writes only the sum plus the bias and the activation, under the panel.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class SumBlock:
         term = f" − {weight.lstrip('−')}×" + (f"({value})" if value.startswith("−") else value)
         channel = f"{name}: " + term * taps + f" = {total}"
         added = "sum + bias = " + f" − {total}" * (self.per_group + 2)
+        if self.products_panel is not None:  # the panel's rows stand for the channels' lines
+            return max(self.products_panel.panel.width, text_width(added, face))
         return max(text_width(channel, face), text_width(added, face))
 
     def min_width(self) -> int:
@@ -46,10 +50,12 @@ class SumBlock:
         """Each channel's products and partial sum, the sum plus the bias, and the activation, one line each."""
         x, y = self.sum_xy
         layer, terms = self.layer, step.kernel.shape[0] * step.kernel.shape[1]
-        lines = [
-            (self._fit(partial(channel_sum, layer, step, position), terms), ("arithmetic", channel))
-            for position, channel in enumerate(step.input_channels)
-        ]
+        lines = []
+        if self.products_panel is None:  # otherwise the panel shows each channel's products and sum
+            lines = [
+                (self._fit(partial(channel_sum, layer, step, position), terms), ("arithmetic", channel))
+                for position, channel in enumerate(step.input_channels)
+            ]
         lines.append((self._fit(partial(total_line, layer, step), len(step.input_channels) + 1), ("total",)))
         activation = activation_line(layer, step)
         if activation is not None:

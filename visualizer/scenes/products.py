@@ -4,8 +4,10 @@ A row of three small matrices per channel, under the panels: the values under
 the footprint, the kernel as a matrix (as the sums use it: flipped for a true
 convolution, with the caller's kernel beside it), and their element-wise
 products, then the sum. The kernel and the grids stay still; the window, the
-products and the sum change with the step. Any operation that multiplies a
-window by a kernel can show it; the panel knows arrays, not operations.
+products and the sum change with the step. When a row's kernel changes too (a
+layer's filters, one after another), the panel is given every kernel the row
+shows and draws the one in use with :meth:`ProductsPanel.weights`. Any operation
+that multiplies a window by a kernel can show it; the panel knows arrays, not operations.
 
 >>> import numpy as np
 >>> from visualizer import Convolution
@@ -35,14 +37,17 @@ class ProductsPanel:
     ----------
     builder
         The scene builder (for its theme, colours and fonts).
-    kernels : list of (M, N) arrays
-        The kernel of each channel as the sums use it.
+    kernels : list of (M, N) arrays, or of (M, N, F) stacks
+        The kernel of each row as the sums use it; or every kernel a row shows in turn, stacked on a last
+        axis, when it changes from step to step: the still part then leaves the weights and the rows' names
+        out, and :meth:`weights` draws the ones in use.
     given : list of (M, N) arrays, optional
         The caller's kernels when the sums use them flipped (a true convolution): shown beside, once.
     values, products, sums : arrays
         Every value a window, a product and a sum can take, so the cells and the sum fit the widest.
     names : list of str
-        A name per row ("red", …), or "" for a grey image.
+        A name per row ("red", …), or "" for a grey image; with stacked kernels, every name a row may take
+        (the widest makes room).
     kernel_title : str, optional
         What the kernel matrix is called ("kernel", or "kernel, flipped" when ``given`` is there).
     """
@@ -56,8 +61,10 @@ class ProductsPanel:
         self.face = Font(t.value_size, "bold")
         self.label_face = builder.title_font
         samples = np.concatenate([np.ravel(values), np.ravel(products), *(np.ravel(k) for k in kernels)])
-        self.cell = int(max(round(t.cell * 0.8), widest(np.unique(samples), self.face) + 12))
-        self.rows, self.cols = kernels[0].shape
+        # room either side of the widest number grows with the type (12 px at the default 15 px)
+        self.cell = int(max(round(t.cell * 0.8), widest(np.unique(samples), self.face) + round(t.value_size * 0.8)))
+        self.rows, self.cols = kernels[0].shape[:2]
+        self.steady = kernels[0].ndim == 2
         self.grid_w = self.cols * self.cell + t.line_width
         self.grid_h = self.rows * self.cell + t.line_width
         self.gap = round(t.value_size * SYMBOL_GAP) + 8
@@ -86,51 +93,66 @@ class ProductsPanel:
         return Grid(f"products:{row}:{slot}", x, y, self.rows, self.cols, self.cell, t.line_width, c.grid, tag=tag)
 
     def still(self) -> list[Item]:
-        """The grids, the symbols, the titles and the kernel's weights (they do not change)."""
+        """The grids and their cells' fills, the symbols, the titles; the names and kernels unless they change.
+
+        A cell's fill never changes (only its number does), so a step paints numbers alone.
+        """
         b, c = self.b, self.b.colours
         items: list[Item] = []
         titles = ("window", self.kernel_title, "products")
-        for row, kernel in enumerate(self.kernels):
+        fills = ((c.shaded_input, "window"), (c.chip, "kernel"), (c.output, "cell"))
+        for row in range(len(self.kernels)):
             top = self.y + row * self.row_h
-            if self.names[row]:
-                items.append(b.label((self.x, top + self.title_h + self.grid_h / 2), self.names[row], self.label_face,
-                                     ("products", row, "name"), anchor="lm"))  # fmt: skip
             grids = [self._grid(row, slot) for slot in range(3)]
+            for grid, (fill, kind) in zip(grids, fills, strict=True):
+                items += self._fills(grid, fill, ("products", row, "fill", kind))
             for slot, grid in enumerate(grids):
                 items.append(b.label((grid.x, top), titles[slot], self.label_face, ("products", row, "title", slot)))
             middle = grids[0].y + self.grid_h / 2
             for slot, symbol in ((0, "⊙"), (1, "=")):
                 x = grids[slot].x + self.grid_w + self.gap / 2
                 items.append(b.label((x, middle), symbol, self.face, ("products", row, "symbol", slot), anchor="mm"))
-            items += self._cells(grids[1], kernel, c.chip, c.chip_ink, ("products", row, "kernel"))
             if self.given is not None:
                 extra = self._grid(row, 3)
                 extra = Grid(extra.name, extra.x + self.sum_w, extra.y, extra.rows, extra.cols, extra.cell, extra.line,
                              extra.colour, tag=extra.tag)  # fmt: skip
                 items.append(b.label((extra.x, top), "your kernel", self.label_face, ("products", row, "title", 3)))
-                items += self._cells(extra, self.given[row], c.chip, c.chip_ink, ("products", row, "given"))
+                items += self._fills(extra, c.chip, ("products", row, "fill", "given"))
+                items += self._numbers(extra, self.given[row], c.chip_ink, c.chip, ("products", row, "given"))
                 items.append(extra)
             items += grids
+        return items + (self.weights(None, self.names) if self.steady else [])
+
+    def weights(self, index: int | None, names: list[str]) -> list[Item]:
+        """Each row's name and kernel weights: the steady ones (``index`` None) or weights ``index`` of each stack."""
+        c, items = self.b.colours, []
+        for row, kernel in enumerate(self.kernels):
+            if names[row]:
+                xy = (self.x, self.y + row * self.row_h + self.title_h + self.grid_h / 2)
+                items.append(self.b.label(xy, names[row], self.label_face, ("products", row, "name"), anchor="lm"))
+            kernel = kernel if index is None else kernel[..., index]
+            items += self._numbers(self._grid(row, 1), kernel, c.chip_ink, c.chip, ("products", row, "kernel"))
         return items
 
-    def _cells(self, grid: Grid, values: np.ndarray, fill, ink, tag: tuple) -> list[Item]:
-        items: list[Item] = []
-        for (r, col), value in np.ndenumerate(values):
-            items.append(Box(grid.interior(r, col), fill, tag=(*tag[:2], "fill", tag[2], r, col)))
-            items.append(
-                Text(grid.centre(r, col), display_number(value), self.face, ink, fill, "mm", 0, (*tag, r, col))
-            )
-        return items
+    def _fills(self, grid: Grid, fill, tag: tuple) -> list[Item]:
+        return [Box(grid.interior(r, col), fill, tag=(*tag, r, col)) for r, col in np.ndindex(self.rows, self.cols)]
+
+    def _numbers(self, grid: Grid, values: np.ndarray, ink, fill, tag: tuple) -> list[Item]:
+        face = self.face
+        return [
+            Text(grid.centre(r, col), display_number(value), face, ink, fill, "mm", 0, (*tag, r, col))
+            for (r, col), value in np.ndenumerate(values)
+        ]
 
     def moving(self, windows: list[np.ndarray], products: list[np.ndarray], sums: list, clipped: list) -> list[Item]:
         """One step's window values, products and sum (→ clamped value), per row."""
         c = self.b.colours
+        window_ink, product_ink = c.ink_on(c.shaded_input), c.ink_on(c.output)
         items: list[Item] = []
         for row in range(len(self.kernels)):
             window_grid, _, product_grid = (self._grid(row, slot) for slot in range(3))
-            items += self._cells(window_grid, windows[row], c.shaded_input, c.ink_on(c.shaded_input),
-                                 ("products", row, "window"))  # fmt: skip
-            items += self._cells(product_grid, products[row], c.output, c.ink_on(c.output), ("products", row, "cell"))
+            items += self._numbers(window_grid, windows[row], window_ink, c.shaded_input, ("products", row, "window"))
+            items += self._numbers(product_grid, products[row], product_ink, c.output, ("products", row, "cell"))
             text = f"Σ = {display_number(sums[row])}"
             if display_number(sums[row]) != display_number(clipped[row]):
                 text += f" → {display_number(clipped[row])}"
@@ -140,10 +162,18 @@ class ProductsPanel:
 
     def moving_colours(self) -> tuple[set, set]:
         c = self.b.colours
-        fills = {c.shaded_input, c.output}
         pairs = {(c.ink_on(c.shaded_input), c.shaded_input), (c.ink_on(c.output), c.output)}
-        pairs.add((c.ink_on(c.background), c.background))
-        return fills, pairs
+        pairs |= {(c.ink_on(c.background), c.background), (c.chip_ink, c.chip)}
+        return set(), pairs
+
+
+def every_product(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Every product of a value and a weight, in floats so that 8-bit pixels times 8-bit weights do not wrap around.
+
+    >>> every_product(np.array([200], np.uint8), np.array([2], np.uint8))
+    array([[400.]])
+    """
+    return np.multiply.outer(np.unique(values).astype(np.float64), np.unique(kernel).astype(np.float64))
 
 
 def step_arrays(step: Any) -> tuple[list, list, list, list]:

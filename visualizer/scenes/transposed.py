@@ -31,7 +31,7 @@ from .base import SceneBuilder, elisions, widest
 from .items import Item, Polygon, Text
 from .links import Links
 from .panels import Panel, PanelScene
-from .products import ProductsPanel, step_arrays
+from .products import ProductsPanel, every_product, step_arrays
 from .weights import KernelPanels, weight_texts
 
 ARITHMETIC_LINES = 2  # lines for each channel's sum before its middle terms are elided
@@ -134,7 +134,7 @@ class DirectScene(PanelScene):
         """The step's window ⊙ the rotated kernel = the products, Σ: as the convolution shows it."""
         rotated = self.op.rotated_kernel
         kernels = [rotated[..., c] if rotated.ndim == 3 else rotated for c in range(self.channels)]
-        products = np.multiply.outer(np.unique(self.stretched), np.unique(rotated))
+        products = every_product(self.stretched, rotated)
         sums = np.concatenate([lift(self.op.raw_result()).ravel(), self.result.ravel()])
         names = list(channel_names(self.channels)) if self.colour_image else [""]
         return ProductsPanel(self, kernels, None, self.stretched, products, sums, names, "kernel, rotated 180°")
