@@ -27,6 +27,8 @@ class PresenterWindow:
         if manager is not None and getattr(manager, "key_press_handler_id", None) is not None:
             canvas.mpl_disconnect(manager.key_press_handler_id)
         canvas.mpl_connect("key_press_event", self.on_key)
+        # a frame panned to fit was cut for the window's size then: the window manager's first layout comes later
+        canvas.mpl_connect("resize_event", lambda event: self.show())
         theme = get_theme(state.theme)
         background = rgb(theme.background)
         self._ink = max(theme.ink, theme.paper_ink, key=lambda ink: contrast(rgb(ink), background))
