@@ -60,10 +60,5 @@ def choose_operation(controls: OperationControls, op: Any) -> None:
     # into a combination that cannot work (op itself is drawn as given)
     with suppress(ValueError):
         controls.build(as_convolution(op))
-    if isinstance(op, ConvLayer) and controls._weights is not None:
-        # the layer's own weights and bias in the filter editor (the tab draws random ones at first); its
-        # rebuilds keep what fits. OperationControls has no public setter for them yet.
-        controls._weights = np.asarray(op.weights)
-        if op.bias is not None:
-            controls._bias = np.asarray(op.bias)
-        controls._sync()
+    if isinstance(op, ConvLayer):
+        controls.hold_layer(op.weights, op.bias)  # not the random filters the tab draws at first

@@ -114,6 +114,23 @@ class OperationControls:
             control.observe(handler, "value")
         self._handlers.append(handler)
 
+    def hold_layer(self, weights: Any, bias: Any = None) -> None:
+        """Hold a layer's ``weights`` (and ``bias``, if given) in the filter editor; rebuilds keep what fits.
+
+        >>> controls = OperationControls()
+        >>> controls.operation.value = "layer"
+        >>> controls.hold_layer(np.full((2, 2, 1, 1), 3), bias=[5])
+        >>> controls.filters.value, controls.bias.value = 1, True
+        >>> shown = controls.build(Convolution(np.ones((3, 3), int), np.ones((2, 2), int)))
+        >>> shown.weights[..., 0].tolist(), shown.bias.tolist()
+        ([[[3], [3]], [[3], [3]]], [5])
+        """
+        self._weights = np.asarray(weights)
+        if bias is not None:
+            self._bias = np.asarray(bias)
+        if self._bias is not None:  # before the first build the editor waits for it
+            self._sync()
+
     def build(self, conv: Convolution) -> Any:
         """``conv``'s input, kernel, stride and dilation as the chosen operation (ValueError if it cannot work)."""
         self._grey()
