@@ -17,6 +17,7 @@ import numpy as np
 from .convolution import Convolution
 from .layer import ConvLayer
 from .pooling import Pooling
+from .presenter_ops import split
 from .transposed import TransposedConvolution
 from .widget_ops import NO_ACTIVATION, OperationControls
 
@@ -62,3 +63,7 @@ def choose_operation(controls: OperationControls, op: Any) -> None:
         controls.build(as_convolution(op))
     if isinstance(op, ConvLayer):
         controls.hold_layer(op.weights, op.bias)  # not the random filters the tab draws at first
+    elif not isinstance(op, Convolution):
+        # its own padding has no control (the Convolution tab's is the convolution's): held through rebuilds
+        _, name, params = split(op)
+        controls.hold(name, **params)
