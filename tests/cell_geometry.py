@@ -24,25 +24,36 @@ def window(conv, i: int, j: int) -> set[tuple[int, int]]:
     return {(i * sr + u * dr, j * sc + v * dc) for u in range(m) for v in range(n)}
 
 
-def screen_point(page, canvas: str, renderer, area: str, r: int, c: int) -> tuple[float, float]:
-    """Where the centre of a cell is on screen (the canvas is scaled to fit its box)."""
+def cell_box(renderer, grid: str, r: int, c: int) -> tuple[int, int, int, int]:
+    """The renderer's box inside a cell of ``grid``, named as the frame names it ("input", "output:2")."""
+    area, _, channel = grid.partition(":")
+    return renderer.cell_box(area, r, c, int(channel or 0))
+
+
+def screen_point(page, canvas: str, renderer, grid: str, r: int, c: int) -> tuple[float, float]:
+    """Where the centre of a cell of ``grid`` is on screen (the canvas is scaled to fit its box)."""
     box = page.locator(canvas).bounding_box()
     width, height = renderer.size
     scale = min(box["width"] / width, box["height"] / height)
-    x0, y0, x1, y1 = renderer.cell_box(area, r, c)
+    x0, y0, x1, y1 = cell_box(renderer, grid, r, c)
     left, top = box["x"] + (box["width"] - width * scale) / 2, box["y"] + (box["height"] - height * scale) / 2
     return left + (x0 + x1 + 1) / 2 * scale, top + (y0 + y1 + 1) / 2 * scale
 
 
-def outlined(page, canvas: str, renderer, area: str) -> set[tuple[int, int]]:
-    """Cells of ``area`` whose four edges carry the outline colour on the canvas ``canvas`` (a selector)."""
-    grid = renderer.builder.grids[area]
+def outlined(page, canvas: str, renderer, grid: str) -> set[tuple[int, int]]:
+    """Cells of ``grid`` whose four edges carry the outline colour on the canvas ``canvas`` (a selector)."""
+    shape = renderer.builder.grids[grid]
     points = []
-    for r in range(grid.rows):
-        for c in range(grid.cols):
-            x0, y0, x1, y1 = renderer.cell_box(area, r, c)
+    for r in range(shape.rows):
+        for c in range(shape.cols):
+            x0, y0, x1, y1 = cell_box(renderer, grid, r, c)
             # 2 px inside the cell's lines: covered by its own outline, not by a neighbour's
-            left, top, right, bottom = x0 - grid.line + 2, y0 - grid.line + 2, x1 + grid.line - 2, y1 + grid.line - 2
+            left, top, right, bottom = (
+                x0 - shape.line + 2,
+                y0 - shape.line + 2,
+                x1 + shape.line - 2,
+                y1 + shape.line - 2,
+            )
             middle_x, middle_y = (x0 + x1) // 2, (y0 + y1) // 2
             points.append([[left, middle_y], [right, middle_y], [middle_x, top], [middle_x, bottom]])
     colours = page.evaluate(
@@ -53,5 +64,5 @@ def outlined(page, canvas: str, renderer, area: str) -> set[tuple[int, int]]:
         }""",
         [canvas, points],
     )
-    cells = [(r, c) for r in range(grid.rows) for c in range(grid.cols)]
+    cells = [(r, c) for r in range(shape.rows) for c in range(shape.cols)]
     return {cell for cell, edges in zip(cells, colours, strict=True) if all(tuple(e) == OUTLINE for e in edges)}

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy import signal
 
 try:
     import torch
@@ -143,7 +145,40 @@ def conv_transpose_torch(image, kernel, stride=1, padding=0, output_padding=0, d
     return undo(out[0].numpy().transpose(1, 2, 0))
 
 
+def conv_transpose_scipy(image, kernel, stride=1, padding=0, output_padding=0) -> np.ndarray:
+    """SciPy's full convolution of a grey input spread out by the stride (zeros between its cells), grown by
+    the output padding at the bottom and right, then cropped by the padding on every side (dilation 1)."""
+    (sr, sc), (pr, pc), (orow, ocol) = pair(stride), pair(padding), pair(output_padding)
+    image = np.asarray(image, np.float64)
+    spread = np.zeros(((image.shape[0] - 1) * sr + 1, (image.shape[1] - 1) * sc + 1))
+    spread[::sr, ::sc] = image
+    full = np.pad(signal.convolve2d(spread, kernel), ((0, orow), (0, ocol)))
+    return full[pr : full.shape[0] - pr, pc : full.shape[1] - pc]
+
+
 # -- pooling -------------------------------------------------------------------
+
+
+def pool_windows(image, size, stride, padding=0, mode="max", ceil_mode=False) -> np.ndarray:
+    """Pool a grey input with NumPy's sliding windows over it padded with NaN, which no window counts
+    (square windows, dilation 1, padding never counted in an average).
+
+    The number of windows is PyTorch's formula: ⌊ or ⌈(n + 2P − K) / S⌉ + 1, less one in ceil mode
+    when the last window would start in the right padding.
+    """
+
+    def count(length):
+        out = (
+            -(-(length + 2 * padding - size) // stride) if ceil_mode else (length + 2 * padding - size) // stride
+        ) + 1
+        return out - (ceil_mode and (out - 1) * stride >= length + padding)
+
+    x = np.asarray(image, np.float64)
+    rows, cols = count(x.shape[0]), count(x.shape[1])
+    around = (padding, padding + stride)  # room on the right for a ceil-mode window
+    padded = np.pad(x, (around, around), constant_values=np.nan)
+    windows = sliding_window_view(padded, (size, size))[::stride, ::stride][:rows, :cols]
+    return (np.nanmax if mode == "max" else np.nanmean)(windows, axis=(2, 3))
 
 
 def pool_loops(image, size=2, stride=None, padding=0, mode="max", dilation=1, ceil_mode=False, count_include_pad=True):

@@ -1,7 +1,8 @@
 """The player in headless Chromium, offline: pointing at cells, playing, and a notebook's static HTML page.
 
 Which cells are outlined is read from the canvas's own pixels (the outline colour at each cell's edge)
-and compared with the outputs an input cell feeds, solved from the geometry in this file.
+and compared with the outputs an input cell feeds, solved from the geometry (tests/cell_geometry.py,
+and _solve here for the other operations).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 from browser import chromium
+from cell_geometry import fed_by, outlined, screen_point, window
 
 from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, save_animation
 from visualizer.render.cellmap import cell_map
@@ -23,7 +25,7 @@ from visualizer.render.html import html_player
 
 pytestmark = pytest.mark.browser
 
-OUTLINE = (211, 54, 130)  # player.js's outline colour (#d33682)
+CANVAS = "#frame"
 CONV = Convolution(
     np.arange(42).reshape(6, 7) % 10, np.array([[1, 2], [0, -1], [3, 1]]), stride=(2, 1), dilation=(1, 2), padding=1
 )
@@ -61,52 +63,6 @@ def open_page(browser):
         assert page.requests and all(u == url or u.startswith("data:") for u in page.requests), page.requests
 
 
-def _fed_by(r: int, c: int) -> set[tuple[int, int]]:
-    """Outputs of CONV whose window reads padded input cell (r, c): i·stride + u·dilation = r."""
-    (m, n), (sr, sc), (dr, dc) = CONV.kernel.shape, CONV.stride, CONV.dilation
-    rows = {(r - u * dr) // sr for u in range(m) if r >= u * dr and (r - u * dr) % sr == 0}
-    cols = {(c - v * dc) // sc for v in range(n) if c >= v * dc and (c - v * dc) % sc == 0}
-    return {(i, j) for i in rows for j in cols if i < CONV.output_shape[0] and j < CONV.output_shape[1]}
-
-
-def _screen_point(page, renderer, grid: str, r: int, c: int) -> tuple[float, float]:
-    """Where the centre of a cell of a flat frame's grid is on screen (the canvas is scaled to fit its box)."""
-    box = page.locator("#frame").bounding_box()
-    width, height = renderer.size
-    scale = min(box["width"] / width, box["height"] / height)
-    x0, y0, x1, y1 = renderer.builder.grids[grid].interior(r, c)
-    left, top = box["x"] + (box["width"] - width * scale) / 2, box["y"] + (box["height"] - height * scale) / 2
-    return left + (x0 + x1 + 1) / 2 * scale, top + (y0 + y1 + 1) / 2 * scale
-
-
-def _outlined(page, renderer, grid: str) -> set[tuple[int, int]]:
-    """Cells of a flat frame's grid whose four edges carry the outline colour on the canvas."""
-    shape = renderer.builder.grids[grid]
-    points = []
-    for r in range(shape.rows):
-        for c in range(shape.cols):
-            x0, y0, x1, y1 = shape.interior(r, c)
-            # 2 px inside the cell's lines: covered by its own outline, not by a neighbour's
-            left, top, right, bottom = (
-                x0 - shape.line + 2,
-                y0 - shape.line + 2,
-                x1 + shape.line - 2,
-                y1 + shape.line - 2,
-            )
-            middle_x, middle_y = (x0 + x1) // 2, (y0 + y1) // 2
-            points.append([[left, middle_y], [right, middle_y], [middle_x, top], [middle_x, bottom]])
-    colours = page.evaluate(
-        """(points) => {
-          const context = document.getElementById('frame').getContext('2d');
-          const pixel = ([x, y]) => Array.from(context.getImageData(x, y, 1, 1).data.slice(0, 3));
-          return points.map((edges) => edges.map(pixel));
-        }""",
-        points,
-    )
-    cells = [(r, c) for r in range(shape.rows) for c in range(shape.cols)]
-    return {cell for cell, edges in zip(cells, colours, strict=True) if all(tuple(e) == OUTLINE for e in edges)}
-
-
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     return save_animation(CONV, tmp_path_factory.mktemp("player") / "conv.html", progress=False)
@@ -116,16 +72,12 @@ def test_click_on_an_output_cell_jumps_to_its_step(open_page, exported):
     page, renderer = open_page(exported), FrameRenderer(CONV)
     steps = {CONV.step(k).out_index: k for k in range(CONV.num_steps)}
     for i, j in [(2, 3), (0, 0), (1, 4), (2, 0)]:
-        page.mouse.click(*_screen_point(page, renderer, "output", i, j))
+        page.mouse.click(*screen_point(page, CANVAS, renderer, "output", i, j))
         assert page.evaluate("document.getElementById('player').dataset.index") == str(steps[i, j])
         assert page.text_content("#caption").startswith(f"out[{i}, {j}] = ")
         assert page.text_content("#step") == f"step {steps[i, j] + 1}/{CONV.num_steps} "
-        window = CONV.step(steps[i, j]).origin
-        taps = {
-            (window[0] + u * CONV.dilation[0], window[1] + v * CONV.dilation[1]) for u in range(3) for v in range(2)
-        }
-        assert _outlined(page, renderer, "input") == taps  # its receptive field
-        assert _outlined(page, renderer, "output") == {(i, j)}
+        assert outlined(page, CANVAS, renderer, "input") == window(CONV, i, j)  # its receptive field
+        assert outlined(page, CANVAS, renderer, "output") == {(i, j)}
 
 
 def test_hover_on_an_input_cell_outlines_the_outputs_it_feeds(open_page, exported):
@@ -135,12 +87,12 @@ def test_hover_on_an_input_cell_outlines_the_outputs_it_feeds(open_page, exporte
     checked = 0
     for r in range(grid.rows):
         for c in range(grid.cols):
-            page.mouse.move(*_screen_point(page, renderer, "input", r, c))
-            assert _outlined(page, renderer, "output") == _fed_by(r, c), (r, c)
-            checked += bool(_fed_by(r, c))
+            page.mouse.move(*screen_point(page, CANVAS, renderer, "input", r, c))
+            assert outlined(page, CANVAS, renderer, "output") == fed_by(CONV, r, c), (r, c)
+            checked += bool(fed_by(CONV, r, c))
     assert checked > 20
     page.mouse.move(1, 1)
-    assert _outlined(page, renderer, "output") == set()
+    assert outlined(page, CANVAS, renderer, "output") == set()
 
 
 def _solve(index: int, stride: int, dilation: int, taps: int, start: int = 0) -> set[int]:
@@ -186,16 +138,16 @@ FAMILY = list(_family())
 def test_hover_outlines_what_the_geometry_joins_for_every_operation(open_page, tmp_path, op, grid, cell, expected):
     page, renderer = open_page(save_animation(op, tmp_path / "op.html", progress=False)), FrameRenderer(op)
     page.keyboard.press("End")  # every output drawn: none hides an outline
-    page.mouse.move(*_screen_point(page, renderer, grid, *cell))
+    page.mouse.move(*screen_point(page, CANVAS, renderer, grid, *cell))
     for name, cells in expected.items():
-        assert _outlined(page, renderer, name) == cells, name
+        assert outlined(page, CANVAS, renderer, name) == cells, name
     assert any(expected.values())
 
 
 def test_click_on_a_scatter_input_jumps_to_its_step(open_page, tmp_path):
     op = TransposedConvolution(np.arange(1, 7).reshape(2, 3), np.ones((2, 2), int), stride=2, view="scatter")
     page, renderer = open_page(save_animation(op, tmp_path / "op.html", progress=False)), FrameRenderer(op)
-    page.mouse.click(*_screen_point(page, renderer, "input", 1, 2))
+    page.mouse.click(*screen_point(page, CANVAS, renderer, "input", 1, 2))
     assert page.evaluate("document.getElementById('player').dataset.index") == "5"  # the sixth input, row-major
 
 
@@ -212,9 +164,9 @@ def test_a_cell_map_of_the_first_form_still_points(open_page, tmp_path):
     page = open_page(tmp_path / "first.html")
     page.keyboard.press("End")
     for r, c in [(2, 3), (4, 4), (0, 0)]:
-        page.mouse.move(*_screen_point(page, renderer, "input", r, c))
-        assert _outlined(page, renderer, "output") == _fed_by(r, c), (r, c)
-    page.mouse.click(*_screen_point(page, renderer, "output", 1, 2))
+        page.mouse.move(*screen_point(page, CANVAS, renderer, "input", r, c))
+        assert outlined(page, CANVAS, renderer, "output") == fed_by(CONV, r, c), (r, c)
+    page.mouse.click(*screen_point(page, CANVAS, renderer, "output", 1, 2))
     assert page.evaluate("document.getElementById('player').dataset.index") == str(CONV.output_shape[1] + 2)
 
 

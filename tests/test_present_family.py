@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from matplotlib.backend_bases import KeyEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from reference_family import conv_transpose_loops, pool_loops
+from reference_family import conv_transpose_loops, conv_transpose_scipy, pool_loops, pool_windows
 from reference_layer import layer_scipy, layer_torch
 
 from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, render_frame
@@ -78,6 +78,27 @@ def test_o_goes_round_and_comes_back_to_the_operation_with_its_parameters(name):
     back = state.shown  # a layer comes back with its weights, pooling with its padding, …
     assert type(back) is type(op) and back.describe() == op.describe()
     np.testing.assert_array_equal(back.result(), op.result())
+
+
+def test_a_key_keeps_the_operation_s_own_padding():
+    transposed = PresenterState(
+        TransposedConvolution(GREY, np.ones((3, 3), int), stride=2, padding=1, output_padding=1)
+    )
+    transposed.press("s")  # stride 3
+    shown = transposed.shown
+    assert (shown.stride, shown.padding, shown.output_padding) == ((3, 3), (1, 1), (1, 1)), transposed.message
+    np.testing.assert_allclose(shown.result(), conv_transpose_scipy(GREY, np.ones((3, 3)), 3, 1, 1))
+    pooled = PresenterState(Pooling(GREY, 3, stride=2, padding=1, mode="avg", ceil_mode=True, count_include_pad=False))
+    pooled.press("s")
+    shown = pooled.shown
+    assert (shown.stride, shown.padding, shown.mode, shown.ceil_mode, shown.count_include_pad) == (
+        (3, 3),
+        (1, 1),
+        "avg",
+        True,
+        False,
+    ), pooled.message
+    np.testing.assert_allclose(shown.result(), pool_windows(GREY, 3, 3, 1, "avg", ceil_mode=True))
 
 
 def test_an_operation_that_cannot_work_is_passed_over_and_named():

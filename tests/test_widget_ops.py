@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference_family import conv_transpose_loops, conv_transpose_torch, pool_loops, pool_torch
+from reference_family import (
+    conv_transpose_loops,
+    conv_transpose_scipy,
+    conv_transpose_torch,
+    pool_loops,
+    pool_torch,
+    pool_windows,
+)
 from reference_layer import layer_scipy, layer_torch
 from widget_frames import shown_frame
 
@@ -225,3 +232,39 @@ def test_any_operation_of_the_family_is_shown_as_given(op, choice):
         np.testing.assert_array_equal(stepper.op.bias, op.bias)
     stepper.ops.operation.value = "convolution"  # the tab's choices start from the operation given
     assert stepper.op is stepper.conv and np.array_equal(stepper.conv.image, op.image)
+
+
+def test_a_given_transposed_convolution_keeps_its_own_padding_when_a_control_rebuilds_it():
+    op = TransposedConvolution(IMAGE, KERNEL, stride=2, padding=1, output_padding=(1, 0), view="scatter")
+    stepper = Stepper(op)
+    stepper.stride.value = 3
+    shown = stepper.shown
+    assert (shown.stride, shown.padding, shown.output_padding, shown.view) == ((3, 3), (1, 1), (1, 0), "scatter")
+    np.testing.assert_allclose(shown.result(), conv_transpose_scipy(IMAGE, KERNEL, 3, 1, (1, 0)))
+    stepper.ops.output_padding.value = 2  # the slider, once moved, sets both: the padding stays
+    assert (stepper.shown.padding, stepper.shown.output_padding) == ((1, 1), (2, 2))
+    np.testing.assert_allclose(stepper.shown.result(), conv_transpose_scipy(IMAGE, KERNEL, 3, 1, 2))
+    pytest.importorskip("torch")
+    np.testing.assert_allclose(stepper.shown.result(), conv_transpose_torch(IMAGE, KERNEL, 3, 1, 2))
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_a_given_pooling_keeps_its_own_padding_and_mode_when_a_control_rebuilds_it(mode):
+    op = Pooling(IMAGE, 3, stride=2, padding=1, mode=mode, ceil_mode=True, count_include_pad=False)
+    stepper = Stepper(op)
+    stepper.stride.value = 3  # ceil mode: a third window would start in the right padding, so there are two
+    shown = stepper.shown
+    assert (shown.stride, shown.padding, shown.mode, shown.ceil_mode, shown.count_include_pad) == (
+        (3, 3),
+        (1, 1),
+        mode,
+        True,
+        False,
+    )
+    np.testing.assert_allclose(shown.result(), pool_windows(IMAGE, 3, 3, 1, mode, ceil_mode=True))
+    stepper.ops.ceil_mode.value = False
+    assert stepper.shown.padding == (1, 1) and not stepper.shown.ceil_mode
+    np.testing.assert_allclose(stepper.shown.result(), pool_windows(IMAGE, 3, 3, 1, mode))
+    pytest.importorskip("torch")
+    torch_result = pool_torch(IMAGE, 3, 3, 1, mode, count_include_pad=False)[0]
+    np.testing.assert_allclose(stepper.shown.result(), torch_result)

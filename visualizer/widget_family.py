@@ -17,6 +17,7 @@ import numpy as np
 from .convolution import Convolution
 from .layer import ConvLayer
 from .pooling import Pooling
+from .presenter_ops import split
 from .transposed import TransposedConvolution
 from .widget_ops import NO_ACTIVATION, OperationControls
 
@@ -60,10 +61,9 @@ def choose_operation(controls: OperationControls, op: Any) -> None:
     # into a combination that cannot work (op itself is drawn as given)
     with suppress(ValueError):
         controls.build(as_convolution(op))
-    if isinstance(op, ConvLayer) and controls._weights is not None:
-        # the layer's own weights and bias in the filter editor (the tab draws random ones at first); its
-        # rebuilds keep what fits. OperationControls has no public setter for them yet.
-        controls._weights = np.asarray(op.weights)
-        if op.bias is not None:
-            controls._bias = np.asarray(op.bias)
-        controls._sync()
+    if isinstance(op, ConvLayer):
+        controls.hold_layer(op.weights, op.bias)  # not the random filters the tab draws at first
+    elif not isinstance(op, Convolution):
+        # its own padding has no control (the Convolution tab's is the convolution's): held through rebuilds
+        _, name, params = split(op)
+        controls.hold(name, **params)

@@ -2,7 +2,9 @@
 
 :class:`OperationControls` holds an operation selector and each operation's own
 parameters; :meth:`OperationControls.build` turns the Stepper's convolution into the
-operation chosen. A control the chosen operation has no use for is greyed out.
+operation chosen. A control the chosen operation has no use for is greyed out. An operation
+given to the Stepper keeps its own parameters through every rebuild (:meth:`OperationControls.hold`:
+a padding has no control here), and a layer its weights and bias (:meth:`OperationControls.hold_layer`).
 
 For the layer, a filter (and, when it reads several channels, an input channel) is
 chosen and its weights ``weights[:, :, channel, filter]`` are shown in a grid of number
@@ -80,6 +82,11 @@ class OperationControls:
             "bias": (self.bias, {"layer"}),
             "activation": (self.activation, {"layer"}),
         }
+        # each operation's own parameters that no control shows as they are (a padding, an output
+        # padding pair), held through rebuilds until the learner moves the control of one
+        self._held: dict[str, dict[str, Any]] = {}
+        for name, (control, _) in self.controls.items():
+            control.observe(lambda change, name=name: self._release(name), "value")
         self._build_filter_editor()
         self.box = widgets.VBox(
             [self.operation, *(control for control, _ in self.controls.values()), self.bias_values]
@@ -114,13 +121,43 @@ class OperationControls:
             control.observe(handler, "value")
         self._handlers.append(handler)
 
+    def hold(self, op: str, **params: Any) -> None:
+        """Hold the operation ``op``'s own ``params`` (a given pooling's padding, say) through every rebuild.
+
+        A parameter with a control here stays held until the learner moves that control.
+
+        >>> controls = OperationControls()
+        >>> controls.operation.value = "max pooling"
+        >>> controls.hold("maxpool", padding=1)
+        >>> controls.build(Convolution(np.arange(16).reshape(4, 4), np.ones((3, 3), int))).padding
+        (1, 1)
+        """
+        self._held[op] = params
+
+    def hold_layer(self, weights: Any, bias: Any = None) -> None:
+        """Hold a layer's ``weights`` (and ``bias``, if given) in the filter editor; rebuilds keep what fits.
+
+        >>> controls = OperationControls()
+        >>> controls.operation.value = "layer"
+        >>> controls.hold_layer(np.full((2, 2, 1, 1), 3), bias=[5])
+        >>> controls.filters.value, controls.bias.value = 1, True
+        >>> shown = controls.build(Convolution(np.ones((3, 3), int), np.ones((2, 2), int)))
+        >>> shown.weights[..., 0].tolist(), shown.bias.tolist()
+        ([[[3], [3]], [[3], [3]]], [5])
+        """
+        self._weights = np.asarray(weights)
+        if bias is not None:
+            self._bias = np.asarray(bias)
+        if self._bias is not None:  # before the first build the editor waits for it
+            self._sync()
+
     def build(self, conv: Convolution) -> Any:
         """``conv``'s input, kernel, stride and dilation as the chosen operation (ValueError if it cannot work)."""
         self._grey()
         op = self.op
         params = {name: control.value for name, (control, ops) in self.controls.items() if op in ops}
         if op != "layer":
-            return operation(conv, op, **params)
+            return operation(conv, op, **{**params, **self._held.get(op, {})})
         activation = None if params["activation"] == NO_ACTIVATION else params["activation"]
         # random weights −2…2 the kernel's size and a bias −4…4, the same each time; the edits made so far kept
         fresh = layer(conv, filters=params["filters"], groups=params["groups"], bias=True, activation=activation)
@@ -197,6 +234,11 @@ class OperationControls:
             self._bias_error = f"bias values must be {filters} finite numbers, one per filter; got {text!r}"
             return
         self._bias, self._bias_error = bias.astype(int) if np.all(bias == np.round(bias)) else bias, None
+
+    def _release(self, name: str) -> None:
+        """The learner moved the control of ``name``: its value, no longer the one held, is used."""
+        for held in self._held.values():
+            held.pop(name, None)
 
     def _changed(self, change: Any) -> None:
         for handler in self._handlers:
