@@ -26,6 +26,7 @@ from .flat import Flat
 from .items import Font
 from .magnifier import Magnifier
 from .oblique import Oblique
+from .pictures import Source
 from .products import ProductsPanel, every_product
 
 
@@ -59,7 +60,7 @@ def lay_out(scene: Any) -> None:
     for theme in shrunk_themes(natural, scene.numbers):  # the magnifier's type shrinks only if it must
         _restart(scene, theme)
         scene.products = products_panel(scene) if scene.numbers else None
-        scene.magnifier = scene.magnifier or Magnifier(scene)
+        scene.magnifier = scene.magnifier or Magnifier(scene, source(scene))
         scene.magnifier.arrange()
         if fits(scene.size, scene.max_size):
             return
@@ -68,6 +69,13 @@ def lay_out(scene: Any) -> None:
     _restart(scene, natural)
     scene.products = None
     scene.magnifier.arrange()
+
+
+def source(scene: Any) -> Source:
+    """What a convolution's pictures show: its padded input, its kernel's footprint, its output."""
+    conv = scene.conv
+    window = conv.kernel.shape[:2]
+    return Source(conv.padded, conv.image.shape, conv.pads, window, conv.dilation, scene.result)
 
 
 def _restart(scene: Any, theme) -> None:

@@ -78,6 +78,10 @@ class ConvolutionScene(SceneBuilder):
     def reveals(self) -> bool:
         return self.magnifier is None  # the pictures' outputs fill in as one moving picture
 
+    def magnifier_moving(self, step) -> list[Item]:
+        """The products panel on ``step``'s window, when the cells became pictures."""
+        return self.products.moving(*step_arrays(step))
+
     # -- names ---------------------------------------------------------------------------
 
     def input_name(self, channel: int) -> str:
