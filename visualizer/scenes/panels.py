@@ -28,7 +28,9 @@ from . import arrange
 from .base import SceneBuilder, pack, text_width, thin
 from .fit import fits, hopeless, shrunk_themes
 from .items import Box, Font, Grid, Item, Line, Polygon, Text, apply
+from .magnifier import Magnifier
 from .oblique import NUMBERS_ZOOM, visible_part
+from .pictures import Source
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class PanelScene(SceneBuilder):
 
     arithmetic_count = 0
     products = None  # a ProductsPanel for operations that multiply a window by a kernel
+    magnifier: Magnifier | None = None  # set when the cells became pictures
 
     def __init__(self, op: Any, **style: Any):
         super().__init__(op, **style)
@@ -78,6 +81,7 @@ class PanelScene(SceneBuilder):
         self.signal = bool(getattr(op, "signal", False))
         self.channels = op.channels or 1
         self.colour_image = op.channels is not None
+        self.rgb = self.channels in (3, 4)  # as pictures, red, green and blue combine into one
         self.legend: list[tuple[str, str]] = []
         self.panels: dict[str, Panel] = {}
         self.titles: list[tuple[float, float, str, str]] = []
@@ -100,19 +104,59 @@ class PanelScene(SceneBuilder):
         self.title_height = round(theme.title_size * 1.6)
         self.plain_font = Font(theme.value_size)  # zeros and padding: regular, where input values are bold
 
-    def fit(self, lay_out: Callable[[], None], cells: int) -> None:
+    def fit(self, lay_out: Callable[[], None], cells: int, pictures: Callable[[], Source] | None = None) -> None:
         """Run ``lay_out`` (cell sizes, panels, frame size) in the style's theme, then in smaller ones, until the
-        frame fits ``max_size``; the style's own when none fits (``cells`` cells cannot fit at any size).
-
-        Pictures with a magnifier, as a convolution's large input gets, are not drawn for this family yet.
+        frame fits ``max_size``. When none fits (``cells`` cells at the smallest readable size), the input and
+        output become pictures of ``pictures()`` with a magnifier (:meth:`window_panel`); without ``pictures``,
+        the style's own theme is kept.
         """
         natural, numbers = self.theme, self.numbers
-        themes = [natural] if hopeless(natural, numbers, cells, self.max_size) else shrunk_themes(natural, numbers)
-        for theme in themes:
-            self._lay_out_in(theme, lay_out)
+        if not hopeless(natural, numbers, cells, self.max_size):
+            for theme in shrunk_themes(natural, numbers):
+                self._lay_out_in(theme, lay_out)
+                if fits(self.size, self.max_size):
+                    return
+        if pictures is None:
+            self._lay_out_in(natural, lay_out)
+            return
+        self.legend = [(kind, text) for kind, text in self.legend if kind != "ring"]  # the ring is the footprint's
+        for theme in shrunk_themes(natural, numbers):  # the magnifier's type shrinks only if it must
+            self._lay_out_in(theme, lambda: None)
+            self.products = self.window_panel() if numbers else None
+            self.magnifier = self.magnifier or Magnifier(self, pictures())
+            self.magnifier.arrange()
             if fits(self.size, self.max_size):
                 return
-        self._lay_out_in(natural, lay_out)
+        # a magnifier larger than the frame: the arithmetic written out under the pictures carries the numbers
+        self._lay_out_in(natural, lambda: None)
+        self.products = None
+        self.magnifier.arrange()
+
+    def window_panel(self) -> Any:
+        """The magnifier on the current window, when the cells became pictures."""
+        raise NotImplementedError
+
+    def magnifier_moving(self, step: Any) -> list[Item]:
+        """The magnifier's items for ``step``."""
+        raise NotImplementedError
+
+    @property
+    def picture_panels(self) -> dict:
+        """Where the pictures lie, by name, when the cells became pictures (else none)."""
+        return self.magnifier.panels if self.magnifier is not None else {}
+
+    def reveals(self) -> bool:
+        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
+
+    def input_name(self, channel: int) -> str:
+        return f"input:{channel}" if self.colour_image else "input"
+
+    def output_name(self, channel: int) -> str:
+        return f"output:{channel}" if self.colour_image else "output"
+
+    def arithmetic_rows(self) -> int:
+        """Lines of arithmetic per channel."""
+        return self.arithmetic_count // self.channels
 
     def _lay_out_in(self, theme, lay_out: Callable[[], None]) -> None:
         self.use_theme(theme)
@@ -189,10 +233,17 @@ class PanelScene(SceneBuilder):
         """The header as groups of phrases, each group packed into lines with its separator."""
         raise NotImplementedError
 
-    def finish(self, width: int, bottom: float) -> None:
-        """Place the legend and the arithmetic lines under ``bottom``; set the frame size."""
+    def finish(self, width: int, bottom: float, *, place_products: bool = True) -> None:
+        """Place the legend, the products panel (unless placed beside pictures) and the arithmetic lines under
+        ``bottom``; set the frame size."""
         t = self.theme
         y = round(bottom) + t.margin // 2
+        if self.products is not None and place_products and self.magnifier is not None:
+            # under pictures, the magnifier comes first: the line from the footprint to it crosses no text
+            width = max(width, self.products.width + 2 * t.margin)
+            self.products.place(t.margin, y + t.margin // 2)
+            y += t.margin // 2 + self.products.height
+            place_products = False
         swatch = self.line_height - 4
         self.legend_at: list[tuple[int, int, str, str]] = []
         x = t.margin
@@ -204,7 +255,7 @@ class PanelScene(SceneBuilder):
             x += need + t.margin * 2
         if self.legend:
             y += self.line_height
-        if self.products is not None:  # window ⊙ kernel = products, under the panels
+        if self.products is not None and place_products:  # window ⊙ kernel = products, under the panels
             width = max(width, self.products.width + 2 * t.margin)
             self.products.place(t.margin, y + t.margin // 2)
             y += t.margin // 2 + self.products.height
