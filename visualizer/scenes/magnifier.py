@@ -156,7 +156,7 @@ class Magnifier:
         if kind != "input":
             return prefix + "output {}×{}".format(*source.output_shape)
         (rows, cols), (prows, pcols) = source.image_shape[:2], source.padded.shape[:2]
-        padded = f", padded to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else ""
+        padded = f", {source.grown} to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else ""
         return f"{prefix}input {rows}×{cols}{padded}"
 
     # -- items -------------------------------------------------------------------------

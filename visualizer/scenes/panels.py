@@ -119,7 +119,8 @@ class PanelScene(SceneBuilder):
         if pictures is None:
             self._lay_out_in(natural, lay_out)
             return
-        self.legend = [(kind, text) for kind, text in self.legend if kind != "ring"]  # the ring is the footprint's
+        # words only: the cells' looks are not the pictures'; the ring is the footprint's, the clamping the sum's
+        self.legend = [("note", text) for kind, text in self.legend if kind not in ("input", "ring", "clamped")]
         for theme in shrunk_themes(natural, numbers):  # the magnifier's type shrinks only if it must
             self._lay_out_in(theme, lambda: None)
             self.products = self.window_panel() if numbers else None

@@ -28,8 +28,8 @@ from .shading import NEGATIVE, POSITIVE, WHITE, display_colours, value_range
 @dataclass(frozen=True)
 class Source:
     """What the pictures show: the ``padded`` input (finite values), the image's shape, the ``pads`` (top,
-    bottom, left, right), the sliding window's shape and dilation, and the ``result`` (2-D, or one plane a
-    channel on the last axis)."""
+    bottom, left, right), the sliding window's shape and dilation, the ``result`` (2-D, or one plane a
+    channel on the last axis), and how the input grew (``grown``: "padded", "stretched and padded", …)."""
 
     padded: np.ndarray
     image_shape: tuple[int, ...]
@@ -37,6 +37,7 @@ class Source:
     window: tuple[int, int]
     dilation: tuple[int, int]
     result: np.ndarray
+    grown: str = "padded"  # how the input became ``padded``, for the input's title
 
     @property
     def output_shape(self) -> tuple[int, int]:
