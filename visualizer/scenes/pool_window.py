@@ -2,7 +2,7 @@
 
 When a pooling's input is drawn as pictures (:mod:`.magnifier`), this panel
 shows the current window as numbered cells, one row per channel: padding as
-−∞ (max) or 0 (average), cells past the padding blank, the tap that won ringed,
+−∞ (max) or 0 (average), cells never counted crossed out (×), the tap that won ringed,
 and ``max = v`` or ``Σ / n = s / n = v`` beside it. It knows texts, not
 operations: the pooling's scene says what each cell reads.
 

@@ -84,7 +84,7 @@ class PoolingScene(PanelScene):
 
     def window_panel(self) -> WindowPanel:
         names = list(channel_names(self.channels)) if self.colour_image else [""]
-        texts = {"−∞" if self.max else "0"} | {display_number(v) for v in samples(self.op.image)}
+        texts = {"−∞" if self.max else "0", "×"} | {display_number(v) for v in samples(self.op.image)}
 
         def widest_of(values: np.ndarray) -> str:
             return max((display_number(v) for v in samples(values)), key=len)
@@ -116,7 +116,7 @@ class PoolingScene(PanelScene):
     def _window_text(self, channel: int, r: int, c: int) -> str:
         kind = self.kinds[r, c]
         if kind == "outside" or (kind == "padding" and not (self.max or self.counted(kind))):
-            return ""  # never counted
+            return "×"  # never counted: crossed out, as the legend says
         return self.input_text(channel, r, c)
 
     def arithmetic_lines(self, step) -> list[Item]:
