@@ -27,7 +27,7 @@ from .items import Font
 from .magnifier import Magnifier
 from .oblique import Oblique
 from .pictures import Source
-from .products import ProductsPanel, every_product
+from .products import ProductsPanel, every_product, step_arrays
 
 
 def read_outputs(scene: Any) -> None:
@@ -104,6 +104,11 @@ def products_panel(scene: Any) -> ProductsPanel:
     sums = np.concatenate([samples(conv.raw_result()), samples(scene.result)])
     names = list(channel_names(scene.channels)) if scene.colour_image else [""]
     return ProductsPanel(scene, scene.planes_of_kernel, given, values, products, sums, names)
+
+
+def products_on_step(scene: Any, step: Any) -> list:
+    """The products panel on ``step``'s window: the magnifier of a scene whose cells became pictures."""
+    return scene.products.moving(*step_arrays(step))
 
 
 def samples(values: np.ndarray, most: int = 2048) -> np.ndarray:

@@ -28,7 +28,7 @@ from ..operands import lift, pair_text, shape_text
 from ..text import arithmetic, channel_names, display_number
 from ..transposed import TransposedConvolution
 from .base import SceneBuilder, elisions, widest
-from .conv_layout import samples
+from .conv_layout import products_on_step, samples
 from .items import Item, Polygon, Text
 from .links import Links
 from .panels import Panel, PanelScene
@@ -149,8 +149,7 @@ class DirectScene(PanelScene):
             self.stretched, op.image.shape, pads, self.kernel.shape, dilation, self.result, " and ".join(grown)
         )
 
-    def magnifier_moving(self, step) -> list[Item]:
-        return self.products.moving(*step_arrays(step))
+    magnifier_moving = products_on_step
 
     def arithmetic_lines(self, step) -> list[Item]:
         """Each channel's sum written out."""
