@@ -191,7 +191,8 @@ def test_colour_images_get_one_panel_per_channel() -> None:
     image = RNG.integers(0, 256, (3, 3, 3)).astype(np.uint8)
     for op in (vz.TransposedConvolution(image, np.ones((2, 2, 3), int), stride=2), vz.Pooling(image, 2, stride=1)):
         for layout in ("flat", "oblique"):
-            scene = FrameRenderer(op, layout=layout).scene(0)
+            # no limit: three channels' rows of cells are taller than 1080 px (the limit draws pictures)
+            scene = FrameRenderer(op, layout=layout, max_size=None).scene(0)
             names = {name for name in scene.grids if name.startswith(("input", "output"))}
             assert names == {f"{area}:{c}" for area in ("input", "output") for c in range(3)}
             titles = [t.text for t in scene.texts("title")]

@@ -272,3 +272,119 @@ def test_pdf_pictures_sit_where_the_png_draws_them(tmp_path, layout):
         )
         grey = LARGE.padded[r, c]
         assert abs(page[y, x] - grey).max() < 24 and abs(png[y, x] - grey).max() < 8, (r, c, page[y, x], png[y, x])
+
+
+# -- the family as pictures: pooling and the direct transposed convolution ---------------------
+
+FAMILY_PICTURES = {
+    "max pooling": lambda image: vz.Pooling(image, 3, stride=2, padding=1),
+    "average pooling": lambda image: vz.Pooling(image, 2, mode="avg"),
+    "transposed stride 2": lambda image: vz.TransposedConvolution(image, np.ones((3, 3)), stride=2),
+}
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{r}x{c}" for r, c in SIZES])
+@pytest.mark.parametrize("name", FAMILY_PICTURES)
+def test_the_familys_frames_fit_the_default_target(name, size, layout):
+    op = FAMILY_PICTURES[name](cheap(*size))
+    renderer = FrameRenderer(op, layout=layout)
+    width, height = renderer.size
+    assert width <= DEFAULT_MAX_SIZE[0] and height <= DEFAULT_MAX_SIZE[1], renderer.size
+    if size[0] <= 3 or size[0] >= 130:  # numbered cells while they fit, pictures when they cannot
+        assert (renderer.builder.magnifier is not None) == (size[0] >= 130)
+    for index in (0, op.num_steps - 1):
+        assert renderer.frame(index).size == renderer.size
+
+
+POOLED = vz.Pooling(cheap(200, 200), 3, stride=2, padding=1)
+
+
+def ring_box(panel, r0: int, c0: int, rows: int, cols: int, width: int) -> tuple[int, int, int, int]:
+    """The outline just outside values r0… × c0…, on a grid of panel.px pixels a value."""
+    x0, y0 = round(panel.x + c0 * panel.px) - width, round(panel.y + r0 * panel.px) - width
+    x1 = round(panel.x + (c0 + cols) * panel.px) - 1 + width
+    y1 = round(panel.y + (r0 + rows) * panel.px) - 1 + width
+    return (x0, y0, x1, y1)
+
+
+@pytest.mark.parametrize("index", [0, 57, 5_050, POOLED.num_steps - 1])
+def test_the_pooling_footprint_is_at_the_steps_origin(index):
+    renderer = FrameRenderer(POOLED)
+    builder, step = renderer.builder, POOLED.step(index)
+    panel = panel_of(builder, "input")
+    (ring,) = builder.scene(index).find("footprint", "input")
+    assert ring.box == ring_box(panel, *step.origin, 3, 3, ring.outline_width)
+    frame = renderer.frame_rgb(index)
+    x0, y0, x1, y1 = ring.box
+    for xy in [(x0, y0), (x1, y1), ((x0 + x1) // 2, y0), (x0, (y0 + y1) // 2)]:
+        assert frame.getpixel(xy) == MAGENTA, xy
+    # the photo inside: the image's own values, shifted by the padding of 1 (padding: the least value, 0)
+    image = np.pad(POOLED.image, 1)
+    for u, v in np.ndindex(3, 3):
+        r, c = step.origin[0] + u, step.origin[1] + v
+        grey = ramp_grey(image[r, c])
+        assert frame.getpixel(centre(panel, r, c)) == (grey, grey, grey), (r, c)
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_the_pooling_magnifier_shows_the_steps_window(mode, layout):
+    op = vz.Pooling(cheap(200, 200), 3, stride=2, padding=1, mode=mode)
+    builder = scene_builder(op, layout=layout, max_size=DEFAULT_MAX_SIZE)
+    image = np.pad(op.image.astype(float), 1, constant_values=np.nan)  # nan: padding
+    for index in (0, 4_321, op.num_steps - 1):
+        scene, step = builder.scene(index), op.step(index)
+        (r0, c0) = step.origin
+        window = image[r0 : r0 + 3, c0 : c0 + 3]
+        for (u, v), value in np.ndenumerate(window):
+            padding = "−∞" if mode == "max" else "0"
+            expected = padding if np.isnan(value) else display_number(value)
+            assert scene.text_at("products", 0, "window", u, v) == expected, (index, u, v)
+        inside = window[~np.isnan(window)]
+        if mode == "max":
+            assert scene.text_at("products", 0, "sum") == f"max = {display_number(inside.max())}"
+            (winner,) = scene.find("products", 0, "winner")
+            u, v = np.unravel_index(np.nanargmax(window), window.shape)
+            assert winner.box[0] < builder.products.window_grid(0).centre(u, v)[0] < winner.box[2]
+        else:  # padding counted: 9 taps
+            total = display_number(inside.sum())
+            assert scene.text_at("products", 0, "sum") == f"Σ / 9 = {total} / 9 = {display_number(inside.sum() / 9)}"
+        assert len(scene.find("magnifier-line")) == 1
+
+
+TRANSPOSED = vz.TransposedConvolution(cheap(100, 100), vz.KERNELS["sharpen"], stride=2)
+
+
+def stretched_reference(image: np.ndarray, stride: int, border: int) -> np.ndarray:
+    """``stride − 1`` zeros between the values, ``border`` zeros round them."""
+    rows, cols = ((n - 1) * stride + 1 + 2 * border for n in image.shape)
+    out = np.zeros((rows, cols))
+    out[border : rows - border : stride, border : cols - border : stride] = image
+    return out
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+@pytest.mark.parametrize("index", [0, 12_345, TRANSPOSED.num_steps - 1])
+def test_the_transposed_footprint_and_magnifier_follow_the_steps_window(index, layout):
+    renderer = FrameRenderer(TRANSPOSED, layout=layout)
+    builder, step = renderer.builder, TRANSPOSED.step(index)
+    assert builder.magnifier is not None
+    stretched = stretched_reference(TRANSPOSED.image, 2, 2)  # D(M − 1) − P = 2
+    i, j = divmod(index, TRANSPOSED.output_shape[1])  # stride 1 over the stretched input
+    np.testing.assert_array_equal(step.window, stretched[i : i + 3, j : j + 3])
+    scene = builder.scene(index)
+    (ring,) = scene.find("footprint", "input")
+    assert ring.box == ring_box(panel_of(builder, "input"), i, j, 3, 3, ring.outline_width)
+    rotated = vz.KERNELS["sharpen"][::-1, ::-1]
+    for (u, v), value in np.ndenumerate(stretched[i : i + 3, j : j + 3]):
+        assert scene.text_at("products", 0, "window", u, v) == display_number(value)
+    total = (stretched[i : i + 3, j : j + 3] * rotated).sum()
+    assert scene.text_at("products", 0, "sum").startswith(f"Σ = {display_number(total)}")
+    if layout == "flat":
+        frame = renderer.frame_rgb(index)
+        assert frame.getpixel(ring.box[:2]) == MAGENTA
+        panel = panel_of(builder, "input")
+        for r, c in [(2, 102), (3, 103), (4, 106), (101, 101), (101, 102)]:  # clear of the ring
+            grey = ramp_grey(stretched[r, c])
+            assert frame.getpixel(centre(panel, r, c)) == (grey, grey, grey), (r, c)

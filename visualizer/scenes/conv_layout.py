@@ -26,7 +26,8 @@ from .flat import Flat
 from .items import Font
 from .magnifier import Magnifier
 from .oblique import Oblique
-from .products import ProductsPanel, every_product
+from .pictures import Source
+from .products import ProductsPanel, every_product, step_arrays
 
 
 def read_outputs(scene: Any) -> None:
@@ -59,7 +60,7 @@ def lay_out(scene: Any) -> None:
     for theme in shrunk_themes(natural, scene.numbers):  # the magnifier's type shrinks only if it must
         _restart(scene, theme)
         scene.products = products_panel(scene) if scene.numbers else None
-        scene.magnifier = scene.magnifier or Magnifier(scene)
+        scene.magnifier = scene.magnifier or Magnifier(scene, source(scene))
         scene.magnifier.arrange()
         if fits(scene.size, scene.max_size):
             return
@@ -68,6 +69,13 @@ def lay_out(scene: Any) -> None:
     _restart(scene, natural)
     scene.products = None
     scene.magnifier.arrange()
+
+
+def source(scene: Any) -> Source:
+    """What a convolution's pictures show: its padded input, its kernel's footprint, its output."""
+    conv = scene.conv
+    window = conv.kernel.shape[:2]
+    return Source(conv.padded, conv.image.shape, conv.pads, window, conv.dilation, scene.result)
 
 
 def _restart(scene: Any, theme) -> None:
@@ -96,6 +104,11 @@ def products_panel(scene: Any) -> ProductsPanel:
     sums = np.concatenate([samples(conv.raw_result()), samples(scene.result)])
     names = list(channel_names(scene.channels)) if scene.colour_image else [""]
     return ProductsPanel(scene, scene.planes_of_kernel, given, values, products, sums, names)
+
+
+def products_on_step(scene: Any, step: Any) -> list:
+    """The products panel on ``step``'s window: the magnifier of a scene whose cells became pictures."""
+    return scene.products.moving(*step_arrays(step))
 
 
 def samples(values: np.ndarray, most: int = 2048) -> np.ndarray:

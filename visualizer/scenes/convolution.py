@@ -29,7 +29,7 @@ from ..convolution import Convolution
 from ..geometry import window_taps
 from ..text import arithmetic, caption, channel_names, display_number, parameters, sum_label
 from .base import SceneBuilder, elisions, pack, thin
-from .conv_layout import lay_out, read_outputs
+from .conv_layout import lay_out, products_on_step, read_outputs
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
 from .links import Links
@@ -48,6 +48,7 @@ class ConvolutionScene(SceneBuilder):
     """
 
     magnifier: Magnifier | None = None  # set when the cells became pictures
+    magnifier_moving = products_on_step
 
     def __init__(self, conv: Convolution, **style: Any):
         if not isinstance(conv, Convolution):

@@ -24,163 +24,27 @@ planes (output above input), the magnifier upright on the right.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from PIL import Image
-
 from ..geometry import window_taps
-from ..render.style import RGB, blend
 from ..text import channel_names
-from .items import Box, Item, Line, Pixels, Point, apply
+from .items import Box, Item, Line, Pixels, apply
 from .oblique import extent, matrix, visible_part
-from .products import step_arrays
-from .shading import ACCENT, NEGATIVE, POSITIVE, WHITE, display_colours, value_range
-
-GREY_LEVELS = 64
-SIGNED_LEVELS = 32  # on each side of zero
-PICTURE_COLOURS = 96  # a colour picture's share of a frame's 256 palette entries
-SAMPLE_PIXELS = 65_536  # enough pixels to choose a picture's colours from
-
-
-@dataclass(frozen=True)
-class PixelPanel:
-    """Where a picture of ``rows`` × ``cols`` values lies on its plane: top-left ``(x, y)``, ``px`` pixels a value.
-
-    >>> PixelPanel("input", 10, 20, 5, 5, 4.0).box(1, 2, 2, 3)
-    (18, 24, 21, 27)
-    """
-
-    name: str
-    x: float
-    y: float
-    rows: int
-    cols: int
-    px: float
-    plane: int = 0
-
-    def box(self, r0: int, c0: int, r1: int, c1: int) -> tuple[int, int, int, int]:
-        """Inclusive pixel box of values ``r0…r1-1 × c0…c1-1``."""
-        x, y, px = self.x, self.y, self.px
-        return (round(x + c0 * px), round(y + r0 * px), round(x + c1 * px) - 1, round(y + r1 * px) - 1)
-
-    def interior(self, row: int, col: int) -> tuple[int, int, int, int]:
-        """Inclusive pixel box of one value (as :meth:`Grid.interior` gives a cell's)."""
-        return self.box(row, col, row + 1, col + 1)
-
-    def corners(self, r0: int, c0: int, r1: int, c1: int) -> tuple[Point, Point, Point, Point]:
-        """The outer corners of values ``r0…r1-1 × c0…c1-1``, clockwise from top-left."""
-        x0, y0, x1, y1 = self.box(r0, c0, r1, c1)
-        return ((x0, y0), (x1 + 1, y0), (x1 + 1, y1 + 1), (x0, y1 + 1))
-
-    @property
-    def extent(self) -> tuple[float, float]:
-        return (self.cols * self.px, self.rows * self.px)
-
-
-def grey_table(levels: int = GREY_LEVELS) -> np.ndarray:
-    """A ramp of ``levels`` greys from black to white, as a (levels, 3) uint8 table."""
-    ramp = np.rint(np.linspace(0, 255, levels)).astype(np.uint8)
-    return np.repeat(ramp[:, None], 3, axis=1)
-
-
-def grey_index(values: np.ndarray, low: float, high: float, levels: int = GREY_LEVELS) -> np.ndarray:
-    """Positions in :func:`grey_table` of ``values`` spread over ``low…high`` (clipped to it).
-
-    >>> grey_index(np.array([0, 128, 255]), 0, 255, 3).tolist()
-    [0, 1, 2]
-    """
-    share = (np.asarray(values, float) - low) / (high - low) if high > low else np.zeros(np.shape(values))
-    return np.rint(np.clip(share, 0, 1) * (levels - 1)).astype(np.uint16)
-
-
-def signed_table(levels: int = SIGNED_LEVELS) -> np.ndarray:
-    """Blue through white to orange, ``2·levels + 1`` colours (the shading's diverging ramp)."""
-    colours = [blend(NEGATIVE if k < 0 else POSITIVE, WHITE, abs(k) / levels) for k in range(-levels, levels + 1)]
-    return np.array(colours, np.uint8)
-
-
-def signed_index(values: np.ndarray, reach: float, levels: int = SIGNED_LEVELS) -> np.ndarray:
-    """Positions in :func:`signed_table` of ``values`` (−reach → 0, 0 → the middle, reach → the end).
-
-    >>> signed_index(np.array([-4, 0, 4]), 4, 2).tolist()
-    [0, 2, 4]
-    """
-    share = np.clip(np.asarray(values, float) / reach, -1, 1) if reach > 0 else np.zeros(np.shape(values))
-    return (np.rint(share * levels) + levels).astype(np.uint16)
-
-
-def shared_colours(pictures: list[np.ndarray], count: int = PICTURE_COLOURS) -> tuple[np.ndarray, list[np.ndarray]]:
-    """One table of at most ``count`` colours for several (h, w, 3) uint8 pictures, and each as positions in it.
-
-    The table is a median cut of at most 65 536 of the pixels; every pixel then takes the table's
-    colour nearest to it (looked up by its colour at 5 bits a channel, so large pictures cost little).
-
-    >>> table, (a,) = shared_colours([np.array([[[255, 0, 0], [0, 0, 255]]], np.uint8)])
-    >>> table[a].tolist()
-    [[[255, 0, 0], [0, 0, 255]]]
-    """
-    strip = np.concatenate([p.reshape(-1, 3) for p in pictures])
-    sample = strip[:: max(1, len(strip) // SAMPLE_PIXELS)]
-    quantised = Image.fromarray(sample[None], "RGB").quantize(count, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    used = int(np.asarray(quantised).max()) + 1
-    table = np.array(quantised.getpalette()[: 3 * used], np.uint8).reshape(used, 3)
-    # each 5-bit colour box's centre, and the table's colour nearest to it
-    levels = np.arange(4, 256, 8)
-    centres = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 1, 3)
-    nearest = np.argmin(((centres - table[None].astype(np.int32)) ** 2).sum(axis=2), axis=1).astype(np.uint16)
-    indices = []
-    for picture in pictures:
-        bits = picture.astype(np.uint16) >> 3
-        indices.append(nearest[(bits[..., 0] << 10) | (bits[..., 1] << 5) | bits[..., 2]])
-    return table, indices
-
-
-class Pictures:
-    """The input and output of a convolution scene as pictures: colour tables and positions in them.
-
-    ``inputs`` and ``outputs`` pair a panel name with its positions; each
-    output table ends with the colour of a value not computed yet.
-    """
-
-    def __init__(self, scene: Any):
-        conv, c = scene.conv, scene.colours
-        self.empty: RGB = blend(c.empty_grid, c.background, 0.35)
-        if scene.rgb:
-            table, (inputs, outputs) = shared_colours([display_colours(conv.padded), display_colours(scene.result)])
-            self.input_table, self.output_table = table, np.vstack([table, [self.empty]]).astype(np.uint8)
-            self.inputs = [("input", inputs)]
-            self.outputs = [("combined", outputs)]
-            return
-        low, high = value_range(conv.padded)
-        self.input_table = grey_table()
-        planes = range(scene.channels)
-        padded = [conv.padded] if conv.padded.ndim == 2 else [conv.padded[..., k] for k in planes]
-        self.inputs = [(scene.input_name(k), grey_index(padded[k], low, high)) for k in planes]
-        result = scene.result
-        if float(np.min(result)) < 0 < float(np.max(result)):
-            table = signed_table()
-            outputs = [signed_index(v, float(np.max(np.abs(result)))) for v in scene.output_values]
-        else:
-            low, high = value_range(result)
-            table, outputs = grey_table(), [grey_index(v, low, high) for v in scene.output_values]
-        self.output_table = np.vstack([table, [self.empty]]).astype(np.uint8)
-        self.outputs = [(scene.output_name(k), outputs[k]) for k in planes]
-
-    def output_until(self, positions: np.ndarray, done: int) -> np.ndarray:
-        """``positions`` with every value after the first ``done + 1`` (row-major) not computed yet."""
-        shown = positions.copy()
-        shown.reshape(-1)[done + 1 :] = len(self.output_table) - 1
-        return shown
+from .pictures import Pictures, PixelPanel, Source
+from .shading import ACCENT
 
 
 class Magnifier:
-    """Lays out and draws a convolution scene whose cells became pictures (see the module's description)."""
+    """Lays out and draws a scene whose cells became pictures of ``source`` (see the module's description).
 
-    def __init__(self, scene: Any):
+    The scene gives the products panel (``products``, or None: the written-out
+    arithmetic carries the numbers) and ``magnifier_moving(step)`` for it.
+    """
+
+    def __init__(self, scene: Any, source: Source):
         self.scene = scene
-        self.pictures = Pictures(scene)
+        self.source = source
+        self.pictures = Pictures(scene, source)
         self.panels: dict[str, PixelPanel] = {}
 
     # -- layout ------------------------------------------------------------------------
@@ -206,8 +70,8 @@ class Magnifier:
         return self.scene.size[0] <= limit[0] and self.scene.size[1] <= limit[1]
 
     def _sizes(self) -> tuple[int, int, int, int]:
-        conv = self.scene.conv
-        (prows, pcols), (orows, ocols) = conv.padded.shape[:2], conv.output_shape
+        source = self.source
+        (prows, pcols), (orows, ocols) = source.padded.shape[:2], source.output_shape
         return prows, pcols, orows, ocols
 
     def _tail(self) -> int:
@@ -286,13 +150,13 @@ class Magnifier:
 
     def _title(self, name: str) -> str:
         """ "input 234×200, padded to 236×202", "output 232×198", with the channel's name for a channel's own."""
-        conv = self.scene.conv
+        source = self.source
         kind, _, channel = name.partition(":")
         prefix = f"{channel_names(self.scene.channels)[int(channel)]}: " if channel else ""
         if kind != "input":
-            return prefix + "output {}×{}".format(*conv.output_shape)
-        (rows, cols), (prows, pcols) = conv.image.shape[:2], conv.padded.shape[:2]
-        padded = f", padded to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else ""
+            return prefix + "output {}×{}".format(*source.output_shape)
+        (rows, cols), (prows, pcols) = source.image_shape[:2], source.padded.shape[:2]
+        padded = f", {source.grown} to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else ""
         return f"{prefix}input {rows}×{cols}{padded}"
 
     # -- items -------------------------------------------------------------------------
@@ -300,7 +164,7 @@ class Magnifier:
     def still(self) -> list[Item]:
         """The input pictures, and a ring where the image ends inside its padding."""
         s = self.scene
-        top, bottom, left, right = s.conv.pads
+        top, bottom, left, right = self.source.pads
         items: list[Item] = []
         for name, positions in self.pictures.inputs:
             panel = self.panels[name]
@@ -317,10 +181,10 @@ class Magnifier:
     def moving(self, step: Any) -> list[Item]:
         """The footprint and the current output outlined, the output so far, connectors and the magnifier."""
         s = self.scene
-        conv = s.conv
-        rows, cols = window_taps(step.origin, conv.kernel.shape, conv.dilation)
+        source = self.source
+        rows, cols = window_taps(step.origin, source.window, source.dilation)
         i, j = step.out_index
-        done = i * conv.output_shape[1] + j
+        done = i * source.output_shape[1] + j
         items: list[Item] = []
         for name, positions in self.pictures.outputs:
             panel = self.panels[name]
@@ -337,7 +201,7 @@ class Magnifier:
             items += self._connectors(footprints, i, j)
         if s.products is not None:
             items += self._magnifier_line(*footprints[0])
-            items += s.products.moving(*step_arrays(step))
+            items += s.magnifier_moving(step)
         if s.numbers:
             items += s.arithmetic_lines(step)
         return items

@@ -19,16 +19,15 @@ the current step.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..render.style import RGB, blend, rgb
 from . import arrange
 from .base import SceneBuilder, pack, text_width, thin
-from .fit import fits, hopeless, shrunk_themes
 from .items import Box, Font, Grid, Item, Line, Polygon, Text, apply
 from .oblique import NUMBERS_ZOOM, visible_part
+from .panel_fit import Fitting
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class Look:
     dashed: bool = False
 
 
-class PanelScene(SceneBuilder):
+class PanelScene(Fitting, SceneBuilder):
     """A scene made of panels (see the module's description); subclasses say what the panels and steps show.
 
     Subclasses set ``self.cell`` (and ``self.small_cell``), call :meth:`lay_out`
@@ -78,6 +77,7 @@ class PanelScene(SceneBuilder):
         self.signal = bool(getattr(op, "signal", False))
         self.channels = op.channels or 1
         self.colour_image = op.channels is not None
+        self.rgb = self.channels in (3, 4)  # as pictures, red, green and blue combine into one
         self.legend: list[tuple[str, str]] = []
         self.panels: dict[str, Panel] = {}
         self.titles: list[tuple[float, float, str, str]] = []
@@ -99,25 +99,6 @@ class PanelScene(SceneBuilder):
         super().use_theme(theme)
         self.title_height = round(theme.title_size * 1.6)
         self.plain_font = Font(theme.value_size)  # zeros and padding: regular, where input values are bold
-
-    def fit(self, lay_out: Callable[[], None], cells: int) -> None:
-        """Run ``lay_out`` (cell sizes, panels, frame size) in the style's theme, then in smaller ones, until the
-        frame fits ``max_size``; the style's own when none fits (``cells`` cells cannot fit at any size).
-
-        Pictures with a magnifier, as a convolution's large input gets, are not drawn for this family yet.
-        """
-        natural, numbers = self.theme, self.numbers
-        themes = [natural] if hopeless(natural, numbers, cells, self.max_size) else shrunk_themes(natural, numbers)
-        for theme in themes:
-            self._lay_out_in(theme, lay_out)
-            if fits(self.size, self.max_size):
-                return
-        self._lay_out_in(natural, lay_out)
-
-    def _lay_out_in(self, theme, lay_out: Callable[[], None]) -> None:
-        self.use_theme(theme)
-        self.grids, self.planes, self.titles, self.panels = {}, self.planes[:1], [], {}
-        lay_out()
 
     # -- colours -------------------------------------------------------------------------
 
@@ -189,10 +170,17 @@ class PanelScene(SceneBuilder):
         """The header as groups of phrases, each group packed into lines with its separator."""
         raise NotImplementedError
 
-    def finish(self, width: int, bottom: float) -> None:
-        """Place the legend and the arithmetic lines under ``bottom``; set the frame size."""
+    def finish(self, width: int, bottom: float, *, place_products: bool = True) -> None:
+        """Place the legend, the products panel (unless placed beside pictures) and the arithmetic lines under
+        ``bottom``; set the frame size."""
         t = self.theme
         y = round(bottom) + t.margin // 2
+        if self.products is not None and place_products and self.magnifier is not None:
+            # under pictures, the magnifier comes first: the line from the footprint to it crosses no text
+            width = max(width, self.products.width + 2 * t.margin)
+            self.products.place(t.margin, y + t.margin // 2)
+            y += t.margin // 2 + self.products.height
+            place_products = False
         swatch = self.line_height - 4
         self.legend_at: list[tuple[int, int, str, str]] = []
         x = t.margin
@@ -204,7 +192,7 @@ class PanelScene(SceneBuilder):
             x += need + t.margin * 2
         if self.legend:
             y += self.line_height
-        if self.products is not None:  # window ⊙ kernel = products, under the panels
+        if self.products is not None and place_products:  # window ⊙ kernel = products, under the panels
             width = max(width, self.products.width + 2 * t.margin)
             self.products.place(t.margin, y + t.margin // 2)
             y += t.margin // 2 + self.products.height

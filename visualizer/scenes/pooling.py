@@ -27,9 +27,12 @@ from ..operands import lift, pair_text, shape_text
 from ..pooling import Pooling
 from ..text import channel_names, display_number
 from .base import elisions, widest
+from .conv_layout import samples
 from .items import Item, Line
 from .links import Links
 from .panels import Panel, PanelScene
+from .pictures import Source
+from .pool_window import WindowPanel
 from .transposed import index_text, pair_of
 
 ARITHMETIC_LINES = 2  # lines for each channel's max or average before its middle terms are elided
@@ -45,17 +48,84 @@ class PoolingScene(PanelScene):
         self.max = op.mode == "max"
         self.padded = lift(op.padded)
         rows, cols = self.padded.shape[:2]
-        kind = (lambda r, c: op.cell_kind(c)) if self.signal else op.cell_kind
-        self.kinds = np.array([[kind(r, c) for c in range(cols)] for r in range(rows)])
+        self.kinds = self._kinds(rows, cols)
         self.result = lift(op.result())
         self.window, self.stride, self.dilation = (pair_of(v, 1) for v in (op.size, op.stride, op.dilation))
         self.arithmetic_count = ARITHMETIC_LINES * self.channels
         self._legend()
-        self.fit(self._lay_out, (self.padded.shape[0] * self.padded.shape[1] + self.result.size) * self.channels)
-        self._still = self._build_still()
-        self._revealed = [self._reveal(k) for k in range(op.num_steps)]
+        cells = (self.padded.shape[0] * self.padded.shape[1] + self.result.size) * self.channels
+        self.fit(self._lay_out, cells, None if self.signal else self._source)
+        if self.magnifier is None:
+            self._still = self._build_still()
+            self._revealed = [self._reveal(k) for k in range(op.num_steps)]
+        else:
+            still = self.products.still() if self.products is not None else []
+            self._still = [*self.frame_items(), *self.magnifier.still(), *still]
 
     # -- set-up ----------------------------------------------------------------------------
+
+    def _kinds(self, rows: int, cols: int) -> np.ndarray:
+        """Each padded cell's kind: a cell is past the padding, or padding, when its row or its column is."""
+        op, rank = self.op, {"input": 0, "padding": 1, "outside": 2}
+        if self.signal:
+            along = np.array([rank[op.cell_kind(c)] for c in range(cols)])[None, :]
+        else:
+            top, left = op.pads[0], op.pads[2]  # a row and a column of the image itself
+            down = np.array([rank[op.cell_kind(r, left)] for r in range(rows)])
+            across = np.array([rank[op.cell_kind(top, c)] for c in range(cols)])
+            along = np.maximum.outer(down, across)
+        return np.array(list(rank))[along]
+
+    def _source(self) -> Source:
+        """What the pictures show: the padded input with padding drawn as the image's least value."""
+        op = self.op
+        padded = np.where(np.isfinite(self.padded), self.padded, np.min(op.image))
+        return Source(padded, op.image.shape, op.pads, self.window, self.dilation, self.result)
+
+    def window_panel(self) -> WindowPanel:
+        names = list(channel_names(self.channels)) if self.colour_image else [""]
+        texts = {"−∞" if self.max else "0", "×"} | {display_number(v) for v in samples(self.op.image)}
+
+        def widest_of(values: np.ndarray) -> str:
+            return max((display_number(v) for v in samples(values)), key=len)
+
+        value = widest_of(self.result)
+        if self.max:
+            results = [f"max = {value}"]
+        else:
+            n = self.window[0] * self.window[1]  # the largest divisor; the sums are at most n times the values
+            results = [f"Σ / {n} = {widest_of(self.result * n)} / {n} = {value}"]
+        return WindowPanel(self, *self.window, texts, results, names)
+
+    def magnifier_moving(self, step) -> list[Item]:
+        taps = np.array(self.taps(step)).reshape(*self.window, 2)
+        texts, results = [], []
+        for channel in range(self.channels):
+            cells = [[self._window_text(channel, r, c) for r, c in line] for line in taps]
+            texts.append(cells)
+            value = display_number(step.value if np.ndim(step.value) == 0 else step.value[channel])
+            if self.max:
+                results.append(f"max = {value}")
+            else:
+                total = display_number(step.sum if np.ndim(step.sum) == 0 else step.sum[channel])
+                results.append(f"Σ / {step.divisor} = {total} / {step.divisor} = {value}")
+        (r0, c0), (dr, dc) = step.origin, self.dilation
+        winners = [((r - r0) // dr, (c - c0) // dc) for r, c in self.winners(step)] or [None] * self.channels
+        return self.products.moving(texts, winners, results)
+
+    def _window_text(self, channel: int, r: int, c: int) -> str:
+        kind = self.kinds[r, c]
+        if kind == "outside" or (kind == "padding" and not (self.max or self.counted(kind))):
+            return "×"  # never counted: crossed out, as the legend says
+        return self.input_text(channel, r, c)
+
+    def arithmetic_lines(self, step) -> list[Item]:
+        """Each channel's max or average written out."""
+        return [
+            item
+            for channel in range(self.channels)
+            for item in self.text_lines(self._lines(step, channel), channel * ARITHMETIC_LINES)
+        ]
 
     def _lay_out(self) -> None:
         self.cell = self._cell_size()
@@ -177,8 +247,10 @@ class PoolingScene(PanelScene):
         (r0, c0), (m, n), (dr, dc) = lift_index(step.origin), self.window, self.dilation
         return [(r0 + u * dr, c0 + v * dc) for u in range(m) for v in range(n)]
 
-    def links(self, index: int) -> Links:
-        """The window on the padded input (with its dilation) and the output cell it gives."""
+    def links(self, index: int) -> Links | None:
+        """The window on the padded input (with its dilation) and the output cell it gives (none on pictures)."""
+        if self.magnifier is not None:
+            return None
         step = self.op.step(index)
         rows, cols = window_taps(lift_index(step.origin), self.window, self.dilation)
         return Links.gather(self._names("input"), rows, cols, self._names("output"), *lift_index(step.out_index))
@@ -189,6 +261,8 @@ class PoolingScene(PanelScene):
 
     def moving(self, index: int) -> tuple[Item, ...]:
         step = self.op.step(index)
+        if self.magnifier is not None:
+            return tuple(self.magnifier.moving(step))
         i, j = divmod(step.index, self.result.shape[1])
         c = self.colours
         taps = self.taps(step)
@@ -210,8 +284,7 @@ class PoolingScene(PanelScene):
                 (r0, c0), (r1, c1) = taps[0], taps[-1]
                 items += self.connectors(low, (r0, c0, r1 + 1, c1 + 1), high, (i, j, i + 1, j + 1))
         if self.numbers:
-            for channel in range(self.channels):
-                items += self.text_lines(self._lines(step, channel), channel * ARITHMETIC_LINES)
+            items += self.arithmetic_lines(step)
         return tuple(items)
 
     def winners(self, step) -> list[tuple[int, int]]:
@@ -269,6 +342,8 @@ class PoolingScene(PanelScene):
         return self.result.shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
+        if self.magnifier is not None:
+            return self.magnifier.moving_colours()
         c = self.colours
         fills = self.look_colours(("input", "padding", "outside")) | {c.shaded_output, c.grid, c.accent}
         pairs = self.text_pairs() if self.numbers else set()

@@ -28,9 +28,11 @@ from ..operands import lift, pair_text, shape_text
 from ..text import arithmetic, channel_names, display_number
 from ..transposed import TransposedConvolution
 from .base import SceneBuilder, elisions, widest
+from .conv_layout import products_on_step, samples
 from .items import Item, Polygon, Text
 from .links import Links
 from .panels import Panel, PanelScene
+from .pictures import Source
 from .products import ProductsPanel, every_product, step_arrays
 from .weights import KernelPanels, weight_texts
 
@@ -116,9 +118,14 @@ class DirectScene(PanelScene):
         self.chips = weight_texts(lift(op.rotated_kernel))  # what each tap of a step multiplies by
         self.stride = pair_of(op.stride, 1)
         self._legend()
-        self.fit(self._lay_out, self.stretched.shape[0] * self.stretched.shape[1] * self.channels + self.result.size)
-        self._still = self._build_still()
-        self._revealed = [self._reveal(k) for k in range(op.num_steps)]
+        cells = self.stretched.shape[0] * self.stretched.shape[1] * self.channels + self.result.size
+        self.fit(self._lay_out, cells, None if self.signal else self._source)
+        if self.magnifier is None:
+            self._still = self._build_still()
+            self._revealed = [self._reveal(k) for k in range(op.num_steps)]
+        else:
+            still = self.products.still() if self.products is not None else []
+            self._still = [*self.frame_items(), *self.magnifier.still(), *still]
 
     # -- set-up ----------------------------------------------------------------------------
 
@@ -127,17 +134,37 @@ class DirectScene(PanelScene):
         self.cell = self.fit_cell(np.concatenate([self.stretched.ravel(), self.result.ravel()]), op.kernel)
         self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(op.kernel), self.value_font)) + 14)
         if self.numbers and not self.signal:
-            self.products = self._products_panel()
+            self.products = self.window_panel()
         self._arrange()
 
-    def _products_panel(self) -> ProductsPanel:
+    def _source(self) -> Source:
+        """What the pictures show: the stretched, padded input, the rotated kernel's footprint, the output."""
+        op = self.op
+        grown = [
+            word for word, happened in (("stretched", max(self.stride) > 1), ("padded", max(op.pads) > 0)) if happened
+        ]
+        pads = tuple(max(0, p) for p in op.pads)  # a cropped border leaves no ring to draw
+        dilation = pair_of(op.dilation, 1)
+        return Source(
+            self.stretched, op.image.shape, pads, self.kernel.shape, dilation, self.result, " and ".join(grown)
+        )
+
+    magnifier_moving = products_on_step
+
+    def arithmetic_lines(self, step) -> list[Item]:
+        """Each channel's sum written out."""
+        lines = (self.text_lines(self._sum_lines(step, c), c * ARITHMETIC_LINES) for c in range(self.channels))
+        return [item for channel_lines in lines for item in channel_lines]
+
+    def window_panel(self) -> ProductsPanel:
         """The step's window ⊙ the rotated kernel = the products, Σ: as the convolution shows it."""
         rotated = self.op.rotated_kernel
         kernels = [rotated[..., c] if rotated.ndim == 3 else rotated for c in range(self.channels)]
-        products = every_product(self.stretched, rotated)
-        sums = np.concatenate([lift(self.op.raw_result()).ravel(), self.result.ravel()])
+        values = samples(self.stretched)
+        products = every_product(values, rotated)
+        sums = np.concatenate([samples(lift(self.op.raw_result())), samples(self.result)])
         names = list(channel_names(self.channels)) if self.colour_image else [""]
-        return ProductsPanel(self, kernels, None, self.stretched, products, sums, names, "kernel, rotated 180°")
+        return ProductsPanel(self, kernels, None, values, products, sums, names, "kernel, rotated 180°")
 
     def _legend(self) -> None:
         op, kinds = self.op, self.kinds
@@ -274,6 +301,8 @@ class DirectScene(PanelScene):
 
     def moving(self, index: int) -> tuple[Item, ...]:
         step = self.op.step(index)
+        if self.magnifier is not None:
+            return tuple(self.magnifier.moving(step))
         i, j = divmod(step.index, self.result.shape[1])
         (dr, dc), (m, n) = pair_of(self.op.dilation, 1), self.kernel.shape
         c = self.colours
@@ -293,16 +322,18 @@ class DirectScene(PanelScene):
                     low, (i, j, i + dr * (m - 1) + 1, j + dc * (n - 1) + 1), high, (i, j, i + 1, j + 1)
                 )
         if self.numbers:
-            for channel in range(self.channels):
-                items += self.text_lines(self._sum_lines(step, channel), channel * ARITHMETIC_LINES)
+            items += self.arithmetic_lines(step)
         if self.products is not None:
             items += self.products.moving(*step_arrays(step))
         return tuple(items)
 
     arithmetic_count = property(lambda self: ARITHMETIC_LINES * self.channels)
 
-    def links(self, index: int) -> Links:
-        """The window on the stretched, padded input (stride 1 over it) and the output cell it gives."""
+    def links(self, index: int) -> Links | None:
+        """The window on the stretched, padded input (stride 1 over it) and the output cell it gives (none on
+        pictures)."""
+        if self.magnifier is not None:
+            return None
         i, j = divmod(self.op.step(index).index, self.result.shape[1])
         rows, cols = window_taps((i, j), self.kernel.shape, pair_of(self.op.dilation, 1))
         grids = [grid.name for grid in self.input_grids()], [grid.name for grid in self.output_grids()]
@@ -332,6 +363,8 @@ class DirectScene(PanelScene):
         return self.result.shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
+        if self.magnifier is not None:
+            return self.magnifier.moving_colours()
         c = self.colours
         fills = self.look_colours(("input", "zero", "padding")) | {c.shaded_output, c.chip, c.grid}
         pairs = self.text_pairs() if self.numbers else set()

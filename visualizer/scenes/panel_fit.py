@@ -1,0 +1,90 @@
+"""How a panel scene fits ``max_size``: smaller cells first, then pictures with a magnifier.
+
+:class:`Fitting` is the part of :class:`~.panels.PanelScene` that tries the
+style's theme and smaller ones (:mod:`.fit`) and, when even the smallest
+readable cells do not fit, draws the input and output as pictures
+(:mod:`.pictures`) with a magnifier (:mod:`.magnifier`) the scene provides.
+
+>>> import numpy as np
+>>> from visualizer import Pooling
+>>> from visualizer.scenes import scene_builder
+>>> builder = scene_builder(Pooling(np.zeros((300, 300)), 2), max_size=(1920, 1080))
+>>> builder.magnifier is not None, sorted(builder.picture_panels)
+(True, ['input', 'output'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .fit import fits, hopeless, shrunk_themes
+from .items import Item
+from .magnifier import Magnifier
+from .pictures import Source
+
+
+class Fitting:
+    """Fitting a panel scene to ``max_size`` (see the module's description); mixed into PanelScene."""
+
+    magnifier: Magnifier | None = None  # set when the cells became pictures
+
+    def fit(self, lay_out: Callable[[], None], cells: int, pictures: Callable[[], Source] | None = None) -> None:
+        """Run ``lay_out`` (cell sizes, panels, frame size) in the style's theme, then in smaller ones, until the
+        frame fits ``max_size``. When none fits (``cells`` cells at the smallest readable size), the input and
+        output become pictures of ``pictures()`` with a magnifier (:meth:`window_panel`); without ``pictures``,
+        the style's own theme is kept.
+        """
+        natural, numbers = self.theme, self.numbers
+        if not hopeless(natural, numbers, cells, self.max_size):
+            for theme in shrunk_themes(natural, numbers):
+                self._lay_out_in(theme, lay_out)
+                if fits(self.size, self.max_size):
+                    return
+        if pictures is None:
+            self._lay_out_in(natural, lay_out)
+            return
+        # words only: the cells' looks are not the pictures'; the ring is the footprint's, the clamping the sum's
+        self.legend = [("note", text) for kind, text in self.legend if kind not in ("input", "ring", "clamped")]
+        for theme in shrunk_themes(natural, numbers):  # the magnifier's type shrinks only if it must
+            self._lay_out_in(theme, lambda: None)
+            self.products = self.window_panel() if numbers else None
+            self.magnifier = self.magnifier or Magnifier(self, pictures())
+            self.magnifier.arrange()
+            if fits(self.size, self.max_size):
+                return
+        # a magnifier larger than the frame: the arithmetic written out under the pictures carries the numbers
+        self._lay_out_in(natural, lambda: None)
+        self.products = None
+        self.magnifier.arrange()
+
+    def window_panel(self) -> Any:
+        """The magnifier on the current window, when the cells became pictures."""
+        raise NotImplementedError
+
+    def magnifier_moving(self, step: Any) -> list[Item]:
+        """The magnifier's items for ``step``."""
+        raise NotImplementedError
+
+    @property
+    def picture_panels(self) -> dict:
+        """Where the pictures lie, by name, when the cells became pictures (else none)."""
+        return self.magnifier.panels if self.magnifier is not None else {}
+
+    def reveals(self) -> bool:
+        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
+
+    def input_name(self, channel: int) -> str:
+        return f"input:{channel}" if self.colour_image else "input"
+
+    def output_name(self, channel: int) -> str:
+        return f"output:{channel}" if self.colour_image else "output"
+
+    def arithmetic_rows(self) -> int:
+        """Lines of arithmetic per channel."""
+        return self.arithmetic_count // self.channels
+
+    def _lay_out_in(self, theme, lay_out: Callable[[], None]) -> None:
+        self.use_theme(theme)
+        self.grids, self.planes, self.titles, self.panels = {}, self.planes[:1], [], {}
+        lay_out()

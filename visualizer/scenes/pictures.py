@@ -1,0 +1,185 @@
+"""The input and output of an operation as pictures: one block of pixels a value, grey or in colour.
+
+:class:`Source` says what an operation of the convolution's family shows as
+pictures (its padded input, the window that slides over it, its output);
+:class:`Pictures` turns it into colour tables and positions in them, and
+:class:`PixelPanel` says where a picture lies on its plane. The magnifier
+(:mod:`.magnifier`) lays them out and draws them.
+
+>>> import numpy as np
+>>> source = Source(np.array([[0.0, 255.0]]), (1, 2), (0, 0, 0, 0), (1, 1), (1, 1), np.array([[0.0, 255.0]]))
+>>> source.output_shape, [v.tolist() for v in source.output_values(1)]
+((1, 2), [[[0.0, 255.0]]])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from ..render.style import RGB, blend
+from .items import Point
+from .shading import NEGATIVE, POSITIVE, WHITE, display_colours, value_range
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the pictures show: the ``padded`` input (finite values), the image's shape, the ``pads`` (top,
+    bottom, left, right), the sliding window's shape and dilation, the ``result`` (2-D, or one plane a
+    channel on the last axis), and how the input grew (``grown``: "padded", "stretched and padded", …)."""
+
+    padded: np.ndarray
+    image_shape: tuple[int, ...]
+    pads: tuple[int, int, int, int]
+    window: tuple[int, int]
+    dilation: tuple[int, int]
+    result: np.ndarray
+    grown: str = "padded"  # how the input became ``padded``, for the input's title
+
+    @property
+    def output_shape(self) -> tuple[int, int]:
+        return (int(self.result.shape[0]), int(self.result.shape[1]))
+
+    def output_values(self, channels: int) -> list[np.ndarray]:
+        """The result, one 2-D array a channel."""
+        return [self.result] if self.result.ndim == 2 else [self.result[..., k] for k in range(channels)]
+
+
+GREY_LEVELS = 64
+SIGNED_LEVELS = 32  # on each side of zero
+PICTURE_COLOURS = 96  # a colour picture's share of a frame's 256 palette entries
+SAMPLE_PIXELS = 65_536  # enough pixels to choose a picture's colours from
+
+
+@dataclass(frozen=True)
+class PixelPanel:
+    """Where a picture of ``rows`` × ``cols`` values lies on its plane: top-left ``(x, y)``, ``px`` pixels a value.
+
+    >>> PixelPanel("input", 10, 20, 5, 5, 4.0).box(1, 2, 2, 3)
+    (18, 24, 21, 27)
+    """
+
+    name: str
+    x: float
+    y: float
+    rows: int
+    cols: int
+    px: float
+    plane: int = 0
+
+    def box(self, r0: int, c0: int, r1: int, c1: int) -> tuple[int, int, int, int]:
+        """Inclusive pixel box of values ``r0…r1-1 × c0…c1-1``."""
+        x, y, px = self.x, self.y, self.px
+        return (round(x + c0 * px), round(y + r0 * px), round(x + c1 * px) - 1, round(y + r1 * px) - 1)
+
+    def interior(self, row: int, col: int) -> tuple[int, int, int, int]:
+        """Inclusive pixel box of one value (as :meth:`Grid.interior` gives a cell's)."""
+        return self.box(row, col, row + 1, col + 1)
+
+    def corners(self, r0: int, c0: int, r1: int, c1: int) -> tuple[Point, Point, Point, Point]:
+        """The outer corners of values ``r0…r1-1 × c0…c1-1``, clockwise from top-left."""
+        x0, y0, x1, y1 = self.box(r0, c0, r1, c1)
+        return ((x0, y0), (x1 + 1, y0), (x1 + 1, y1 + 1), (x0, y1 + 1))
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        return (self.cols * self.px, self.rows * self.px)
+
+
+def grey_table(levels: int = GREY_LEVELS) -> np.ndarray:
+    """A ramp of ``levels`` greys from black to white, as a (levels, 3) uint8 table."""
+    ramp = np.rint(np.linspace(0, 255, levels)).astype(np.uint8)
+    return np.repeat(ramp[:, None], 3, axis=1)
+
+
+def grey_index(values: np.ndarray, low: float, high: float, levels: int = GREY_LEVELS) -> np.ndarray:
+    """Positions in :func:`grey_table` of ``values`` spread over ``low…high`` (clipped to it).
+
+    >>> grey_index(np.array([0, 128, 255]), 0, 255, 3).tolist()
+    [0, 1, 2]
+    """
+    share = (np.asarray(values, float) - low) / (high - low) if high > low else np.zeros(np.shape(values))
+    return np.rint(np.clip(share, 0, 1) * (levels - 1)).astype(np.uint16)
+
+
+def signed_table(levels: int = SIGNED_LEVELS) -> np.ndarray:
+    """Blue through white to orange, ``2·levels + 1`` colours (the shading's diverging ramp)."""
+    colours = [blend(NEGATIVE if k < 0 else POSITIVE, WHITE, abs(k) / levels) for k in range(-levels, levels + 1)]
+    return np.array(colours, np.uint8)
+
+
+def signed_index(values: np.ndarray, reach: float, levels: int = SIGNED_LEVELS) -> np.ndarray:
+    """Positions in :func:`signed_table` of ``values`` (−reach → 0, 0 → the middle, reach → the end).
+
+    >>> signed_index(np.array([-4, 0, 4]), 4, 2).tolist()
+    [0, 2, 4]
+    """
+    share = np.clip(np.asarray(values, float) / reach, -1, 1) if reach > 0 else np.zeros(np.shape(values))
+    return (np.rint(share * levels) + levels).astype(np.uint16)
+
+
+def shared_colours(pictures: list[np.ndarray], count: int = PICTURE_COLOURS) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One table of at most ``count`` colours for several (h, w, 3) uint8 pictures, and each as positions in it.
+
+    The table is a median cut of at most 65 536 of the pixels; every pixel then takes the table's
+    colour nearest to it (looked up by its colour at 5 bits a channel, so large pictures cost little).
+
+    >>> table, (a,) = shared_colours([np.array([[[255, 0, 0], [0, 0, 255]]], np.uint8)])
+    >>> table[a].tolist()
+    [[[255, 0, 0], [0, 0, 255]]]
+    """
+    strip = np.concatenate([p.reshape(-1, 3) for p in pictures])
+    sample = strip[:: max(1, len(strip) // SAMPLE_PIXELS)]
+    quantised = Image.fromarray(sample[None], "RGB").quantize(count, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    used = int(np.asarray(quantised).max()) + 1
+    table = np.array(quantised.getpalette()[: 3 * used], np.uint8).reshape(used, 3)
+    # each 5-bit colour box's centre, and the table's colour nearest to it
+    levels = np.arange(4, 256, 8)
+    centres = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 1, 3)
+    nearest = np.argmin(((centres - table[None].astype(np.int32)) ** 2).sum(axis=2), axis=1).astype(np.uint16)
+    indices = []
+    for picture in pictures:
+        bits = picture.astype(np.uint16) >> 3
+        indices.append(nearest[(bits[..., 0] << 10) | (bits[..., 1] << 5) | bits[..., 2]])
+    return table, indices
+
+
+class Pictures:
+    """The input and output of ``source`` as pictures, for ``scene``: colour tables and positions in them.
+
+    ``inputs`` and ``outputs`` pair a panel name with its positions; each
+    output table ends with the colour of a value not computed yet.
+    """
+
+    def __init__(self, scene: Any, source: Source):
+        c, padded = scene.colours, source.padded
+        self.empty: RGB = blend(c.empty_grid, c.background, 0.35)
+        if scene.rgb:
+            table, (inputs, outputs) = shared_colours([display_colours(padded), display_colours(source.result)])
+            self.input_table, self.output_table = table, np.vstack([table, [self.empty]]).astype(np.uint8)
+            self.inputs = [("input", inputs)]
+            self.outputs = [("combined", outputs)]
+            return
+        low, high = value_range(padded)
+        self.input_table = grey_table()
+        planes = range(scene.channels)
+        planes_of = [padded] if padded.ndim == 2 else [padded[..., k] for k in planes]
+        self.inputs = [(scene.input_name(k), grey_index(planes_of[k], low, high)) for k in planes]
+        result, values = source.result, source.output_values(scene.channels)
+        if float(np.min(result)) < 0 < float(np.max(result)):
+            table = signed_table()
+            outputs = [signed_index(v, float(np.max(np.abs(result)))) for v in values]
+        else:
+            low, high = value_range(result)
+            table, outputs = grey_table(), [grey_index(v, low, high) for v in values]
+        self.output_table = np.vstack([table, [self.empty]]).astype(np.uint8)
+        self.outputs = [(scene.output_name(k), outputs[k]) for k in planes]
+
+    def output_until(self, positions: np.ndarray, done: int) -> np.ndarray:
+        """``positions`` with every value after the first ``done + 1`` (row-major) not computed yet."""
+        shown = positions.copy()
+        shown.reshape(-1)[done + 1 :] = len(self.output_table) - 1
+        return shown
