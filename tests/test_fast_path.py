@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import ndimage
 
 from visualizer import Convolution
@@ -167,3 +169,39 @@ def test_runs_of_rows_equal_slices(image, size):
     engine.correlate(np.asfortranarray(conv.padded), *args, slices)
     assert runs.tobytes() == slices.tobytes()
     np.testing.assert_allclose(runs, reference(image, kernel, 1), rtol=1e-5, atol=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(1, 40),
+    cols=st.integers(1, 12),
+    channels=st.integers(1, 4),
+    size=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_a_stack_on_short_rows_sums_in_runs_with_the_same_bits(rows, cols, channels, size, seed):
+    # a per-channel stack over rows of a few pixels (a strip of the border) reads each tap as one run of
+    # whole rows, its weights repeating channel by channel: the same bits as the slice-by-slice path
+    rng = np.random.default_rng(seed)
+    source = rng.standard_normal((rows + size[0] - 1, cols + size[1] - 1, channels)).astype(np.float32)
+    kernel = rng.standard_normal(size + (channels,)).astype(np.float32)
+    runs, slices = (np.empty((rows, cols, channels), np.float32) for _ in range(2))
+    in_runs: list[bool] = []
+
+    def recording(source, weights, stride, out, band, starts, scratch):
+        in_runs.append(len(scratch) == 2)  # scratch for runs holds the sums and the products
+        return SHIFT_ADD(source, weights, stride, out, band, starts, scratch)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_shift_add", recording)
+        engine.correlate(source, kernel, (1, 1), (1, 1), runs)
+        # every other number of a wider array: the same values, not in runs
+        engine.correlate(np.repeat(source, 2, axis=2)[..., ::2], kernel, (1, 1), (1, 1), slices)
+    assert in_runs == [True, False]
+    assert runs.tobytes() == slices.tobytes()
+    expected = np.stack(
+        [ndimage.correlate(source[..., c], kernel[..., c], mode="constant") for c in range(channels)], axis=-1
+    )
+    # ndimage centres the window; the valid part is where the window lies wholly inside
+    top, left = size[0] // 2, size[1] // 2
+    np.testing.assert_allclose(runs, expected[top : top + rows, left : left + cols], rtol=1e-5, atol=1e-5)

@@ -27,6 +27,8 @@ _BAND_BYTES = 1 << 18
 # kernel takes 11 ms, so only work beyond that is shared.
 _CORES = min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 _WORK_PER_THREAD = 1 << 25
+# Numbers from one input row's start to the next up to which a per-channel stack is summed in runs.
+_SHORT_ROW = 64
 
 
 def correlate(source: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pair, out: np.ndarray) -> None:
@@ -57,17 +59,26 @@ def correlate(source: np.ndarray, kernel: np.ndarray, stride: Pair, dilation: Pa
     rows, (m, n) = out.shape[0], kernel.shape[:2]
     band = min(rows, max(1, _BAND_BYTES * rows // max(out.nbytes, 1)))
     workers = min(_CORES, -(-rows // band), max(1, out.size * m * n // _WORK_PER_THREAD))
-    # a per-channel stack's taps, repeated along a row: with the channels interleaved, a row of
-    # the input is one run of numbers and the weights must be one run too (a (C,) weight would
-    # make NumPy loop over three numbers at a time)
-    weights = np.repeat(kernel[:, :, np.newaxis], out.shape[1], axis=2) if kernel.ndim == 3 else kernel
-    # With stride 1 and one weight per tap, the numbers a band of output rows reads from the shifted
-    # input follow one another in memory: each tap is one run of numbers, which NumPy goes through
-    # 2-3x faster than a 2-D slice (it steps through those row by row). The runs are summed in
-    # scratch as wide as a source row's stride; the columns past the output's width mix two rows'
-    # ends and are dropped when a band is copied out (with floats near their dtype's limit, their
-    # sums can overflow where the output's do not, and NumPy then warns).
-    line = _row_stride(source) if stride == (1, 1) and kernel.ndim == 2 else None
+    # With stride 1, the numbers a band of output rows reads from the shifted input follow one
+    # another in memory: each tap is one run of numbers, which NumPy goes through 2-3x faster than
+    # a 2-D slice (it steps through those row by row). The runs are summed in scratch as wide as a
+    # source row's stride; the columns past the output's width mix two rows' ends and are dropped
+    # when a band is copied out (with floats near their dtype's limit, their sums can overflow where
+    # the output's do not, and NumPy then warns).
+    line = _row_stride(source) if stride == (1, 1) else None
+    if kernel.ndim == 2:
+        weights = kernel
+    elif line and line <= _SHORT_ROW and line % kernel.shape[2] == 0:
+        # a per-channel stack in runs needs its weights as runs too, one per tap as long as a band's
+        # numbers (the channels repeat along a run when a row's stride is whole pixels): worth it
+        # for short rows, such as a strip of the border a few pixels wide, where a slice's rows of a
+        # few numbers would each cost NumPy a loop of their own
+        weights = np.tile(kernel, (1, 1, -(-((band - 1) * line + out[0].size) // kernel.shape[2])))
+    else:
+        # a stack's taps, repeated along a row: with the channels interleaved, a row of the input
+        # is one run of numbers and the weights must be one run too (a (C,) weight would make
+        # NumPy loop over three numbers at a time)
+        line, weights = None, np.repeat(kernel[:, :, np.newaxis], out.shape[1], axis=2)
     scratch = (2, band, line) if line else (1,) + out[:band].shape
     # the threads take bands from one queue, so a thread the OS leaves waiting holds up no one
     # (a range iterator hands out each start once under the GIL); scratch is made here, in the calling
@@ -128,17 +139,19 @@ def _shift_add(
         else:
             acc, t = out[a:b], scratch[0, : b - a]
         for i, (u, v) in enumerate(taps):
+            weight = weights[u, v]
             if runs:
                 start = (a + u) * line + v * depth
                 shifted = numbers[start : start + size]
+                weight = weight[:size] if weight.ndim else weight  # a stack's weights, channel by channel
             else:
                 r0 = u + a * sr
                 shifted = source[r0 : r0 + (b - a - 1) * sr + 1 : sr, v : v + (cols - 1) * sc + 1 : sc]
             # the first tap initialises the sums: no zero-fill pass
             if i == 0:
-                np.multiply(shifted, weights[u, v], out=acc)
+                np.multiply(shifted, weight, out=acc)
             else:
-                np.multiply(shifted, weights[u, v], out=t)
+                np.multiply(shifted, weight, out=t)
                 acc += t
         if runs:
             out[a:b] = scratch[0, : b - a, :width].reshape(out[a:b].shape)
