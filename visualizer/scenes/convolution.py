@@ -33,14 +33,14 @@ from .conv_layout import lay_out, products_on_step, read_outputs
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
 from .links import Links
-from .magnifier import Magnifier
+from .magnifier import Magnified, Magnifier
 from .products import step_arrays
 from .shading import ACCENT, Fills, display_colours
 
 ARITHMETIC_LINES = 2  # lines reserved for each channel's sum before its middle terms are elided
 
 
-class ConvolutionScene(SceneBuilder):
+class ConvolutionScene(Magnified, SceneBuilder):
     """Builds the scene of every step of one :class:`Convolution` (see the module's description).
 
     ``grids`` holds "input" and "output" (grey), or "input:c" and "output:c" per
@@ -70,22 +70,6 @@ class ConvolutionScene(SceneBuilder):
             self._revealed = [self._reveal(step.out_index) for step in conv.steps()]
         else:
             self._still = [*self._header_items(), *self.magnifier.still()]
-
-    @property
-    def picture_panels(self) -> dict:
-        """Where the pictures lie, by name, when the cells became pictures (else none)."""
-        return self.magnifier.panels if self.magnifier is not None else {}
-
-    def reveals(self) -> bool:
-        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
-
-    # -- names ---------------------------------------------------------------------------
-
-    def input_name(self, channel: int) -> str:
-        return f"input:{channel}" if self.colour_image else "input"
-
-    def output_name(self, channel: int) -> str:
-        return f"output:{channel}" if self.colour_image else "output"
 
     # -- layout --------------------------------------------------------------------------
 

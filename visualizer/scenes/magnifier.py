@@ -34,6 +34,27 @@ from .pictures import Pictures, PixelPanel, Source
 from .shading import ACCENT
 
 
+class Magnified:
+    """What a scene that may switch to pictures says about its grids and pictures (``self.magnifier`` or None)."""
+
+    magnifier: Magnifier | None
+    colour_image: bool
+
+    @property
+    def picture_panels(self) -> dict:
+        """Where the pictures lie, by name, when the cells became pictures (else none)."""
+        return self.magnifier.panels if self.magnifier is not None else {}
+
+    def reveals(self) -> bool:
+        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
+
+    def input_name(self, channel: int) -> str:
+        return f"input:{channel}" if self.colour_image else "input"
+
+    def output_name(self, channel: int) -> str:
+        return f"output:{channel}" if self.colour_image else "output"
+
+
 class Magnifier:
     """Lays out and draws a scene whose cells became pictures of ``source`` (see the module's description).
 

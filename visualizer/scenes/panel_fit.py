@@ -20,11 +20,11 @@ from typing import Any
 
 from .fit import fits, hopeless, shrunk_themes
 from .items import Item
-from .magnifier import Magnifier
+from .magnifier import Magnified, Magnifier
 from .pictures import Source
 
 
-class Fitting:
+class Fitting(Magnified):
     """Fitting a panel scene to ``max_size`` (see the module's description); mixed into PanelScene."""
 
     magnifier: Magnifier | None = None  # set when the cells became pictures
@@ -65,20 +65,6 @@ class Fitting:
     def magnifier_moving(self, step: Any) -> list[Item]:
         """The magnifier's items for ``step``."""
         raise NotImplementedError
-
-    @property
-    def picture_panels(self) -> dict:
-        """Where the pictures lie, by name, when the cells became pictures (else none)."""
-        return self.magnifier.panels if self.magnifier is not None else {}
-
-    def reveals(self) -> bool:
-        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
-
-    def input_name(self, channel: int) -> str:
-        return f"input:{channel}" if self.colour_image else "input"
-
-    def output_name(self, channel: int) -> str:
-        return f"output:{channel}" if self.colour_image else "output"
 
     def arithmetic_rows(self) -> int:
         """Lines of arithmetic per channel."""
