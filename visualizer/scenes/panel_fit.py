@@ -29,6 +29,16 @@ class Fitting(Magnified):
 
     magnifier: Magnifier | None = None  # set when the cells became pictures
 
+    def fit_and_draw(self, cells: int, pictures: Callable[[], Source] | None) -> None:
+        """Lay the scene out to fit (as cells, or as pictures with a magnifier), then draw its still parts once."""
+        self.fit(self._lay_out, cells, pictures)
+        if self.magnifier is None:
+            self._still = self._build_still()
+            self._revealed = [self._reveal(k) for k in range(self.op.num_steps)]
+        else:
+            still = self.products.still() if self.products is not None else []
+            self._still = [*self.frame_items(), *self.magnifier.still(), *still]
+
     def fit(self, lay_out: Callable[[], None], cells: int, pictures: Callable[[], Source] | None = None) -> None:
         """Run ``lay_out`` (cell sizes, panels, frame size) in the style's theme, then in smaller ones, until the
         frame fits ``max_size``. When none fits (``cells`` cells at the smallest readable size), the input and

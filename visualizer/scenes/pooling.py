@@ -54,13 +54,7 @@ class PoolingScene(PanelScene):
         self.arithmetic_count = ARITHMETIC_LINES * self.channels
         self._legend()
         cells = (self.padded.shape[0] * self.padded.shape[1] + self.result.size) * self.channels
-        self.fit(self._lay_out, cells, None if self.signal else self._source)
-        if self.magnifier is None:
-            self._still = self._build_still()
-            self._revealed = [self._reveal(k) for k in range(op.num_steps)]
-        else:
-            still = self.products.still() if self.products is not None else []
-            self._still = [*self.frame_items(), *self.magnifier.still(), *still]
+        self.fit_and_draw(cells, None if self.signal else self._source)
 
     # -- set-up ----------------------------------------------------------------------------
 

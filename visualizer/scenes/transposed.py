@@ -119,13 +119,7 @@ class DirectScene(PanelScene):
         self.stride = pair_of(op.stride, 1)
         self._legend()
         cells = self.stretched.shape[0] * self.stretched.shape[1] * self.channels + self.result.size
-        self.fit(self._lay_out, cells, None if self.signal else self._source)
-        if self.magnifier is None:
-            self._still = self._build_still()
-            self._revealed = [self._reveal(k) for k in range(op.num_steps)]
-        else:
-            still = self.products.still() if self.products is not None else []
-            self._still = [*self.frame_items(), *self.magnifier.still(), *still]
+        self.fit_and_draw(cells, None if self.signal else self._source)
 
     # -- set-up ----------------------------------------------------------------------------
 
