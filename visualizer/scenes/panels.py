@@ -30,6 +30,15 @@ from .oblique import NUMBERS_ZOOM, visible_part
 from .panel_fit import Fitting
 
 
+def index_text(index: tuple[int, ...]) -> str:
+    """``(1, 2)`` as ``[1, 2]``, ``(3,)`` as ``[3]``.
+
+    >>> index_text((1, 2)), index_text((3,))
+    ('[1, 2]', '[3]')
+    """
+    return "[" + ", ".join(map(str, index)) + "]"
+
+
 @dataclass(frozen=True)
 class Panel:
     """One grid to lay out: its name (the grid's), size, title, dashed cells and index labels.
@@ -351,6 +360,13 @@ class PanelScene(Fitting, SceneBuilder):
             if part is not None:
                 items.append(Line(part, self.colours.grid, width, tag=("connector", low.name, k)))
         return items
+
+    def step_label(self, index: int) -> str:
+        step = self.op.step(index)
+        return f"step {step.index + 1}: out{index_text(step.out_index)}"
+
+    def sheet_columns(self) -> int:
+        return self.result.shape[1]
 
     def text_lines(self, lines: list[str], first: int) -> list[Item]:
         """Arithmetic ``lines`` from line ``first`` of the arithmetic area on."""

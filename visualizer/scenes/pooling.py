@@ -30,10 +30,10 @@ from .base import elisions, widest
 from .conv_layout import samples
 from .items import Item, Line
 from .links import Links
-from .panels import Panel, PanelScene
+from .panels import Panel, PanelScene, index_text
 from .pictures import Source
 from .pool_window import WindowPanel
-from .transposed import index_text, pair_of
+from .transposed import pair_of
 
 ARITHMETIC_LINES = 2  # lines for each channel's max or average before its middle terms are elided
 
@@ -327,13 +327,6 @@ class PoolingScene(PanelScene):
         step = self.op.step(index)
         most = 4 if self.colour_image else None
         return "; ".join(self.sentence(step, c, most) for c in range(self.channels))
-
-    def step_label(self, index: int) -> str:
-        step = self.op.step(index)
-        return f"step {step.index + 1}: out{index_text(step.out_index)}"
-
-    def sheet_columns(self) -> int:
-        return self.result.shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
         if self.magnifier is not None:

@@ -29,9 +29,9 @@ from ..transposed import TransposedConvolution
 from .base import pack, text_width, widest
 from .items import Box, Item
 from .links import Block, Links, within
-from .panels import Look, Panel, PanelScene
+from .panels import Look, Panel, PanelScene, index_text
 from .pooling import lift_index
-from .transposed import axes_text, header_groups, index_text, pair_of
+from .transposed import axes_text, header_groups, pair_of
 from .weights import KernelPanels
 
 LINES = 3  # per channel: where the value goes, then the product written out on up to two lines

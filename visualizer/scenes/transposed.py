@@ -31,7 +31,7 @@ from .base import SceneBuilder, elisions, widest
 from .conv_layout import products_on_step, samples
 from .items import Item, Polygon, Text
 from .links import Links
-from .panels import Panel, PanelScene
+from .panels import Panel, PanelScene, index_text
 from .pictures import Source
 from .products import ProductsPanel, every_product, step_arrays
 from .weights import KernelPanels, weight_texts
@@ -52,11 +52,6 @@ def axes_text(pair: tuple[int, int], signal: bool) -> str:
     """
     rows, cols = (str(v).replace("-", "−") for v in pair)
     return cols if signal or rows == cols else f"rows {rows}, cols {cols}"
-
-
-def index_text(index: tuple[int, ...]) -> str:
-    """``(1, 2)`` as ``[1, 2]``, ``(3,)`` as ``[3]``."""
-    return "[" + ", ".join(map(str, index)) + "]"
 
 
 def header_groups(op: TransposedConvolution) -> list[tuple[list[str], str]]:
@@ -348,13 +343,6 @@ class DirectScene(PanelScene):
         if not self.colour_image:
             return self._label(step, None) + arithmetic(step)
         return "; ".join(self._label(step, c) + arithmetic(step, channel=c, max_terms=4) for c in range(self.channels))
-
-    def step_label(self, index: int) -> str:
-        step = self.op.step(index)
-        return f"step {step.index + 1}: out{index_text(step.out_index)}"
-
-    def sheet_columns(self) -> int:
-        return self.result.shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
         if self.magnifier is not None:
