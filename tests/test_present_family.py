@@ -10,17 +10,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matplotlib.backend_bases import KeyEvent
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from presenter_canvas import assert_shows, canvas_window, press
 from reference_family import conv_transpose_loops, conv_transpose_scipy, pool_loops, pool_windows
 from reference_layer import layer_scipy, layer_torch
 
-from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, render_frame
+from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution
 from visualizer.cli import main
 from visualizer.presenter import PresenterState
 from visualizer.presenter_ops import operation, split
-from visualizer.presenter_window import PresenterWindow
 
 GREY = np.arange(25).reshape(5, 5) % 7
 COLOUR = np.stack([GREY, GREY.T, GREY[::-1]], axis=-1)
@@ -38,31 +35,14 @@ OPS = {
 }
 
 
-def _window(op) -> PresenterWindow:
-    figure = Figure(figsize=(2400 / 50, 2400 / 50), dpi=50)
-    FigureCanvasAgg(figure)
-    return PresenterWindow(figure, PresenterState(op))
-
-
-def _press(window: PresenterWindow, key: str) -> None:
-    canvas = window.figure.canvas
-    canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, key, 10, 10))
-
-
-def _assert_shows(window: PresenterWindow, op, step: int = 0) -> None:
-    expected = np.asarray(render_frame(op, step, theme="classroom").convert("RGB"))
-    np.testing.assert_array_equal(np.asarray(window.image.get_array()), expected)
-    assert window.state.title.startswith(f"step {step + 1}/{op.num_steps} · {op.describe()}")
-
-
 @pytest.mark.parametrize("name", ["transposed", "avgpool", "layer"])
 def test_the_window_opens_on_the_operation(name):
     op = OPS[name]
-    window = _window(op)
+    window = canvas_window(op)
     assert window.state.shown is op
-    _assert_shows(window, op)
-    _press(window, "end")
-    _assert_shows(window, op, op.num_steps - 1)
+    assert_shows(window, op)
+    press(window, "end")
+    assert_shows(window, op, op.num_steps - 1)
 
 
 @pytest.mark.parametrize("name", list(OPS))
@@ -109,18 +89,18 @@ def test_an_operation_that_cannot_work_is_passed_over_and_named():
 
 
 def test_a_layer_s_keys_change_its_geometry_and_keep_its_weights():
-    window = _window(OPS["layer"])
-    _press(window, "p")  # same -> full
+    window = canvas_window(OPS["layer"])
+    press(window, "p")  # same -> full
     layer = window.state.shown
     np.testing.assert_array_equal(layer.weights, WEIGHTS)
     expected = layer_scipy(COLOUR, WEIGHTS, BIAS, padding="full", activation="relu")
     np.testing.assert_array_equal(layer.result(), expected)
-    _press(window, "s")  # stride 2
-    _press(window, "m")  # pad mode replicate
-    _assert_shows(window, ConvLayer(COLOUR, WEIGHTS, BIAS, 2, "full", "replicate", activation="relu"))
-    _press(window, "k")
+    press(window, "s")  # stride 2
+    press(window, "m")  # pad mode replicate
+    assert_shows(window, ConvLayer(COLOUR, WEIGHTS, BIAS, 2, "full", "replicate", activation="relu"))
+    press(window, "k")
     assert window.state.problem and window.message.get_text().startswith("k (kernel) changes nothing in layer")
-    _press(window, "r")  # a new input of the same shape and range; the same filters
+    press(window, "r")  # a new input of the same shape and range; the same filters
     layer = window.state.shown
     assert layer.image.shape == COLOUR.shape and not np.array_equal(layer.image, COLOUR)
     assert layer.image.min() >= 0 and layer.image.max() <= COLOUR.max()

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matplotlib.backend_bases import KeyEvent
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from presenter_canvas import assert_shows, canvas_window, press
 from reference_family import conv_transpose_loops, conv_transpose_torch, pool_loops, pool_torch
 from reference_layer import layer_scipy, layer_torch
 
-from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, render_frame
-from visualizer.presenter import PresenterState
+from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution
 from visualizer.presenter_window import PresenterWindow
 
 IMAGE = np.arange(25).reshape(5, 5) % 7
@@ -23,20 +20,7 @@ KERNEL = np.array([[1, 0, 2], [0, 1, 0], [2, 0, 1]])
 
 
 def _window(**params) -> PresenterWindow:
-    figure = Figure(figsize=(2400 / 50, 2400 / 50), dpi=50)
-    FigureCanvasAgg(figure)
-    return PresenterWindow(figure, PresenterState(Convolution(IMAGE, KERNEL, **params)))
-
-
-def _press(window: PresenterWindow, key: str) -> None:
-    canvas = window.figure.canvas
-    canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, key, 10, 10))
-
-
-def _assert_shows(window: PresenterWindow, op, step: int = 0) -> None:
-    expected = np.asarray(render_frame(op, step, theme="classroom").convert("RGB"))
-    np.testing.assert_array_equal(np.asarray(window.image.get_array()), expected)
-    assert window.state.title.startswith(f"step {step + 1}/{op.num_steps} · {op.describe()}")
+    return canvas_window(Convolution(IMAGE, KERNEL, **params))
 
 
 def test_o_cycles_the_operations_on_the_same_input():
@@ -47,27 +31,27 @@ def test_o_cycles_the_operations_on_the_same_input():
         "average pooling": Pooling(IMAGE, 3, stride=1, mode="avg"),
     }
     for name, op in expected.items():
-        _press(window, "o")
+        press(window, "o")
         assert window.message.get_visible() and window.message.get_text() == name
         assert not window.state.problem
-        _assert_shows(window, op)
-    _press(window, "o")
+        assert_shows(window, op)
+    press(window, "o")
     assert window.state.op == "layer" and window.message.get_text() == "layer" and not window.state.problem
     # two filters the kernel's size over the one grey channel, with a bias and ReLU; their weights are the
     # presenter's choice, so the frame is compared with a layer the test builds from them
     layer = window.state.shown
     assert layer.weights.shape == (3, 3, 1, 2) and layer.bias.shape == (2,) and layer.activation == "relu"
-    _assert_shows(window, ConvLayer(IMAGE[..., np.newaxis], layer.weights, layer.bias, activation="relu"))
-    _press(window, "o")
+    assert_shows(window, ConvLayer(IMAGE[..., np.newaxis], layer.weights, layer.bias, activation="relu"))
+    press(window, "o")
     assert window.state.op == "conv" and window.message.get_text() == "convolution"
-    _assert_shows(window, Convolution(IMAGE, KERNEL))
+    assert_shows(window, Convolution(IMAGE, KERNEL))
 
 
 def test_what_each_operation_computes_is_the_references():
     window = _window(stride=2)
     results = []
     for _ in range(4):
-        _press(window, "o")
+        press(window, "o")
         results.append(window.state.shown.result())
     np.testing.assert_array_equal(results[0], conv_transpose_loops(IMAGE, KERNEL, stride=2))
     np.testing.assert_array_equal(results[1], pool_loops(IMAGE, 3, stride=2, mode="max")[0])
@@ -95,42 +79,42 @@ def test_what_each_operation_computes_is_the_references():
 )
 def test_a_key_that_changes_nothing_says_so_on_the_canvas(presses, key, words):
     window = _window()
-    for press in presses:
-        _press(window, press)
+    for earlier in presses:
+        press(window, earlier)
     before = window.state.shown
-    _press(window, key)
+    press(window, key)
     assert window.message.get_visible() and window.message.get_text().startswith(words)
     assert "press o" in window.message.get_text()
     assert window.state.problem and window.message.get_color() == "#dc322f"
     assert window.state.shown is before and window.state.conv.padding == "valid"
-    _assert_shows(window, before)
+    assert_shows(window, before)
 
 
 def test_keys_that_apply_change_the_shown_operation():
     window = _window()
-    _press(window, "o")
-    _press(window, "o")  # max pooling, window 3
-    _press(window, "s")
-    _assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="max"))
-    _press(window, "o")  # average pooling keeps the stride
-    _assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="avg"))
-    _press(window, "end")
-    _assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="avg"), step=3)
-    _press(window, "o")  # the layer: stride 2 as well
+    press(window, "o")
+    press(window, "o")  # max pooling, window 3
+    press(window, "s")
+    assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="max"))
+    press(window, "o")  # average pooling keeps the stride
+    assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="avg"))
+    press(window, "end")
+    assert_shows(window, Pooling(IMAGE, 3, stride=2, mode="avg"), step=3)
+    press(window, "o")  # the layer: stride 2 as well
     assert window.state.shown.stride == (2, 2)
-    _press(window, "o")
-    _press(window, "o")  # transposed: the kernel key walks the presets there too
-    _press(window, "k")
+    press(window, "o")
+    press(window, "o")  # transposed: the kernel key walks the presets there too
+    press(window, "k")
     assert not window.state.problem and window.state.message.startswith("kernel ")
-    _assert_shows(window, TransposedConvolution(IMAGE, window.state.conv.kernel, stride=2), step=3)
+    assert_shows(window, TransposedConvolution(IMAGE, window.state.conv.kernel, stride=2), step=3)
 
 
 def test_g_names_the_operation_it_saves(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     window = _window()
-    _press(window, "o")
-    _press(window, "o")
+    press(window, "o")
+    press(window, "o")
     assert window.state.gif_name() == "maxpool-5x5-k3x3-s1-d1.gif"
-    _press(window, "g")
+    press(window, "g")
     assert (tmp_path / "maxpool-5x5-k3x3-s1-d1.gif").is_file()
     assert "saved" in capsys.readouterr().out
