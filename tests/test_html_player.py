@@ -14,7 +14,6 @@ import re
 
 import numpy as np
 import pytest
-from browser import chromium
 from PIL import Image, ImageDraw
 from reference import correlate_scipy, pair, reference_pads
 
@@ -50,14 +49,6 @@ SHOWN = """() => {
           playing: document.getElementById('play').getAttribute('aria-label') === 'pause',
           speed: document.getElementById('speed').textContent};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
-        with chromium() as chromium_browser:
-            yield chromium_browser
 
 
 @pytest.fixture(scope="module")

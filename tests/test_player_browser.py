@@ -15,7 +15,6 @@ import sys
 import nbformat
 import numpy as np
 import pytest
-from browser import chromium
 from cell_geometry import fed_by, outlined, screen_point, window
 
 from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, save_animation
@@ -29,14 +28,6 @@ CANVAS = "#frame"
 CONV = Convolution(
     np.arange(42).reshape(6, 7) % 10, np.array([[1, 2], [0, -1], [3, 1]]), stride=(2, 1), dilation=(1, 2), padding=1
 )
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
-        with chromium() as chromium_browser:
-            yield chromium_browser
 
 
 @pytest.fixture
