@@ -27,5 +27,5 @@ def press(window: PresenterWindow, key: str) -> None:
 def assert_shows(window: PresenterWindow, op, step: int = 0) -> None:
     """The window shows ``op``'s frame of ``step`` and names it in its title."""
     expected = np.asarray(render_frame(op, step, theme="classroom").convert("RGB"))
-    np.testing.assert_array_equal(np.asarray(window.image.get_array()), expected)
+    np.testing.assert_array_equal(window.view, expected)
     assert window.state.title.startswith(f"step {step + 1}/{op.num_steps} · {op.describe()}")

@@ -48,7 +48,7 @@ def _assert_shows(window: PresenterWindow, conv: Convolution, step: int, *, numb
     assert (state.conv.stride, state.conv.padding, state.conv.pad_mode) == (conv.stride, conv.padding, conv.pad_mode)
     assert (state.conv.dilation, state.step, state.numbers) == (conv.dilation, step, numbers)
     expected = np.asarray(render_frame(conv, step, theme="classroom", numbers=numbers).convert("RGB"))
-    shown = np.asarray(window.image.get_array())
+    shown = window.view
     if shown.shape == expected.shape:
         np.testing.assert_array_equal(shown, expected)
     else:  # larger than the window: a piece of it, type no smaller than the theme allows (the panning test)
@@ -206,9 +206,10 @@ def test_matplotlib_keys_are_off_for_this_figure_only():
     manager = FigureManagerBase(FigureCanvasAgg(figure), 1)  # connects matplotlib's own key handler
     assert manager.key_press_handler_id is not None
     window = PresenterWindow(figure, PresenterState(Convolution(IMAGE, KERNEL)))
+    probe = figure.add_axes((0, 0, 1, 1))  # the window draws no axes: one under the mouse for the keys to reach
     for key in ("l", "L"):  # log scales, had matplotlib's handler seen them ("k" and "g" are ours)
         _press(window, key)
-    assert (window.axes.get_xscale(), window.axes.get_yscale()) == ("linear", "linear")
+    assert (probe.get_xscale(), probe.get_yscale()) == ("linear", "linear")
     assert {k: list(v) for k, v in matplotlib.rcParams.items() if k.startswith("keymap.")} == before
     toggles = []
     manager.full_screen_toggle = lambda: toggles.append(True)
@@ -261,7 +262,7 @@ def test_a_large_grid_pans_instead_of_shrinking_the_type():
     window = _window(image, KERNEL, size=(1280, 800))
     state = window.state
     frame = np.asarray(state.frame())
-    shown = window.image.get_array()
+    shown = window.view
     drawn = FrameRenderer(state.conv, theme="classroom").builder.theme.value_size
     assert window.scale == 18 / drawn and window.scale * drawn >= 18
     assert shown.shape[0] < frame.shape[0] or shown.shape[1] < frame.shape[1]
@@ -269,7 +270,7 @@ def test_a_large_grid_pans_instead_of_shrinking_the_type():
         _press(window, key)
         renderer = FrameRenderer(state.conv, theme="classroom")
         step = state.conv.step(state.step)
-        shown = np.asarray(window.image.get_array())
+        shown = window.view
         frame = np.asarray(state.frame())
         # the view is a piece of the frame, cut out where the footprint is
         (top, left), found = _locate(shown, frame), None
@@ -325,3 +326,19 @@ def test_page_keys_jump_one_output_row():
     state.playing = True
     state.press("pagedown")
     assert not state.playing  # stepping by hand stops playing
+
+
+def test_the_window_draws_the_scaled_frame_pixel_for_pixel():
+    """The view is scaled once (Pillow's Lanczos) and the canvas shows exactly those pixels, unresampled."""
+    from PIL import Image
+
+    for size in ((1600, 1600), (900, 700)):  # a frame scaled up, and one scaled down
+        window = _window(size=size)
+        shown = np.asarray(window.image.get_array())
+        rows, cols = window.view.shape[:2]
+        assert shown.shape[:2] == (round(rows * window.scale), round(cols * window.scale)) != (rows, cols)
+        lanczos = Image.fromarray(window.view).resize(shown.shape[1::-1], Image.Resampling.LANCZOS)
+        np.testing.assert_array_equal(shown, np.asarray(lanczos))
+        window.figure.canvas.draw()
+        canvas = np.asarray(window.figure.canvas.buffer_rgba())[..., :3]
+        _locate(shown, canvas)  # raises when the picture is not on the canvas as it is

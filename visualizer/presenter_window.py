@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib.artist import Artist
 
 from .presenter import KEYS, PROBLEM_COLOUR, STATUS_LINE, PresenterState
 from .render.style import contrast, get_theme, rgb
@@ -17,6 +18,8 @@ class PresenterWindow:
     timer then never fires; call :meth:`tick`). Matplotlib's own key bindings
     ("s" save, "p" pan, "k"/"l" log scale, "g" grid, "h"/"r" home, …) are
     switched off for this figure only; "f" still toggles full screen.
+    ``view`` is the part of the frame on show and ``scale`` its size on screen;
+    ``image`` draws it at that size, one picture pixel per screen pixel.
     """
 
     def __init__(self, figure: Any, state: PresenterState):
@@ -34,9 +37,7 @@ class PresenterWindow:
         self._ink = max(theme.ink, theme.paper_ink, key=lambda ink: contrast(rgb(ink), background))
         figure.set_facecolor(theme.background)
         # the frame above, a status line below it, so a message never hides the arithmetic
-        self.axes = figure.add_axes((0, STATUS_LINE, 1, 1 - STATUS_LINE))
-        self.axes.set_axis_off()
-        self.image = self.axes.imshow(np.asarray(state.frame()), interpolation="antialiased")
+        self.image = figure.add_artist(ScreenPicture((0, STATUS_LINE, 1, 1 - STATUS_LINE)))
         self.message = figure.text(0.5, STATUS_LINE / 2, "", ha="center", va="center", fontsize=13, wrap=True)
         self.help = figure.text(
             0.5, 0.5, "\n".join(f"{key:<10} {what}" for key, what in KEYS), ha="center", va="center",
@@ -49,16 +50,14 @@ class PresenterWindow:
         self.show()
 
     def _view(self, pixels: np.ndarray) -> np.ndarray:
-        """The part of the frame the window shows, scaled no smaller than the theme's smallest type allows.
+        """The part of the frame the window shows (sets ``self.scale``, no smaller than the theme's type allows).
 
         A frame that fits is shown whole; one that would need its type below the theme's ``min_text``
         pixels is shown at that scale, panned to keep the footprint and the current output in view: a
         25×25 grid in the classroom theme pans instead of shrinking.
         """
         # the room the layout gives the picture (not the box already shrunk to the last picture's shape)
-        room = self.axes.get_position(original=True)
-        width = max(1, int(room.width * self.figure.bbox.width))
-        height = max(1, int(room.height * self.figure.bbox.height))
+        width, height = self.image.room()
         rows, cols = pixels.shape[:2]
         self.scale = min(width / cols, height / rows)
         if self.scale >= self.state.min_scale:
@@ -97,11 +96,8 @@ class PresenterWindow:
 
             plt.close(self.figure)
             return
-        pixels = self._view(np.asarray(state.frame()))
-        if pixels.shape != self.image.get_array().shape:
-            height, width = pixels.shape[:2]
-            self.image.set_extent((-0.5, width - 0.5, height - 0.5, -0.5))
-        self.image.set_data(pixels)
+        self.view = self._view(np.asarray(state.frame()))
+        self.image.set_data(on_screen(self.view, self.scale))
         self.message.set_text(state.message)
         self.message.set_color(PROBLEM_COLOUR if state.problem else self._ink)
         self.message.set_visible(bool(state.message))
@@ -118,6 +114,61 @@ class PresenterWindow:
             (self.timer.start if state.playing else self.timer.stop)()
             self._playing = state.playing
         self.figure.canvas.draw_idle()
+
+
+class ScreenPicture(Artist):
+    """RGB pixels drawn as they are, centred in ``box`` (left, bottom, width, height in figure fractions).
+
+    Matplotlib's own images convert a picture to floats, resample and convert back at every draw:
+    most of a second for a full-screen frame. The frame is scaled once instead (:func:`on_screen`).
+    """
+
+    def __init__(self, box: tuple[float, float, float, float]):
+        super().__init__()
+        self.box = box
+        self._pixels = np.zeros((1, 1, 3), np.uint8)
+        self._rows_up = np.zeros((1, 1, 4), np.uint8)
+
+    def room(self) -> tuple[int, int]:
+        """The box's width and height in screen pixels."""
+        bbox = self.get_figure(root=True).bbox
+        return max(1, int(self.box[2] * bbox.width)), max(1, int(self.box[3] * bbox.height))
+
+    def set_data(self, pixels: np.ndarray) -> None:
+        self._pixels = pixels
+        opaque = np.full(pixels.shape[:2] + (1,), 255, np.uint8)
+        self._rows_up = np.ascontiguousarray(np.concatenate([pixels, opaque], axis=2)[::-1])  # Agg counts rows up
+        self.stale = True
+
+    def get_array(self) -> np.ndarray:
+        """The pixels drawn (top row first)."""
+        return self._pixels
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible():
+            return
+        bbox = self.get_figure(root=True).bbox
+        (width, height), (rows, cols) = self.room(), self._pixels.shape[:2]
+        left = self.box[0] * bbox.width + (width - cols) / 2
+        bottom = self.box[1] * bbox.height + (height - rows) / 2
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, round(left), round(bottom), self._rows_up)
+        gc.restore()
+        self.stale = False
+
+
+def on_screen(view: np.ndarray, scale: float) -> np.ndarray:
+    """``view`` scaled by ``scale`` (Lanczos: sharp type both ways), as the window draws it pixel for pixel.
+
+    >>> on_screen(np.zeros((10, 20, 3), np.uint8), 1.5).shape
+    (15, 30, 3)
+    """
+    from PIL import Image
+
+    size = (max(1, round(view.shape[1] * scale)), max(1, round(view.shape[0] * scale)))
+    if size == (view.shape[1], view.shape[0]):
+        return view
+    return np.asarray(Image.fromarray(view).resize(size, Image.Resampling.LANCZOS))
 
 
 def fill_screen(figure: Any) -> None:
