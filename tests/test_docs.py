@@ -135,7 +135,7 @@ def test_lesson_notebook_and_gallery_players_step_offline(site, tmp_path, monkey
     requests, errors = [], []
     with chromium() as browser:
         tab = browser.new_page(viewport={"width": 1200, "height": 900})
-        tab.set_default_timeout(15_000)
+        tab.set_default_timeout(45_000)
         tab.on("request", lambda request: requests.append(request.url))
         tab.on("pageerror", lambda error: errors.append(str(error)))
         tab.goto((site / "lesson.html").as_uri())

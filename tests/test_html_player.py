@@ -68,7 +68,7 @@ class Player:
         self.errors: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
         self.page = self.context.new_page()
-        self.page.set_default_timeout(10_000)  # a control that does nothing fails in seconds, not half a minute
+        self.page.set_default_timeout(30_000)  # a control that does nothing fails in half a minute, not minutes
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         if fake_clock:
             self.page.clock.install(time=0)
@@ -181,7 +181,7 @@ def test_play_moves_on_at_the_speed_and_pause_stops(open_player, how):
 def test_plays_on_the_real_clock(open_player):
     player = open_player(fake_clock=False)
     player.page.keyboard.press(" ")
-    player.page.wait_for_function("document.getElementById('counter').textContent === '3 / 40'", timeout=10_000)
+    player.page.wait_for_function("document.getElementById('counter').textContent === '3 / 40'", timeout=30_000)
 
 
 SPEED_CONTROLS = {

@@ -80,7 +80,7 @@ def test_the_stepper_in_marimo(marimo_app, tmp_path, monkeypatch):
     renderer = FrameRenderer(CONV)
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(90_000)
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.on("websocket", lambda s: requested.append(s.url))

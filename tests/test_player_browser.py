@@ -38,7 +38,7 @@ def open_page(browser):
     def open_(path, root: str = "#player"):
         context = browser.new_context(viewport={"width": 1100, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(30_000)
         page.requests, page.errors = [], []
         page.on("request", lambda request: page.requests.append(request.url))
         page.on("pageerror", lambda error: page.errors.append(str(error)))

@@ -51,10 +51,10 @@ def screen(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     )
     os.close(write)
     try:
-        ready, _, _ = select.select([read], [], [], 20)
+        ready, _, _ = select.select([read], [], [], 60)
         number = os.read(read, 64).decode().strip() if ready else ""
         if not number:
-            pytest.fail("Xvfb did not start within 20 s")
+            pytest.fail("Xvfb did not start within 60 s")
         yield f":{number}", folder / "Xvfb_screen0"
     finally:
         os.close(read)
@@ -74,7 +74,7 @@ def _screenshot(xwd: Path, box: tuple[int, int, int, int]) -> np.ndarray:
     return pixels[y : y + h, x : x + w].copy()
 
 
-def _wait(condition: Callable[[], object], what: str, timeout: float = 30) -> object:
+def _wait(condition: Callable[[], object], what: str, timeout: float = 90) -> object:
     """Poll ``condition`` until it returns something other than None or False."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -98,7 +98,7 @@ class Presenter:
         self.window = ""
 
     def xdotool(self, *args: str) -> str:
-        done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20)
+        done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=60)
         return done.stdout.strip()
 
     def open(self, first_title: str) -> np.ndarray:
@@ -146,7 +146,7 @@ class Presenter:
     def quit(self) -> str:
         """Press q, expect a clean exit; the program's output."""
         self.xdotool("key", "q")
-        assert self.process.wait(timeout=30) == 0
+        assert self.process.wait(timeout=90) == 0
         return self.close()
 
     def close(self) -> str:

@@ -66,7 +66,7 @@ def pages(tmp_path_factory):
             opened, requested = {}, []
             for front_end in IDLE:
                 page = browser.new_page(viewport={"width": 1300, "height": 1000})
-                page.set_default_timeout(30_000)
+                page.set_default_timeout(90_000)
                 page.on("request", lambda r: requested.append(r.url))
                 page.on("websocket", lambda s: requested.append(s.url))
                 page.goto(url(front_end, f"{front_end}.ipynb"), wait_until="commit")
@@ -97,7 +97,7 @@ def shown(request, pages, tmp_path_factory):
 def python_step(page, step: int) -> None:
     """Wait until the Label that Python sets says it heard ``step``."""
     try:
-        page.locator(".python-step", has_text=re.compile(f"^python step {step}$")).wait_for(timeout=10_000)
+        page.locator(".python-step", has_text=re.compile(f"^python step {step}$")).wait_for(timeout=30_000)
     except Exception as error:
         heard = page.locator(".python-step").all_inner_texts()
         raise AssertionError(f"Python never heard step {step}; the label reads {heard}") from error
