@@ -126,12 +126,7 @@ class GalleryEntries(_Drawing):
 
                 save_animation(op, path, numbers=entry.numbers, layout=entry.layout, progress=False)
 
-            def page(path: Path, entry: Animation = entry, op=op) -> None:
-                from visualizer.render.export import save_animation
-
-                save_animation(op, path, numbers=entry.numbers, layout=entry.layout, progress=False)
-
-            source = self.drawn("players", f"{entry.name}.html", page)
+            source = self.drawn("players", f"{entry.name}.html", draw)  # the format follows the file name
             width, height = FrameRenderer(op, numbers=entry.numbers, layout=entry.layout).size
             title = html.escape(f"{entry.name}: the player")
             # the page's player fills its frame: the picture scaled, then its title, text and controls

@@ -195,7 +195,8 @@ def _asset(name: str) -> str:
 
 def _data_uri(frame: Image.Image) -> str:
     buffer = io.BytesIO()
-    frame.save(buffer, format="PNG", optimize=True)
+    # zlib's default level: within 10 % of the smallest file, ten times faster than optimize=True
+    frame.save(buffer, format="PNG", compress_level=6)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
