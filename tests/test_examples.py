@@ -67,7 +67,11 @@ def expected_output(argv: list[str], folder: Path) -> Path | None:
     return folder / args.output if hasattr(args, "output") else None
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if shlex.split(e)[1] != "present"])
+# drawing the whole gallery takes a while: test_gallery.py runs that example itself, and checks every file it writes
+WHOLE_GALLERY = "convviz gallery animations/"
+
+
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if shlex.split(e)[1] != "present" and e != WHOLE_GALLERY])
 def test_the_example_runs_and_writes_what_it_names(example, tmp_path):
     argv = shlex.split(example)[1:]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

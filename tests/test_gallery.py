@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -154,9 +155,14 @@ def check_folder(folder: Path) -> None:
         assert cells[5:8] == [str(entry.stride), str(entry.dilation), f"{shape} ({frames} frames)"]
 
 
-def test_convviz_gallery_renders_every_entry(tmp_path, capsys):
-    folder = tmp_path / "new" / "animations"
-    assert main(["gallery", str(folder)]) == 0
+def test_convviz_gallery_renders_every_entry(tmp_path, capsys, monkeypatch):
+    """The README's and the help's example, run as it is written (test_examples.py leaves it to this test)."""
+    from test_examples import EXAMPLES, WHOLE_GALLERY
+
+    assert WHOLE_GALLERY in EXAMPLES
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(WHOLE_GALLERY)[1:]) == 0
+    folder = tmp_path / "animations"
     assert f"wrote {len(GALLERY)} animations" in capsys.readouterr().out
     assert sorted(p.name for p in folder.iterdir()) == sorted([f"{e.name}.gif" for e in GALLERY] + ["README.md"])
     check_folder(folder)
