@@ -1,7 +1,10 @@
 """The documentation site builds offline with warnings as errors, and its pages load nothing from outside.
 
-The site is built once for this module (about a minute: the notebooks run in it) into a
-temporary folder, when Sphinx, MyST-NB and Furo are installed (``pip install ".[docs]"``).
+The site is the one the README's docs command builds (``docs/_build/html``), read as it is
+when the stamp a clean build leaves there names today's sources (``docs/_ext/site_stamp.py``),
+and otherwise built here first, with the docs command's own ``sphinx-build`` arguments
+(about a minute: the notebooks run in it). Sphinx, MyST-NB and Furo come with the test
+extra (``pip install ".[docs]"`` has them alone).
 """
 
 from __future__ import annotations
@@ -38,17 +41,24 @@ def convviz_docs():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(convviz_docs, tmp_path_factory) -> Path:
     for name in ("sphinx", "myst_nb", "furo"):
         pytest.importorskip(name, reason='the documentation tools are not installed (pip install ".[docs]")')
-    out = tmp_path_factory.mktemp("site")
+    import site_stamp
+
+    html = DOCS / "_build" / "html"
+    stamp = html / site_stamp.STAMP
+    if stamp.is_file() and stamp.read_text(encoding="ascii") == site_stamp.sources_digest():
+        return html
     # a home of its own: the notebooks' kernel and IPython write their runtime files there
-    env = {**os.environ, "HOME": str(out / "home")}
-    command = [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "-d", str(out / "doctrees"), str(DOCS)]
+    env = {**os.environ, "HOME": str(tmp_path_factory.mktemp("home"))}
+    # -E reads every page: an incremental build after one that warned leaves no stamp
+    command = [sys.executable, "-m", "sphinx", "-W", "-E", "-q", "-b", "html", str(DOCS), str(html)]
     # generous: the build takes about a minute alone, several on a busy machine
-    result = subprocess.run([*command, str(out / "html")], env=env, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    return out / "html"
+    assert stamp.is_file(), "a clean build leaves its stamp"
+    return html
 
 
 @pytest.mark.parametrize("entry", GALLERY, ids=lambda entry: entry.name)
@@ -153,3 +163,41 @@ def test_lesson_notebook_and_gallery_players_step_offline(site, tmp_path, monkey
     assert not errors, errors
     outside = [url for url in requests if not url.startswith(("file:", "data:"))]
     assert requests and not outside, outside
+
+
+def test_the_stamp_names_the_sources_and_only_a_clean_build_leaves_it(convviz_docs, tmp_path):
+    pytest.importorskip("sphinx")
+    import site_stamp
+
+    root = tmp_path / "root"
+    for name in ("docs/index.md", "docs/_build/html/index.html", "visualizer/a.py", "notebooks/n.ipynb", "README.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name)
+    before = site_stamp.sources_digest(root)
+    (root / "docs/_build/html/index.html").write_text("rebuilt")  # what is built is not a source
+    assert site_stamp.sources_digest(root) == before
+    (root / "visualizer/a.py").write_text("changed")
+    assert site_stamp.sources_digest(root) != before
+
+    project = tmp_path / "project"
+    project.mkdir()
+    conf = f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\nextensions = ['site_stamp']\n"
+    (project / "conf.py").write_text(conf)
+    out = project / "_build"
+    stamp = out / site_stamp.STAMP
+
+    def build(index: str, other: str, *options: str) -> int:
+        for name, text in (("index.rst", index), ("other.rst", ":orphan:\n\n" + other)):
+            if not (project / name).exists() or (project / name).read_text() != text:  # unchanged: not read again
+                (project / name).write_text(text)
+        command = [sys.executable, "-m", "sphinx", "-W", "-q", *options, "-b", "html", str(project), str(out)]
+        return subprocess.run(command, capture_output=True, timeout=300).returncode
+
+    clean, warns = "Other\n=====\n", "Other\n=====\n\nA :ref:`nowhere`.\n"
+    assert build("Title\n=====\n", clean) == 0 and stamp.read_text() == site_stamp.sources_digest()
+    assert build("Title\n=====\n", warns) != 0 and not stamp.exists()
+    build("Title, changed\n==============\n", warns)  # the page that warned may not be read again:
+    assert not stamp.exists()  # clean or not, this build cannot say the whole site is
+    assert build("Title, changed\n==============\n", clean) == 0 and not stamp.exists()  # one page read
+    assert build("Title, changed\n==============\n", clean, "-E") == 0 and stamp.is_file()  # every page read
+    assert build("Title\n=====\n", clean) == 0 and stamp.is_file()  # incremental after a clean build

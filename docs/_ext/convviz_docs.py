@@ -25,6 +25,7 @@ import dataclasses
 import html
 from pathlib import Path
 
+import site_stamp
 from docutils import nodes
 from docutils.parsers.rst import directives
 from lesson_pictures import PICTURES, PLAYERS
@@ -209,4 +210,5 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("readme-command", ReadmeCommand)
     app.connect("doctree-read", _drop_widget_state)
     app.connect("doctree-resolved", _note_for_widgets)
+    site_stamp.setup(app)
     return {"parallel_read_safe": False, "parallel_write_safe": True}
