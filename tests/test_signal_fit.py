@@ -93,3 +93,48 @@ def test_a_long_signal_saves_as_vector(tmp_path):
     op = vz.Convolution(RNG.normal(size=5000), np.ones(7) / 7)
     text = vz.save_frame(op, 100, tmp_path / "signal.svg", max_size=DEFAULT_MAX_SIZE).read_text()
     assert text.count("<polyline") >= 3  # the input's line, the window's samples, the output's line so far
+
+
+def test_a_wide_kernel_stacks_the_magnifier_and_keeps_its_numbers():
+    signal = np.sin(np.arange(20_000) / 300) + RNG.normal(size=20_000) * 0.1
+    kernel = np.ones(9) / 9
+    op = vz.Convolution(signal, kernel, padding=4)
+    builder = scene_builder(op, max_size=DEFAULT_MAX_SIZE)
+    assert builder.products is not None and builder.products.stacked  # a row of three 9-wide grids is too wide
+    assert builder.size[0] <= 1920 and builder.size[1] <= 1080
+    expected = np.correlate(np.pad(signal, 4), kernel, "valid")
+    for index in (0, 12_000, 19_999):
+        scene = builder.scene(index)
+        assert scene.text_at("products", 0, "sum") == f"Σ = {display_number(expected[index])}"
+        window = builder.products.window_grid(0)
+        (line,) = scene.find("magnifier-line")
+        assert line.points[1] == (window.x + window.size[0] / 2, window.y)
+
+
+def test_the_window_line_follows_a_dilated_kernel():
+    op = vz.Convolution(RNG.normal(size=400), np.ones(3), dilation=4)
+    builder = scene_builder(op, max_size=DEFAULT_MAX_SIZE)
+    panel = builder.magnifier.panels["input"]
+    assert panel.px >= 1
+    (line,) = builder.scene(50).find("window", "input")
+    np.testing.assert_allclose([x for x, _ in line.points], [panel.x + (50 + 4 * k + 0.5) * panel.px for k in range(3)])
+    np.testing.assert_allclose(
+        [y for _, y in line.points], [panel.y_of(op.image[50 + 4 * k]) for k in range(3)], rtol=0, atol=1e-9
+    )
+
+
+@pytest.mark.parametrize("layout", ["flat", "oblique"])
+def test_a_long_transposed_signal_in_the_direct_view_is_plotted(layout):
+    x = RNG.normal(size=3000)
+    kernel = np.array([1.0, 0.5, 0.25])
+    op = vz.TransposedConvolution(x, kernel, stride=2, padding=1, view="direct")
+    builder = scene_builder(op, layout=layout, max_size=DEFAULT_MAX_SIZE)
+    assert builder.magnifier.plots and builder.size[0] <= 1920 and builder.size[1] <= 1080
+    stretched = np.zeros(2 * len(x) - 1)
+    stretched[::2] = x
+    expected = np.convolve(stretched, kernel)[1:-1]  # cropped by the padding
+    for index in (0, 1999, len(expected) - 1):
+        scene = builder.scene(index)
+        assert scene.text_at("products", 0, "sum") == f"Σ = {display_number(expected[index])}"
+        (current,) = scene.find("current", "output")
+        assert current.box == span_box(builder.magnifier.panels["output"], index, index + 1, current.outline_width)

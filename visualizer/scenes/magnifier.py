@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 
 from ..geometry import window_taps
-from ..text import channel_names
+from ..text import channel_names, display_number
 from .base import text_width
 from .items import Box, Item, Line, Pixels, apply
 from .oblique import extent, matrix, visible_part
 from .pictures import Pictures, PixelPanel, Source
-from .plots import PlotPanel, trace, value_span
+from .plots import PlotPanel, plot_moving, plot_still, sample_mark, value_span
 from .shading import ACCENT, POSITIVE
 
 Box4 = tuple[int, int, int, int]
@@ -66,14 +66,14 @@ class Magnified:
         """The values ``(r0, c0, r1, c1)`` the step reads on the input picture and those it writes on the output
         (None: all cut off): the kernel's footprint and one output value, unless the scene says otherwise."""
         source = self.magnifier.source
-        rows, cols = window_taps(step.origin, source.window, source.dilation)
-        i, j = step.out_index
+        rows, cols = window_taps(lift_index(step.origin), source.window, source.dilation)
+        i, j = lift_index(step.out_index)
         return (rows[0], cols[0], rows[-1] + 1, cols[-1] + 1), (i, j, i + 1, j + 1)
 
     def outputs_so_far(self, step: Any) -> tuple[np.ndarray | None, int | np.ndarray]:
         """The output once ``step`` is done (None: the whole result, the values do not change) and which values
         are not computed yet: from the ``n``-th on (row-major), or a mask."""
-        i, j = step.out_index
+        i, j = lift_index(step.out_index)
         return None, i * self.magnifier.source.output_shape[1] + j + 1
 
 
@@ -206,7 +206,7 @@ class Magnifier:
         between = products.height + t.margin if products else 0
         tall = min(260, max(48, (s.max_size[1] - top - 2 * title - t.gap - between - self._tail() - t.margin) // 2))
         spans = value_span(self.source.padded), value_span(self.source.result)
-        band = max(text_width(f"{v:.4g}", s.text_font) for span in spans for v in span) + t.margin
+        band = max(text_width(display_number(v), s.text_font) for span in spans for v in span) + t.margin
         x, y = t.margin + band, top + title
         names = [self.pictures.inputs[0][0], self.pictures.outputs[0][0]]
         for name, cols, span in zip(names, (pcols, ocols), spans, strict=True):
@@ -242,7 +242,8 @@ class Magnifier:
         s = self.scene
         top, bottom, left, right = self.source.pads
         if self.plots:
-            return self._plot_still(left, right)
+            (name, panel), (_, out) = self.panels.items()
+            return plot_still(s, panel, out, self.source.padded[0], self.source.result[0], (left, right))
         items: list[Item] = []
         for name, positions in self.pictures.inputs:
             panel = self.panels[name]
@@ -263,7 +264,15 @@ class Magnifier:
         values, hidden = s.outputs_so_far(step)
         items: list[Item] = []
         if self.plots:
-            items += self._plot_moving(footprint, target, values, hidden)
+            (name, panel), (out_name, out) = self.panels.items()
+            taps = window_taps((0, footprint[1]), self.source.window, self.source.dilation)[1]
+            result = (self.source.result if values is None else values)[0]
+            # the line runs to the last value computed so far
+            shown = int(np.flatnonzero(~hidden[0]).max(initial=-1) + 1) if isinstance(hidden, np.ndarray) else hidden
+            items += plot_moving(s, panel, self.source.padded[0], taps, out, result[:shown])
+            if target is not None:
+                items.append(self._ring(out, *target, ("current", out_name, *target[:2])))
+                items.append(sample_mark(out, target[1], result[target[1]], self.ring_width + 2))
         else:
             positions = self.pictures.outputs
             if values is not None:
@@ -327,50 +336,6 @@ class Magnifier:
         start = min(corners, key=lambda p: math.dist(p, target))
         return [Line((start, target), ACCENT, max(1, width // 2 + 1), tag=("magnifier-line",))]
 
-    # -- plots ---------------------------------------------------------------------------
-
-    def _plot_still(self, left: int, right: int) -> list[Item]:
-        """Each plot's frame, zero line and value marks; the input's line and where its padding begins."""
-        s, c = self.scene, self.scene.colours
-        items: list[Item] = []
-        for (name, panel), values in zip(self.panels.items(), (self.source.padded, self.source.result), strict=True):
-            x0, y0, x1, y1 = panel.box(0, 0, 1, panel.cols)
-            items.append(Box((x0 - 1, y0, x1 + 1, y1), None, c.grid, 1, tag=("plot", name)))
-            if panel.low < 0 < panel.high:
-                zero = float(panel.y_of(0))
-                items.append(Line(((x0, zero), (x1, zero)), c.empty_grid, 1, tag=("zero", name)))
-            for end, value in (("high", float(np.max(values))), ("low", float(np.min(values)))):
-                xy = (x0 - s.theme.margin // 2, float(panel.y_of(value)))
-                items.append(s.label(xy, f"{value:.4g}", s.text_font, ("axis", name, end), anchor="rm"))
-        name = self.pictures.inputs[0][0]
-        panel = self.panels[name]
-        for edge in (left, panel.cols - right) if left or right else ():
-            x = panel.box(0, edge, 1, edge + 1)[0]
-            items.append(Line(((x, panel.y), (x, panel.y + panel.height)), c.padding_grid, 1, tag=("image-edge", name)))
-        items.append(Line(trace(panel, self.source.padded[0]), c.ink_on(s.background), 1, tag=("trace", name)))
-        return items
-
-    def _plot_moving(self, footprint: Box4, target: Box4 | None, values, hidden) -> list[Item]:
-        """The window's samples on the input in the accent, the output's line so far and its current sample."""
-        source, (name, _) = self.source, self.pictures.inputs[0]
-        panel = self.panels[name]
-        taps = window_taps((0, footprint[1]), source.window, source.dilation)[1]
-        window = source.padded[0, taps.start : taps.stop : taps.step]
-        items: list[Item] = [Line(trace(panel, window, footprint[1]), ACCENT, 2, tag=("window", name))]
-        result = (source.result if values is None else values)[0]
-        count = int(hidden) if not isinstance(hidden, np.ndarray) else int(np.flatnonzero(~hidden[0])[-1:].sum() + 1)
-        name, _ = self.pictures.outputs[0]
-        panel = self.panels[name]
-        if count > 1:
-            items.append(Line(trace(panel, result[:count]), POSITIVE, 2, tag=("trace", name)))
-        if target is not None:
-            items.append(self._ring(panel, *target, ("current", name, *target[:2])))
-            j = target[1]
-            x, y = float(panel.x_of(j)), float(panel.y_of(result[j]))
-            r = self.ring_width + 2
-            items.append(Box((round(x) - r, round(y) - r, round(x) + r, round(y) + r), ACCENT, tag=("sample", name, j)))
-        return items
-
     def moving_colours(self) -> tuple[set, set]:
         s, c = self.scene, self.scene.colours
         fills = {ACCENT, POSITIVE, c.grid, c.padding_grid, *map(tuple, self.pictures.output_table.tolist())}
@@ -380,6 +345,15 @@ class Magnifier:
             fills |= more_fills
             pairs |= more_pairs
         return fills, pairs
+
+
+def lift_index(index: tuple[int, ...]) -> tuple[int, int]:
+    """A signal's ``(j,)`` as ``(0, j)``; ``(i, j)`` as it is.
+
+    >>> lift_index((7,)), lift_index((2, 3))
+    ((0, 7), (2, 3))
+    """
+    return (0, index[0]) if len(index) == 1 else (index[0], index[1])
 
 
 def _whole(px: float) -> float:

@@ -19,10 +19,13 @@ has the same meaning: the columns of samples ``c0…c1-1``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from .items import Point
+from ..text import display_number
+from .items import Box, Item, Line, Point
+from .shading import ACCENT, POSITIVE
 
 ROOM = 0.08  # of the values' range, above and below the line, so its peaks do not touch the frame
 
@@ -80,13 +83,13 @@ def value_span(values: np.ndarray) -> tuple[float, float]:
     return low - room, high + room
 
 
-def trace(panel: PlotPanel, values: np.ndarray, start: int = 0) -> tuple[Point, ...]:
-    """The line through ``values`` (samples ``start``, ``start + 1``, …): a point a sample, or, with more samples
-    than pixel columns, each column's greatest and least sample (the line's envelope)."""
+def trace(panel: PlotPanel, values: np.ndarray, start: int = 0, step: int = 1) -> tuple[Point, ...]:
+    """The line through ``values`` (samples ``start``, ``start + step``, …): a point a sample, or, with more
+    samples than pixel columns, each column's greatest and least sample (the line's envelope)."""
     values = np.asarray(values, float)
     if len(values) == 0:
         return ()
-    k = np.arange(start, start + len(values))
+    k = start + step * np.arange(len(values))
     if panel.px >= 1:
         return tuple(zip(panel.x_of(k).tolist(), panel.y_of(values).tolist(), strict=True))
     columns = np.floor(k * panel.px).astype(int)
@@ -97,3 +100,43 @@ def trace(panel: PlotPanel, values: np.ndarray, start: int = 0) -> tuple[Point, 
     ys = np.empty(2 * len(firsts))
     ys[0::2], ys[1::2] = panel.y_of(tops), panel.y_of(bottoms)
     return tuple(zip(np.repeat(xs, 2).tolist(), ys.tolist(), strict=True))
+
+
+def plot_still(scene: Any, panel: PlotPanel, out: PlotPanel, padded: np.ndarray, result: np.ndarray,
+               pads: tuple[int, int]) -> list[Item]:  # fmt: skip
+    """Both plots' frames, zero lines and least and greatest values; the input's line and where its ``pads``
+    (left, right) begin."""
+    c = scene.colours
+    items: list[Item] = []
+    for plot, values in ((panel, padded), (out, result)):
+        x0, y0, x1, y1 = plot.box(0, 0, 1, plot.cols)
+        items.append(Box((x0 - 1, y0, x1 + 1, y1), None, c.grid, 1, tag=("plot", plot.name)))
+        if plot.low < 0 < plot.high:
+            zero = float(plot.y_of(0))
+            items.append(Line(((x0, zero), (x1, zero)), c.empty_grid, 1, tag=("zero", plot.name)))
+        for end, value in (("high", float(np.max(values))), ("low", float(np.min(values)))):
+            xy = (x0 - scene.theme.margin // 2, float(plot.y_of(value)))
+            items.append(scene.label(xy, display_number(value), scene.text_font, ("axis", plot.name, end), anchor="rm"))
+    left, right = pads
+    for edge in (left, panel.cols - right) if left or right else ():
+        x = panel.box(0, edge, 1, edge + 1)[0]
+        edge_line = ((x, panel.y), (x, panel.y + panel.height))
+        items.append(Line(edge_line, c.padding_grid, 1, tag=("image-edge", panel.name)))
+    items.append(Line(trace(panel, padded), c.ink_on(scene.background), 1, tag=("trace", panel.name)))
+    return items
+
+
+def plot_moving(scene: Any, panel: PlotPanel, padded: np.ndarray, taps: range, out: PlotPanel,
+                so_far: np.ndarray) -> list[Item]:  # fmt: skip
+    """The window's samples (``taps``) on the input in the accent, and the output's line ``so_far``."""
+    window = padded[taps.start : taps.stop : taps.step]
+    items: list[Item] = [Line(trace(panel, window, taps.start, taps.step), ACCENT, 2, tag=("window", panel.name))]
+    if len(so_far) > 1:
+        items.append(Line(trace(out, so_far), POSITIVE, 2, tag=("trace", out.name)))
+    return items
+
+
+def sample_mark(out: PlotPanel, j: int, value: float, size: int) -> Box:
+    """A dot on output sample ``j``, the step's value."""
+    x, y = round(float(out.x_of(j))), round(float(out.y_of(value)))
+    return Box((x - size, y - size, x + size, y + size), ACCENT, tag=("sample", out.name, j))

@@ -10,7 +10,8 @@ shows and draws the one in use with :meth:`ProductsPanel.weights`. Any operation
 that multiplies a window by a kernel can show it; the panel knows arrays, not operations.
 Scattered (a transposed convolution's scatter view), the row reads the other way
 round: one input value × kernel = the contributions → the output values they
-update, a grid in place of the sum.
+update, a grid in place of the sum. A one-row kernel too wide for the frame
+(a signal's) stacks the row: window over kernel over products, tap under tap.
 
 >>> import numpy as np
 >>> from visualizer import Convolution
@@ -87,6 +88,11 @@ class ProductsPanel:
             grids = 3 + (1 if given is not None else 0)
             self.width = self.label_w + grids * self.grid_w + 3 * self.gap + self.sum_w + (self.gap if given else 0)
         self.row_h = self.title_h + self.grid_h + t.margin // 2
+        limit = builder.max_size[0] - 2 * t.margin if builder.max_size is not None else None
+        self.stacked = self.rows == 1 and limit is not None and self.width > limit and given is None and not scatter
+        if self.stacked:
+            self.width = self.label_w + self.gap + self.grid_w + self.gap + self.sum_w
+            self.row_h = 3 * (self.title_h + self.grid_h) + t.margin // 2
         self.height = len(kernels) * self.row_h
         self.x = self.y = 0
 
@@ -102,6 +108,8 @@ class ProductsPanel:
         x = self.x + self.label_w + (self.first_w + (slot - 1) * self.grid_w if slot else 0) + slot * self.gap
         rows, cols = self.first if slot == 0 else (self.rows, self.cols)
         y = self.y + row * self.row_h + self.title_h + (self.rows - rows) * self.cell // 2
+        if self.stacked:  # the symbols go left of the grids, each grid under the one before
+            x, y = self.x + self.label_w + self.gap, y + slot * (self.title_h + self.grid_h)
         tag = ("products", row, "grid", slot)
         return Grid(f"products:{row}:{slot}", x, y, rows, cols, self.cell, t.line_width, c.grid, tag=tag)
 
@@ -123,11 +131,14 @@ class ProductsPanel:
             for grid, (fill, kind) in zip(grids, fills[: len(grids)], strict=True):
                 items += self._fills(grid, fill, ("products", row, "fill", kind))
             for slot, grid in enumerate(grids):
-                items.append(b.label((grid.x, top), titles[slot], self.label_face, ("products", row, "title", slot)))
-            middle = grids[1].y + self.grid_h / 2
+                xy = (grid.x, grid.y - self.title_h if self.stacked else top)
+                items.append(b.label(xy, titles[slot], self.label_face, ("products", row, "title", slot)))
             for slot, symbol in enumerate(symbols):
-                x = grids[slot].x + grids[slot].size[0] + self.gap / 2
-                items.append(b.label((x, middle), symbol, self.face, ("products", row, "symbol", slot), anchor="mm"))
+                if self.stacked:
+                    xy = (grids[slot + 1].x - self.gap / 2, grids[slot + 1].y + self.grid_h / 2)
+                else:
+                    xy = (grids[slot].x + grids[slot].size[0] + self.gap / 2, grids[1].y + self.grid_h / 2)
+                items.append(b.label(xy, symbol, self.face, ("products", row, "symbol", slot), anchor="mm"))
             if self.given is not None:
                 extra = self._grid(row, 3)
                 extra = Grid(extra.name, extra.x + self.sum_w, extra.y, extra.rows, extra.cols, extra.cell, extra.line,
@@ -201,9 +212,10 @@ def every_product(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
 
 def step_arrays(step: Any) -> tuple[list, list, list, list]:
-    """A step's windows, products, sums and clamped sums, one of each per channel (a colour step's last axis)."""
-    if step.window.ndim == 2:
-        return [step.window], [step.products], [step.value], [step.clipped_value]
+    """A step's windows, products, sums and clamped sums, one of each per channel (a colour step's last axis);
+    a signal's window as a row."""
+    if step.window.ndim <= 2:  # a signal's window is one row
+        return [np.atleast_2d(step.window)], [np.atleast_2d(step.products)], [step.value], [step.clipped_value]
     channels = range(step.window.shape[2])
     return (
         [step.window[..., c] for c in channels],

@@ -33,9 +33,9 @@ from .base import pack, text_width, widest
 from .conv_layout import samples
 from .items import Box, Item
 from .links import Block, Links, within
+from .magnifier import lift_index
 from .panels import Look, Panel, PanelScene, index_text
 from .pictures import Source
-from .pooling import lift_index
 from .products import ProductsPanel, every_product
 from .transposed import axes_text, header_groups, pair_of
 from .weights import KernelPanels
