@@ -6,7 +6,9 @@ Run: ``python benchmarks/bench_bigsize.py [--rounds N] [--skip-export]``
    a magnifier in a 1920×1080 frame, flat and oblique: the median time of
    ``FrameRenderer.frame`` at steps spread over the run (target under 100 ms),
    interleaved with the same call for a 5×5 input (the lesson's numbered cells)
-   as the reference; and building the renderer once.
+   as the reference; and building the renderer once. The same for the scatter view of a
+   transposed convolution of a 130×200 input (stride 2) and for a 20 000-sample 1-D
+   signal drawn as plots.
 2. ``convviz animate --values photo --kernel sharpen --clip auto`` (the whole
    lesson photo, 234×200, 300 sampled frames, GIF) in a child process: its time
    (target under 20 s) and peak resident memory (target under 500 MB).
@@ -53,24 +55,36 @@ print(json.dumps({"seconds": seconds, "peak_mib": peak / 1024}))
 def frames(rounds: int) -> None:
     photo = vz.Convolution(sample_photo(grey=True)[:130], vz.KERNELS["sharpen"], clip="auto")
     small = vz.Convolution(np.arange(25).reshape(5, 5) % 10, vz.KERNELS["sharpen"])
+    timed("130×200", photo, small, rounds)
+    rng = np.random.default_rng(0)
+    scatter = vz.TransposedConvolution(rng.integers(0, 9, (130, 200)), np.ones((3, 3)), stride=2, view="scatter")
+    little = vz.TransposedConvolution(np.arange(9).reshape(3, 3), np.ones((3, 3)), stride=2, view="scatter")
+    timed("130×200 scatter", scatter, little, rounds)
+    signal = vz.Convolution(rng.normal(size=20_000), np.ones(5) / 5, padding=2)
+    timed("20 000-sample", signal, vz.Convolution(np.arange(8.0), np.ones(3)), rounds)
+
+
+def timed(label: str, big_op, small_op, rounds: int) -> None:
+    """The median frame time of ``big_op`` (target under 100 ms), interleaved with ``small_op``'s (numbered
+    cells) as the reference, in both layouts; and building the renderer once."""
     for layout in ("flat", "oblique"):
         start = time.perf_counter()
-        big = FrameRenderer(photo, layout=layout)
+        big = FrameRenderer(big_op, layout=layout)
         built = time.perf_counter() - start
-        reference = FrameRenderer(small, layout=layout)
-        steps = iter(np.linspace(0, photo.num_steps - 1, 10 * rounds + 10).astype(int).tolist() * 2)
-        little = iter(list(range(small.num_steps)) * (rounds + 2))
+        reference = FrameRenderer(small_op, layout=layout)
+        steps = iter(np.linspace(0, big_op.num_steps - 1, 10 * rounds + 10).astype(int).tolist() * 2)
+        little = iter(list(range(small_op.num_steps)) * (10 * rounds + 2))
         medians = interleaved_medians(
             {
-                "130×200": lambda big=big, steps=steps: big.frame(next(steps)),
-                "5×5": lambda reference=reference, little=little: reference.frame(next(little)),
+                "big": lambda big=big, steps=steps: big.frame(next(steps)),
+                "small": lambda reference=reference, little=little: reference.frame(next(little)),
             },
             repeats=rounds,
         )
-        ms = 1000 * medians["130×200"]
+        ms = 1000 * medians["big"]
         print(
-            f"{layout:>7}: 130×200 frame {ms:6.1f} ms ({big.size[0]}×{big.size[1]} px; 5×5 frame "
-            f"{1000 * medians['5×5']:.1f} ms, ratio {medians['130×200'] / medians['5×5']:.1f}); "
+            f"{layout:>7}: {label} frame {ms:6.1f} ms ({big.size[0]}×{big.size[1]} px; small frame "
+            f"{1000 * medians['small']:.1f} ms, ratio {medians['big'] / medians['small']:.1f}); "
             f"renderer built in {1000 * built:.0f} ms; target < 100 ms {verdict(ms < 100)}"
         )
 

@@ -9,7 +9,9 @@ magnifier (the products panel, :mod:`.products`: window ⊙ kernel = products,
 Σ) shows the window large with its numbers, joined to the footprint by a line,
 and the step's sum is written out under it. Flat: the pictures side by side,
 the magnifier under them or on their right; oblique: conv_arithmetic's tilted
-planes (output above input), the magnifier upright on the right.
+planes (output above input), the magnifier upright on the right. A long 1-D
+signal is drawn as plots instead (:mod:`.plots`), upright in both layouts: a
+tilted plane would slant a waveform's value axis and read as a picture again.
 
 >>> import numpy as np
 >>> from visualizer import Convolution
@@ -26,12 +28,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..geometry import window_taps
-from ..text import channel_names
+from ..text import channel_names, display_number
+from .base import text_width
 from .items import Box, Item, Line, Pixels, apply
 from .oblique import extent, matrix, visible_part
 from .pictures import Pictures, PixelPanel, Source
-from .shading import ACCENT
+from .plots import PlotPanel, plot_moving, plot_still, sample_mark, value_span
+from .shading import ACCENT, POSITIVE
+
+Box4 = tuple[int, int, int, int]
 
 
 class Magnified:
@@ -54,6 +62,20 @@ class Magnified:
     def output_name(self, channel: int) -> str:
         return f"output:{channel}" if self.colour_image else "output"
 
+    def picture_marks(self, step: Any) -> tuple[Box4, Box4 | None]:
+        """The values ``(r0, c0, r1, c1)`` the step reads on the input picture and those it writes on the output
+        (None: all cut off): the kernel's footprint and one output value, unless the scene says otherwise."""
+        source = self.magnifier.source
+        rows, cols = window_taps(lift_index(step.origin), source.window, source.dilation)
+        i, j = lift_index(step.out_index)
+        return (rows[0], cols[0], rows[-1] + 1, cols[-1] + 1), (i, j, i + 1, j + 1)
+
+    def outputs_so_far(self, step: Any) -> tuple[np.ndarray | None, int | np.ndarray]:
+        """The output once ``step`` is done (None: the whole result, the values do not change) and which values
+        are not computed yet: from the ``n``-th on (row-major), or a mask."""
+        i, j = lift_index(step.out_index)
+        return None, i * self.magnifier.source.output_shape[1] + j + 1
+
 
 class Magnifier:
     """Lays out and draws a scene whose cells became pictures of ``source`` (see the module's description).
@@ -66,7 +88,9 @@ class Magnifier:
         self.scene = scene
         self.source = source
         self.pictures = Pictures(scene, source)
-        self.panels: dict[str, PixelPanel] = {}
+        self.panels: dict[str, PixelPanel | PlotPanel] = {}
+        # a signal (one row of values) reads as a line over a value axis, not a strip of grey
+        self.plots = source.padded.ndim == 2 and source.padded.shape[0] == 1 and not scene.rgb
 
     # -- layout ------------------------------------------------------------------------
 
@@ -74,6 +98,9 @@ class Magnifier:
         s = self.scene
         s.titles = []
         width = s.max_size[0]
+        if self.plots:
+            self._place_plots(s.header_top(width), width)
+            return
         for _ in range(4):  # the header wraps to the frame's width, which depends on the pictures' size
             top = s.header_top(width)
             px, right = self._fit(top)
@@ -169,14 +196,42 @@ class Magnifier:
         s.finish(width, bottom, place_products=not right)
         return s.size[0]
 
+    def _place_plots(self, top: int, width: int) -> None:
+        """The input's plot, the magnifier under it, the output's plot under that (each line down reads on to
+        the next), the frame's width, as tall as the magnifier and the sums leave room for."""
+        s, t = self.scene, self.scene.theme
+        s.grids, s.planes, self.panels = {}, s.planes[:1], {}
+        title = round(t.title_size * 1.6)
+        (_, pcols, _, ocols), products = self._sizes(), s.products
+        between = products.height + t.margin if products else 0
+        tall = min(260, max(48, (s.max_size[1] - top - 2 * title - t.gap - between - self._tail() - t.margin) // 2))
+        spans = value_span(self.source.padded), value_span(self.source.result)
+        band = max(text_width(display_number(v), s.text_font) for span in spans for v in span) + t.margin
+        x, y = t.margin + band, top + title
+        names = [self.pictures.inputs[0][0], self.pictures.outputs[0][0]]
+        for name, cols, span in zip(names, (pcols, ocols), spans, strict=True):
+            self.panels[name] = PlotPanel(name, x, y, width - x - t.margin, tall, cols, *span)
+            s.titles.append((t.margin, y - title, self._title(name), name))
+            y += tall + t.gap
+            if products and name == names[0]:
+                products.place(t.margin, y - t.gap + t.margin)
+                y += between - t.gap + t.margin
+            y += title
+        s.finish(max(width, s.min_width()), y - t.gap - title + t.margin // 2, place_products=False)
+
     def _title(self, name: str) -> str:
         """ "input 234×200, padded to 236×202", "output 232×198", with the channel's name for a channel's own."""
         source = self.source
         kind, _, channel = name.partition(":")
         prefix = f"{channel_names(self.scene.channels)[int(channel)]}: " if channel else ""
         if kind != "input":
+            if self.plots:
+                return f"output, {source.output_shape[1]} samples"
             return prefix + "output {}×{}".format(*source.output_shape)
         (rows, cols), (prows, pcols) = source.image_shape[:2], source.padded.shape[:2]
+        if self.plots:
+            grown = f", {source.grown} to {pcols}" if pcols != cols else ""
+            return f"input, {cols} samples{grown}"
         padded = f", {source.grown} to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else ""
         return f"{prefix}input {rows}×{cols}{padded}"
 
@@ -186,6 +241,9 @@ class Magnifier:
         """The input pictures, and a ring where the image ends inside its padding."""
         s = self.scene
         top, bottom, left, right = self.source.pads
+        if self.plots:
+            (name, panel), (_, out) = self.panels.items()
+            return plot_still(s, panel, out, self.source.padded[0], self.source.result[0], (left, right))
         items: list[Item] = []
         for name, positions in self.pictures.inputs:
             panel = self.panels[name]
@@ -200,26 +258,39 @@ class Magnifier:
         return items
 
     def moving(self, step: Any) -> list[Item]:
-        """The footprint and the current output outlined, the output so far, connectors and the magnifier."""
+        """The footprint and the step's output outlined, the output so far, connectors and the magnifier."""
         s = self.scene
-        source = self.source
-        rows, cols = window_taps(step.origin, source.window, source.dilation)
-        i, j = step.out_index
-        done = i * source.output_shape[1] + j
+        footprint, target = s.picture_marks(step)
+        values, hidden = s.outputs_so_far(step)
         items: list[Item] = []
-        for name, positions in self.pictures.outputs:
-            panel = self.panels[name]
-            shown = self.pictures.output_until(positions, done)
-            box = panel.box(0, 0, panel.rows, panel.cols)
-            items.append(Pixels(box, shown, self.pictures.output_table, panel.plane, ("pixels", name)))
-            items.append(self._ring(panel, i, j, i + 1, j + 1, ("current", name, i, j)))
+        if self.plots:
+            (name, panel), (out_name, out) = self.panels.items()
+            taps = window_taps((0, footprint[1]), self.source.window, self.source.dilation)[1]
+            result = (self.source.result if values is None else values)[0]
+            # the line runs to the last value computed so far
+            shown = int(np.flatnonzero(~hidden[0]).max(initial=-1) + 1) if isinstance(hidden, np.ndarray) else hidden
+            items += plot_moving(s, panel, self.source.padded[0], taps, out, result[:shown])
+            if target is not None:
+                items.append(self._ring(out, *target, ("current", out_name, *target[:2])))
+                items.append(sample_mark(out, target[1], result[target[1]], self.ring_width + 2))
+        else:
+            positions = self.pictures.outputs
+            if values is not None:
+                positions = list(zip([n for n, _ in positions], self.pictures.positions_of(values), strict=True))
+            for name, every in positions:
+                panel = self.panels[name]
+                box = panel.box(0, 0, panel.rows, panel.cols)
+                shown = self.pictures.shown(every, hidden)
+                items.append(Pixels(box, shown, self.pictures.output_table, panel.plane, ("pixels", name)))
+                if target is not None:
+                    items.append(self._ring(panel, *target, ("current", name, *target[:2])))
         footprints = []
         for name, _ in self.pictures.inputs:
             panel = self.panels[name]
-            footprints.append((panel, rows[0], cols[0], rows[-1] + 1, cols[-1] + 1))
-            items.append(self._ring(panel, rows[0], cols[0], rows[-1] + 1, cols[-1] + 1, ("footprint", name)))
-        if s.layout == "oblique":
-            items += self._connectors(footprints, i, j)
+            footprints.append((panel, *footprint))
+            items.append(self._ring(panel, *footprint, ("footprint", name)))
+        if s.layout == "oblique" and not self.plots and target is not None:
+            items += self._connectors(footprints, target)
         if s.products is not None:
             items += self._magnifier_line(*footprints[0])
             items += s.magnifier_moving(step)
@@ -237,15 +308,15 @@ class Magnifier:
     def ring_width(self) -> int:
         return max(2, self.scene.theme.line_width)
 
-    def _connectors(self, footprints: list, i: int, j: int) -> list[Item]:
+    def _connectors(self, footprints: list, target: Box4) -> list[Item]:
         """conv_arithmetic's lines from the footprint's corners to the output value's, cut behind the output."""
         s = self.scene
         items: list[Item] = []
         for (source, *window), (name, _) in zip(footprints, self.pictures.outputs, strict=True):
-            target = self.panels[name]
+            panel = self.panels[name]
             low = [apply(s.planes[source.plane], p) for p in source.corners(*window)]
-            high = [apply(s.planes[target.plane], p) for p in target.corners(i, j, i + 1, j + 1)]
-            cover = [apply(s.planes[target.plane], p) for p in target.corners(0, 0, target.rows, target.cols)]
+            high = [apply(s.planes[panel.plane], p) for p in panel.corners(*target)]
+            cover = [apply(s.planes[panel.plane], p) for p in panel.corners(0, 0, panel.rows, panel.cols)]
             for k, (a, b) in enumerate(zip(low, high, strict=True)):
                 part = visible_part(a, b, cover)
                 if part is not None:
@@ -267,13 +338,22 @@ class Magnifier:
 
     def moving_colours(self) -> tuple[set, set]:
         s, c = self.scene, self.scene.colours
-        fills = {ACCENT, c.grid, c.padding_grid, *map(tuple, self.pictures.output_table.tolist())}
+        fills = {ACCENT, POSITIVE, c.grid, c.padding_grid, *map(tuple, self.pictures.output_table.tolist())}
         pairs = {(c.ink_on(s.background), s.background)}
         if s.products is not None:
             more_fills, more_pairs = s.products.moving_colours()
             fills |= more_fills
             pairs |= more_pairs
         return fills, pairs
+
+
+def lift_index(index: tuple[int, ...]) -> tuple[int, int]:
+    """A signal's ``(j,)`` as ``(0, j)``; ``(i, j)`` as it is.
+
+    >>> lift_index((7,)), lift_index((2, 3))
+    ((0, 7), (2, 3))
+    """
+    return (0, index[0]) if len(index) == 1 else (index[0], index[1])
 
 
 def _whole(px: float) -> float:

@@ -54,8 +54,9 @@ class Fitting(Magnified):
         if pictures is None:
             self._lay_out_in(natural, lay_out)
             return
-        # words only: the cells' looks are not the pictures'; the ring is the footprint's, the clamping the sum's
-        self.legend = [("note", text) for kind, text in self.legend if kind not in ("input", "ring", "clamped")]
+        # words only: the cells' looks are not the pictures'; the ring is the footprint's, the clamping the sum's;
+        # pictures draw no cut-off border (the scatter view's)
+        self.legend = [("note", text) for kind, text in self.legend if kind not in ("input", "ring", "clamped", "cut")]
         for theme in shrunk_themes(natural, numbers):  # the magnifier's type shrinks only if it must
             self._lay_out_in(theme, lambda: None)
             self.products = self.window_panel() if numbers else None

@@ -105,6 +105,19 @@ def grey_index(values: np.ndarray, low: float, high: float, levels: int = GREY_L
     return np.rint(np.clip(share, 0, 1) * (levels - 1)).astype(np.uint16)
 
 
+def picture_range(values: np.ndarray) -> tuple[float, float]:
+    """The values a grey picture spans black to white: 0…255 for an 8-bit image (uint8, or values reaching past
+    127 within 0…255), 0…1 for unit floats, else the values' own range (0…8 from black to white, not near-black).
+
+    >>> picture_range(np.array([0, 8])), picture_range(np.array([3, 200])), picture_range(np.array([0.2, 0.5]))
+    ((0.0, 8.0), (0.0, 255.0), (0.0, 1.0))
+    """
+    low, high = value_range(values)
+    if (low, high) == (0.0, 255.0) and values.dtype != np.uint8 and float(np.max(values)) <= 127:
+        return float(np.min(values)), max(float(np.max(values)), float(np.min(values)) + 1)
+    return low, high
+
+
 def signed_table(levels: int = SIGNED_LEVELS) -> np.ndarray:
     """Blue through white to orange, ``2·levels + 1`` colours (the shading's diverging ramp)."""
     colours = [blend(NEGATIVE if k < 0 else POSITIVE, WHITE, abs(k) / levels) for k in range(-levels, levels + 1)]
@@ -121,13 +134,16 @@ def signed_index(values: np.ndarray, reach: float, levels: int = SIGNED_LEVELS) 
     return (np.rint(share * levels) + levels).astype(np.uint16)
 
 
-def shared_colours(pictures: list[np.ndarray], count: int = PICTURE_COLOURS) -> tuple[np.ndarray, list[np.ndarray]]:
-    """One table of at most ``count`` colours for several (h, w, 3) uint8 pictures, and each as positions in it.
+def shared_colours(
+    pictures: list[np.ndarray], count: int = PICTURE_COLOURS
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """One table of at most ``count`` colours for several (h, w, 3) uint8 pictures, each as positions in it, and
+    the table's colour nearest to every 5-bit colour (for :func:`lookup` of other pictures).
 
     The table is a median cut of at most 65 536 of the pixels; every pixel then takes the table's
     colour nearest to it (looked up by its colour at 5 bits a channel, so large pictures cost little).
 
-    >>> table, (a,) = shared_colours([np.array([[[255, 0, 0], [0, 0, 255]]], np.uint8)])
+    >>> table, (a,), _ = shared_colours([np.array([[[255, 0, 0], [0, 0, 255]]], np.uint8)])
     >>> table[a].tolist()
     [[[255, 0, 0], [0, 0, 255]]]
     """
@@ -140,11 +156,13 @@ def shared_colours(pictures: list[np.ndarray], count: int = PICTURE_COLOURS) -> 
     levels = np.arange(4, 256, 8)
     centres = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 1, 3)
     nearest = np.argmin(((centres - table[None].astype(np.int32)) ** 2).sum(axis=2), axis=1).astype(np.uint16)
-    indices = []
-    for picture in pictures:
-        bits = picture.astype(np.uint16) >> 3
-        indices.append(nearest[(bits[..., 0] << 10) | (bits[..., 1] << 5) | bits[..., 2]])
-    return table, indices
+    return table, [lookup(nearest, picture) for picture in pictures], nearest
+
+
+def lookup(nearest: np.ndarray, picture: np.ndarray) -> np.ndarray:
+    """Positions of an (h, w, 3) uint8 picture's pixels in a table, by ``nearest`` (from :func:`shared_colours`)."""
+    bits = picture.astype(np.uint16) >> 3
+    return nearest[(bits[..., 0] << 10) | (bits[..., 1] << 5) | bits[..., 2]]
 
 
 class Pictures:
@@ -156,30 +174,42 @@ class Pictures:
 
     def __init__(self, scene: Any, source: Source):
         c, padded = scene.colours, source.padded
+        self.channels, self.rgb = scene.channels, scene.rgb
         self.empty: RGB = blend(c.empty_grid, c.background, 0.35)
+        names = [scene.output_name(k) for k in range(scene.channels)]
         if scene.rgb:
-            table, (inputs, outputs) = shared_colours([display_colours(padded), display_colours(source.result)])
+            colours = [display_colours(padded), display_colours(source.result)]
+            table, (inputs, _), self._nearest = shared_colours(colours)
             self.input_table, self.output_table = table, np.vstack([table, [self.empty]]).astype(np.uint8)
             self.inputs = [("input", inputs)]
-            self.outputs = [("combined", outputs)]
-            return
-        low, high = value_range(padded)
-        self.input_table = grey_table()
-        planes = range(scene.channels)
-        planes_of = [padded] if padded.ndim == 2 else [padded[..., k] for k in planes]
-        self.inputs = [(scene.input_name(k), grey_index(planes_of[k], low, high)) for k in planes]
-        result, values = source.result, source.output_values(scene.channels)
-        if float(np.min(result)) < 0 < float(np.max(result)):
-            table = signed_table()
-            outputs = [signed_index(v, float(np.max(np.abs(result)))) for v in values]
+            names = ["combined"]
         else:
-            low, high = value_range(result)
-            table, outputs = grey_table(), [grey_index(v, low, high) for v in values]
-        self.output_table = np.vstack([table, [self.empty]]).astype(np.uint8)
-        self.outputs = [(scene.output_name(k), outputs[k]) for k in planes]
+            low, high = picture_range(padded)
+            self.input_table = grey_table()
+            planes_of = [padded] if padded.ndim == 2 else [padded[..., k] for k in range(scene.channels)]
+            self.inputs = [(scene.input_name(k), grey_index(planes_of[k], low, high)) for k in range(scene.channels)]
+            result = source.result
+            self._reach = float(np.max(np.abs(result))) if float(np.min(result)) < 0 < float(np.max(result)) else None
+            self._range = picture_range(result)
+            table = grey_table() if self._reach is None else signed_table()
+            self.output_table = np.vstack([table, [self.empty]]).astype(np.uint8)
+        self.outputs = list(zip(names, self.positions_of(source.result), strict=True))
 
-    def output_until(self, positions: np.ndarray, done: int) -> np.ndarray:
-        """``positions`` with every value after the first ``done + 1`` (row-major) not computed yet."""
+    def positions_of(self, result: np.ndarray) -> list[np.ndarray]:
+        """Positions in the output table of ``result`` (the whole output, or one computed so far), per picture."""
+        if self.rgb:
+            return [lookup(self._nearest, display_colours(result))]
+        values = [result] if result.ndim == 2 else [result[..., k] for k in range(self.channels)]
+        if self._reach is not None:
+            return [signed_index(v, self._reach) for v in values]
+        return [grey_index(v, *self._range) for v in values]
+
+    def shown(self, positions: np.ndarray, hidden: int | np.ndarray) -> np.ndarray:
+        """``positions`` with the values not computed yet (from the ``hidden``-th on, row-major, or where the
+        mask ``hidden`` is true) in the empty colour."""
         shown = positions.copy()
-        shown.reshape(-1)[done + 1 :] = len(self.output_table) - 1
+        if isinstance(hidden, np.ndarray):
+            shown[hidden] = len(self.output_table) - 1
+        else:
+            shown.reshape(-1)[hidden:] = len(self.output_table) - 1
         return shown

@@ -30,6 +30,7 @@ from .base import elisions, widest
 from .conv_layout import samples
 from .items import Item, Line
 from .links import Links
+from .magnifier import lift_index
 from .panels import Panel, PanelScene, index_text
 from .pictures import Source
 from .pool_window import WindowPanel
@@ -337,8 +338,3 @@ class PoolingScene(PanelScene):
         if self.numbers:
             pairs |= {(ink, fill) for _, ink, fill in (self.value_style(k, True) for k in ("input", "padding"))}
         return fills, pairs
-
-
-def lift_index(index: tuple[int, ...]) -> tuple[int, int]:
-    """A signal's ``(j,)`` as ``(0, j)``; ``(i, j)`` as it is."""
-    return (0, index[0]) if len(index) == 1 else (index[0], index[1])

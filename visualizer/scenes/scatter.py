@@ -7,7 +7,10 @@ receives (a chip ``+v``) and its running sum; the sums of earlier steps stay.
 The output is drawn inside a dashed border as wide as the padding: the parts
 of a patch that land there are cut off (the padding crops the full output).
 The arithmetic line says ``x × kernel added into out[r0:r1, c0:c1]`` and
-writes the product out.
+writes the product out. Too large for cells, the input and the output become
+pictures (:mod:`.panel_fit`): the current input value outlined, the output
+building up with the patch outlined, and a magnifier: value × kernel = the
+contributions → the outputs they update.
 
 >>> import numpy as np
 >>> from visualizer import TransposedConvolution
@@ -27,10 +30,13 @@ from ..operands import lift, shape_text
 from ..text import channel_names, display_number
 from ..transposed import TransposedConvolution
 from .base import pack, text_width, widest
+from .conv_layout import samples
 from .items import Box, Item
 from .links import Block, Links, within
+from .magnifier import lift_index
 from .panels import Look, Panel, PanelScene, index_text
-from .pooling import lift_index
+from .pictures import Source
+from .products import ProductsPanel, every_product
 from .transposed import axes_text, header_groups, pair_of
 from .weights import KernelPanels
 
@@ -52,13 +58,13 @@ class ScatterScene(PanelScene):
         self.border = (padding[0], max(0, padding[0] - extra[0]), padding[1], max(0, padding[1] - extra[1]))
         self.kernel = KernelPanels(self, lift(op.kernel), (("kernel", "kernel", False),))
         self.arithmetic_count = LINES * self.channels
-        self._run()
         self._legend()
-        self.fit(self._lay_out, (self.image.shape[0] * self.image.shape[1] + self.out_shape[0] * self.out_shape[1]) * 2)
-        self._still = self._build_still()
-        self._revealed = [self._reveal(k) for k in range(op.num_steps)]
+        cells = (self.image.shape[0] * self.image.shape[1] + self.out_shape[0] * self.out_shape[1]) * 2
+        self.fit_and_draw(cells, self._source)
 
     def _lay_out(self) -> None:
+        if not hasattr(self, "patches"):  # every step's patch, for cells only: pictures work a step at a time
+            self._run()
         self.cell = self._cell_size()
         self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(self.op.kernel), self.value_font)) + 14)
         self._arrange()
@@ -93,6 +99,65 @@ class ScatterScene(PanelScene):
         values = np.unique(np.concatenate([self.image.ravel(), self.final.ravel()]))
         chips = widest(np.asarray(products), self.weight_font) + text_width("+", self.weight_font)
         return int(max(self.theme.cell, widest(values, self.value_font) + 10, chips + 12))
+
+    # -- pictures ----------------------------------------------------------------------------
+
+    def _source(self) -> Source:
+        """What the pictures show: the input as it is (no window slides over it) and the output."""
+        result = lift(self.op.result())
+        return Source(self.image, self.image.shape, (0, 0, 0, 0), (1, 1), (1, 1), result, "")
+
+    def _inside(self, step) -> tuple[range, range]:
+        """The output rows and columns the step's patch adds into (dilation apart), none cut off."""
+        taps = (range(0, 1), *step.taps) if self.signal else step.taps
+        return tuple(range(0)[:0] if not kept else range(kept[0], kept[-1] + 1, span.step)
+                     for span, size in zip(taps, self.out_shape, strict=True)
+                     for kept in [[t for t in span if 0 <= t < size]])  # fmt: skip
+
+    def picture_marks(self, step) -> tuple:
+        """The input value the step scatters, and the part of the output its patch adds into (None: cut off)."""
+        i, j = lift_index(step.in_index)
+        rows, cols = self._inside(step)
+        target = (rows[0], cols[0], rows[-1] + 1, cols[-1] + 1) if rows and cols else None
+        return (i, j, i + 1, j + 1), target
+
+    def outputs_so_far(self, step) -> tuple[np.ndarray, np.ndarray]:
+        """The output's (clamped) sums once the step is in, and the values no step has added into yet."""
+        if not hasattr(self, "_first"):
+            self._first = first_touches(self.op, self.out_shape)
+        return lift(self.op.clamp(self.op.partial_output(step.index + 1))), self._first > step.index
+
+    def window_panel(self) -> ProductsPanel:
+        """Value × kernel = the contributions → the outputs they update."""
+        kernel = lift(self.op.kernel)
+        kernels = [kernel[..., c] if kernel.ndim == 3 else kernel for c in range(self.channels)]
+        values, result = samples(self.image), samples(lift(self.op.raw_result()))
+        products = every_product(values, kernel)
+        names = list(channel_names(self.channels)) if self.colour_image else [""]
+        return ProductsPanel(self, kernels, None, values, products, result, names, scatter=True)
+
+    def magnifier_moving(self, step) -> list[Item]:
+        """The magnifier on ``step``: its value, its contributions and the outputs they now hold."""
+        products = lift(step.contribution)
+        sums = self._patch_sums(step)
+        planes = range(self.channels)
+        pick = (lambda a, c: a[..., c]) if self.colour_image else (lambda a, c: a)  # noqa: E731
+        values = [np.reshape(np.ravel(step.value)[c if self.colour_image else 0], (1, 1)) for c in planes]
+        return self.products.moving(values, [pick(products, c) for c in planes], [pick(sums, c) for c in planes], [])
+
+    def _patch_sums(self, step) -> np.ndarray:
+        """The output values at each of the patch's taps once the step is in (None where cut off)."""
+        so_far, _ = self.outputs_so_far(step)
+        taps = (range(0, 1), *step.taps) if self.signal else step.taps
+        inside = np.asarray(lift(step.inside))
+        sums = np.full(inside.shape + so_far.shape[2:], None, object)
+        for u, v in zip(*np.nonzero(inside), strict=True):
+            sums[u, v] = so_far[taps[0][u], taps[1][v]]
+        return sums
+
+    def arithmetic_lines(self, step) -> list[Item]:
+        """Each channel's lines: where the value goes and the product written out."""
+        return [item for c in range(self.channels) for item in self.text_lines(self._lines(step, c), c * LINES)]
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -178,6 +243,8 @@ class ScatterScene(PanelScene):
 
     def moving(self, index: int) -> tuple[Item, ...]:
         step = self.op.step(index)
+        if self.magnifier is not None:
+            return tuple(self.magnifier.moving(step))
         i, j = lift_index(step.in_index)
         patch, sums = self.patches[step.index], self.sums[step.index]
         top, _, left, _ = self.border
@@ -219,6 +286,8 @@ class ScatterScene(PanelScene):
 
     def links(self, index: int) -> Links:
         """The input element the step reads and the cells of the output its patch adds into (none cut off)."""
+        if self.magnifier is not None:
+            return None  # pictures have no cells to point at
         step, (top, _, left, _) = self.op.step(index), self.border
         taps = (range(0, 1), *step.taps) if self.signal else step.taps
         rows, cols = (within(taps[axis], self.out_shape[axis], (top, left)[axis]) for axis in (0, 1))
@@ -246,9 +315,9 @@ class ScatterScene(PanelScene):
         start = f"{name}in{index_text(step.in_index)} = {x}:"
         if not where:
             return [start, f"all of {x} × kernel is cut off by the padding"]
-        patch = self.patches[step.index]
-        cut = sum(not inside for _, _, _, inside in patch)
-        note = [f"({cut} of {len(patch)} cut off by the padding)"] if cut else []
+        inside = np.asarray(step.inside)
+        cut = int(inside.size - inside.sum())
+        note = [f"({cut} of {inside.size} cut off by the padding)"] if cut else []
         return [start, f"{x} × kernel", f"added into {where}", *note]
 
     def _product(self, step, channel: int) -> list[str]:
@@ -289,6 +358,8 @@ class ScatterScene(PanelScene):
         return self.image.shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
+        if self.magnifier is not None:
+            return self.magnifier.moving_colours()
         c = self.colours
         fills = self.look_colours(("input", "cut")) | {c.shaded_output, c.grid, c.accent, c.chip}
         pairs = self.text_pairs() if self.numbers else set()
@@ -300,3 +371,25 @@ class ScatterScene(PanelScene):
 def plus(text: str) -> str:
     """A product as what a cell receives: ``+2``, ``−3``."""
     return text if text.startswith("−") else "+" + text
+
+
+def first_touches(op: TransposedConvolution, shape: tuple[int, int]) -> np.ndarray:
+    """For each output value (lifted to 2-D), the first step (row-major input index) whose patch adds into it;
+    ``num_steps`` where none does.
+
+    >>> first_touches(TransposedConvolution([[1, 2, 3]], [[1, 1]], stride=2), (1, 6)).tolist()
+    [[0, 0, 1, 1, 2, 2]]
+    """
+    rows, cols = lift(op.image).shape[:2]
+    first = np.full(shape, op.num_steps)
+    order = np.arange(rows * cols).reshape(rows, cols)
+    a, b = np.ogrid[:rows, :cols]
+    # the operation's own (row, column) pairs: a signal's are lifted to one row as its steps are
+    (s0, s1), (p0, p1), (d0, d1) = op._stride, op._padding, op._dilation
+    kernel = lift(op.kernel)
+    for u, v in np.ndindex(*kernel.shape[:2]):
+        r = np.broadcast_to(a * s0 - p0 + u * d0, (rows, cols))
+        c = np.broadcast_to(b * s1 - p1 + v * d1, (rows, cols))
+        keep = (r >= 0) & (r < shape[0]) & (c >= 0) & (c < shape[1])
+        np.minimum.at(first, (r[keep], c[keep]), order[keep])
+    return first

@@ -114,7 +114,7 @@ class DirectScene(PanelScene):
         self.stride = pair_of(op.stride, 1)
         self._legend()
         cells = self.stretched.shape[0] * self.stretched.shape[1] * self.channels + self.result.size
-        self.fit_and_draw(cells, None if self.signal else self._source)
+        self.fit_and_draw(cells, self._source)
 
     # -- set-up ----------------------------------------------------------------------------
 
@@ -133,9 +133,9 @@ class DirectScene(PanelScene):
             word for word, happened in (("stretched", max(self.stride) > 1), ("padded", max(op.pads) > 0)) if happened
         ]
         pads = tuple(max(0, p) for p in op.pads)  # a cropped border leaves no ring to draw
-        dilation = pair_of(op.dilation, 1)
+        dilation = (1, op.dilation) if self.signal else pair_of(op.dilation, 1)  # a signal is one row
         return Source(
-            self.stretched, op.image.shape, pads, self.kernel.shape, dilation, self.result, " and ".join(grown)
+            self.stretched, lift(op.image).shape, pads, self.kernel.shape, dilation, self.result, " and ".join(grown)
         )
 
     magnifier_moving = products_on_step
@@ -147,7 +147,7 @@ class DirectScene(PanelScene):
 
     def window_panel(self) -> ProductsPanel:
         """The step's window ⊙ the rotated kernel = the products, Σ: as the convolution shows it."""
-        rotated = self.op.rotated_kernel
+        rotated = lift(self.op.rotated_kernel)  # a signal's as a row
         kernels = [rotated[..., c] if rotated.ndim == 3 else rotated for c in range(self.channels)]
         values = samples(self.stretched)
         products = every_product(values, rotated)
