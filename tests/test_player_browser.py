@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -206,36 +207,42 @@ BARE = {
 }
 
 
-@pytest.fixture(params=BARE)
-def static_page(request, tmp_path):
-    """A notebook whose last line is a bare operation, executed and converted by nbconvert with no CDN."""
-    spec = tmp_path / "jupyter" / "kernels" / "convviz-player"
+@pytest.fixture(scope="module")
+def static_page(tmp_path_factory) -> Path:
+    """A notebook of cells each ending with a bare operation, executed and converted by nbconvert with no CDN."""
+    folder = tmp_path_factory.mktemp("static")
+    spec = folder / "jupyter" / "kernels" / "convviz-player"
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "convviz", "language": "python"}))
-    code, steps, caption = BARE[request.param]
     book = nbformat.v4.new_notebook()
-    book.cells = [nbformat.v4.new_code_cell("import numpy as np\n" + code)]
-    nbformat.write(book, tmp_path / "op.ipynb")
+    book.cells = [nbformat.v4.new_code_cell("import numpy as np\n" + code) for code, _, _ in BARE.values()]
+    nbformat.write(book, folder / "op.ipynb")
     command = [sys.executable, "-m", "nbconvert", "--to", "html", "--execute", "op.ipynb"]
     command += ["--HTMLExporter.mathjax_url=", "--HTMLExporter.require_js_url="]
     command += ["--ExecutePreprocessor.kernel_name=convviz-player", "--ExecutePreprocessor.timeout=60"]
-    env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "HOME": str(tmp_path)}
-    subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=180)
-    return tmp_path / "op.html", steps, caption
+    env = {**os.environ, "JUPYTER_PATH": str(folder / "jupyter"), "HOME": str(folder)}
+    subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True, timeout=180)
+    return folder / "op.html"
 
 
-def test_nbconvert_static_page_steps_and_plays(open_page, static_page):
-    path, steps, caption = static_page
-    page = open_page(path, root=".cv-player")
-    index = "document.querySelector('.cv-player').dataset.index"
-    page.click(".cv-forward")
-    page.click(".cv-forward")
-    assert page.evaluate(index) == "2" and page.text_content(".cv-step") == f"step 3/{steps} "
-    assert page.text_content(".cv-caption").startswith(caption)
-    page.focus(".cv-player")  # inline, the player answers keys while it has the focus
+@pytest.mark.parametrize("name", BARE)
+def test_nbconvert_static_page_steps_and_plays(open_page, static_page, name):
+    _, steps, caption = BARE[name]
+    page = open_page(static_page, root=".cv-player")
+    players = page.locator(".cv-player")
+    assert players.count() == len(BARE)  # one player for each cell, each on its own
+    player = players.nth(list(BARE).index(name))
+    player.locator(".cv-forward").click()
+    player.locator(".cv-forward").click()
+    assert player.get_attribute("data-index") == "2"
+    assert player.locator(".cv-step").text_content() == f"step 3/{steps} "
+    assert player.locator(".cv-caption").text_content().startswith(caption)
+    player.focus()  # inline, the player answers keys while it has the focus
     page.keyboard.press("End")
-    assert page.evaluate(index) == str(steps - 1)
+    assert player.get_attribute("data-index") == str(steps - 1)
     page.keyboard.press(" ")
-    page.wait_for_function(f"{index} === '2'")  # round past the end and on
-    assert page.locator(".cv-still").count() == 0  # the still frame gave way to the player
+    page.wait_for_function(
+        "([n, i]) => document.querySelectorAll('.cv-player')[n].dataset.index === i", arg=[list(BARE).index(name), "2"]
+    )  # round past the end and on
+    assert page.locator(".cv-still").count() == 0  # the still frames gave way to the players
