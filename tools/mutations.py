@@ -905,4 +905,28 @@ MUTATIONS: tuple[Mutation, ...] = (
         tests=("tests/test_docs.py::test_the_stamp_names_the_sources_and_only_a_clean_build_leaves_it",),
         description="a change to the package leaves the docs stamp as it was: the tests read a stale site",
     ),
+    Mutation(
+        id="signal-span-one-sample-late",
+        file="visualizer/scenes/plots.py",
+        old="x0 = round(self.x + c0 * self.px)",
+        new="x0 = round(self.x + (c0 + 1) * self.px)",
+        tests=("tests/test_signal_fit.py",),
+        description="a long signal's window span is outlined one sample to the right of the samples it reads",
+    ),
+    Mutation(
+        id="signal-plot-upside-down",
+        file="visualizer/scenes/plots.py",
+        old="return self.y + self.height * (1 - share)",
+        new="return self.y + self.height * share",
+        tests=("tests/test_signal_fit.py",),
+        description="a signal's plot draws high values at the bottom",
+    ),
+    Mutation(
+        id="scatter-picture-one-step-behind",
+        file="visualizer/scenes/scatter.py",
+        old="self.op.clamp(self.op.partial_output(step.index + 1))",
+        new="self.op.clamp(self.op.partial_output(step.index))",
+        tests=("tests/test_scatter_fit.py",),
+        description="the scatter view's output picture and 'outputs now' leave out the step being shown",
+    ),
 )
