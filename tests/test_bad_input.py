@@ -226,3 +226,24 @@ def test_junk_never_escapes_as_another_error(image, kernel, params):
     assert len(steps) == np.prod(result.shape[:2])  # (H', W'[, C]), or (W',) for a signal
     for step in steps[:3]:
         step.products  # noqa: B018 - computing it must not fail
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    dtype=st.sampled_from([np.float16, np.float32, np.float64]),
+    size=st.integers(1, 40),
+    bad=st.lists(st.tuples(st.integers(0, 39), st.sampled_from([np.nan, np.inf, -np.inf])), max_size=3),
+    huge=st.booleans(),
+    strided=st.booleans(),
+)
+def test_non_finite_values_are_found_whatever_the_dtype_layout_and_size(dtype, size, bad, huge, strided):
+    """Every NaN or infinity is refused and large finite values are not (their squares overflow float32)."""
+    values = np.linspace(-1, 1, 2 * size).astype(dtype) * (np.finfo(dtype).max / 2 if huge else 1)
+    for where, value in bad:
+        values[where % len(values)] = value
+    image = values.reshape(2, size)[:, ::2] if strided else values.reshape(2, size)
+    if np.isfinite(image).all():
+        assert vz.convolve(image, np.ones((1, 1), dtype)).shape == image.shape
+    else:
+        with pytest.raises(ValueError, match="image must hold only finite numbers"):
+            vz.convolve(image, np.ones((1, 1), dtype))
