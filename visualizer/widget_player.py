@@ -5,7 +5,8 @@ the same player module as the ``.html`` export and inline display (``player.js``
 with ``stepper.js`` appended), sent the same payload (:func:`~visualizer.render.html.player_payload`):
 the still first frame and each step's changed rectangles, as PNG sprite sheets in one
 binary buffer. The browser plays, steps and hit-tests cells by itself; Python hears
-only the step shown.
+only the step shown, and the width the view has for a frame (``width``), so that frames
+are drawn as wide as the notebook shows them: numbers at the theme's size, not scaled down.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import traitlets
 from .render.cellmap import cell_map
 from .render.frame import FrameRenderer
 from .render.html import player_payload
+from .scenes.fit import notebook_size
 
 
 def _asset(name: str) -> str:
@@ -55,6 +57,8 @@ class PlayerWidget(anywidget.AnyWidget):
     >>> player.send(FrameRenderer(Convolution(np.eye(4), np.ones((3, 3)))))
     >>> player.num_steps, player.step, len(player._player["captions"])
     (4, 0, 4)
+    >>> player.max_size, PlayerWidget(width=1400).max_size
+    ((960, 720), (1400, 720))
     """
 
     _esm = _asset("player.js") + "\n" + _asset("stepper.js")
@@ -62,6 +66,13 @@ class PlayerWidget(anywidget.AnyWidget):
     step = traitlets.Int(0).tag(sync=True)
     _player = traitlets.Dict().tag(sync=True)
     _sheets = traitlets.Bytes().tag(sync=True)
+    # the pixels across that the view has for a frame, as the browser measured them (0: not yet)
+    width = traitlets.Int(0, min=0).tag(sync=True)
+
+    @property
+    def max_size(self) -> tuple[int, int]:
+        """The largest frame the view shows unscaled: its width, and a height a notebook shows whole."""
+        return notebook_size(self.width)
 
     @property
     def num_steps(self) -> int:

@@ -1,7 +1,12 @@
 // The Stepper widget's view (anywidget): appended to player.js, so `mount` is the one player's.
 // The kernel sends the sprite sheets once, as one buffer of PNGs (`_sheets`), and the rest of the
 // player's data as JSON (`_player`); `step` is synced both ways: the kernel sets it and the view
-// shows that step, the view plays or is clicked and the kernel hears the step.
+// shows that step, the view plays or is clicked and the kernel hears the step. The view also tells the
+// kernel how wide it is (`width`), which draws the frames again to fit it.
+
+// a frame this much wider or narrower than the width told last is drawn again; less (a scroll bar coming
+// and going) is left to the browser's scaling, so a new frame's own effect on the page cannot loop
+const RESIZE_BY = 0.1, RESIZE_AFTER_MS = 250;
 
 function sheetUrls(meta, bytes) {
   // a DataView in Jupyter; other hosts may hand over the ArrayBuffer itself
@@ -12,6 +17,31 @@ function sheetUrls(meta, bytes) {
     offset += size;
     return URL.createObjectURL(new Blob([part], { type: "image/png" }));
   });
+}
+
+// Tell the kernel the pixels across a frame may take: the box the view sits in (the Stepper's row, a
+// marimo cell), less the view's margins and the player's padding. Only once the width rests: a window
+// dragged wider passes through many.
+function followWidth(model, el) {
+  const box = el.parentElement || el;
+  let timer = 0;
+  function tell() {
+    const outer = getComputedStyle(box), own = getComputedStyle(el);
+    const player = el.querySelector(".cv-player");
+    const padding = player ? getComputedStyle(player) : { paddingLeft: "8", paddingRight: "8" };
+    const sides = (style, a, b) => (parseFloat(style[a]) || 0) + (parseFloat(style[b]) || 0);
+    const room = Math.floor(box.clientWidth - sides(outer, "paddingLeft", "paddingRight")
+      - sides(own, "marginLeft", "marginRight") - sides(padding, "paddingLeft", "paddingRight"));
+    const told = model.get("width");
+    if (room <= 0) return;  // not laid out (a hidden tab): nothing to measure
+    if (!told || Math.abs(room - told) > RESIZE_BY * told) {
+      model.set("width", room);
+      model.save_changes();
+    }
+  }
+  const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(tell, RESIZE_AFTER_MS); });
+  observer.observe(box);
+  return () => { observer.disconnect(); clearTimeout(timer); };
 }
 
 function render({ model, el }) {
@@ -47,7 +77,9 @@ function render({ model, el }) {
   model.on("change:_player", build);
   model.on("change:step", follow);
   build();
+  const unfollow = followWidth(model, el);
   return () => {
+    unfollow();
     model.off("change:_player", build);
     model.off("change:step", follow);
     if (player) player.destroy();
