@@ -20,12 +20,19 @@ function sheetUrls(meta, bytes) {
 }
 
 // Tell the kernel the pixels across a frame may take: the box the view sits in (the Stepper's row, a
-// marimo cell), less the view's margins and the player's padding. Only once the width rests: a window
-// dragged wider passes through many.
+// marimo cell), whose width does not follow the frame's, less the view's margins and the player's padding.
+// Only once the width rests: a window dragged wider passes through many.
 function followWidth(model, el) {
-  const box = el.parentElement || el;
-  let timer = 0;
+  let timer = 0, watched = null;
+  const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(tell, RESIZE_AFTER_MS); });
   function tell() {
+    const box = el.parentElement;
+    if (!box) return;  // a view is drawn before it is put in the page: its size comes when it is
+    if (box !== watched) {
+      if (watched) observer.unobserve(watched);
+      observer.observe(box);
+      watched = box;
+    }
     const outer = getComputedStyle(box), own = getComputedStyle(el);
     const player = el.querySelector(".cv-player");
     const padding = player ? getComputedStyle(player) : { paddingLeft: "8", paddingRight: "8" };
@@ -39,8 +46,7 @@ function followWidth(model, el) {
       model.save_changes();
     }
   }
-  const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(tell, RESIZE_AFTER_MS); });
-  observer.observe(box);
+  observer.observe(el);  // it is put in the page, or its frames change: the box it sits in is looked at again
   return () => { observer.disconnect(); clearTimeout(timer); };
 }
 
