@@ -51,12 +51,15 @@ function followWidth(model, el) {
 }
 
 function render({ model, el }) {
-  let player = null, urls = [], saving = 0;
+  let player = null, urls = [], saving = 0, playing = false;
   function build() {
     const meta = model.get("_player");
     if (!meta || !meta.patches) return;
     const focused = el.contains(document.activeElement);
-    if (player) player.destroy();
+    if (player) {
+      if (!player.pending) playing = player.state.playing;  // plays on into the next stretch of steps
+      player.destroy();
+    }
     urls.forEach((url) => URL.revokeObjectURL(url));
     urls = sheetUrls(meta, model.get("_sheets"));
     const box = document.createElement("div");
@@ -65,6 +68,7 @@ function render({ model, el }) {
     el.replaceChildren(box);
     player = mount(box, { ...meta, sheets: urls }, {
       start: model.get("step"),
+      playing,
       onShow(index) {
         if (model.get("step") === index) return;
         model.set("step", index);
@@ -75,8 +79,8 @@ function render({ model, el }) {
     if (focused) box.focus();
   }
   function follow() {
-    const index = model.get("step");
-    if (player && index !== player.state.index && index >= 0 && index < model.get("_player").captions.length) {
+    const index = model.get("step"), meta = model.get("_player");
+    if (player && index !== player.state.index && index >= 0 && index < (meta.steps || meta.captions.length)) {
       player.show(index);
     }
   }
