@@ -7,6 +7,7 @@ that cell's step; hovering an input cell outlines the outputs it feeds (solved f
 tests/cell_geometry.py); space plays, and the picture changes with nothing asked of the kernel.
 A third page (JupyterLab) shows a Stepper whose frames would be wider than the notebook: its frame is
 drawn as wide as the view has room for (shown unscaled), and a narrower window draws it again.
+A fourth (JupyterLab) steps through the lesson's 130×200 photo, 26,000 steps sent a stretch at a time.
 Every request stays on 127.0.0.1.
 """
 
@@ -60,6 +61,17 @@ told.add_class("python-width")
 stepper.observe(lambda change: setattr(told, "value", f"python width {change.new}"), "width")
 display(told)
 stepper"""
+SETUP_PHOTO = """\
+import ipywidgets as widgets
+import visualizer as vz
+from visualizer.images import photo_values
+
+stepper = vz.Stepper(vz.Convolution(photo_values((130, 200)), vz.KERNELS["sharpen"], padding=1))
+heard = widgets.Label("python step 0")
+heard.add_class("python-step")
+stepper.observe(lambda change: setattr(heard, "value", f"python step {change.new}"), "step")
+display(heard)
+stepper"""
 # JupyterLab's notebook at these window widths leaves its output more than the smallest frame (720 px)
 WINDOWS = (1700, 1300)
 
@@ -75,7 +87,7 @@ def pages(tmp_path_factory):
     if subprocess.run([sys.executable, "-c", "import jupyterlab, notebook"], capture_output=True).returncode:
         missing("JupyterLab and Notebook 7 are not installed (pip install convviz[lab])")
     books = {f"{front_end}.ipynb": notebook(SETUP, "heard") for front_end in IDLE}
-    books["wide.ipynb"] = notebook(SETUP_WIDE)
+    books |= {"wide.ipynb": notebook(SETUP_WIDE), "photo.ipynb": notebook(SETUP_PHOTO)}
     with (
         pytest.MonkeyPatch.context() as patch,
         jupyter_server(tmp_path_factory.mktemp("jupyter"), books) as url,
@@ -90,11 +102,12 @@ def pages(tmp_path_factory):
                 page.on("websocket", lambda s: requested.append(s.url))
                 page.goto(url(front_end, f"{front_end}.ipynb"), wait_until="commit")
                 opened[front_end] = page
-            page = browser.new_page(viewport={"width": WINDOWS[0], "height": 1000})
-            page.set_default_timeout(30_000)
-            page.on("request", lambda r: requested.append(r.url))
-            page.goto(url("lab", "wide.ipynb"), wait_until="commit")
-            opened["wide"] = page
+            for name in ("wide", "photo"):
+                page = browser.new_page(viewport={"width": WINDOWS[0], "height": 1000})
+                page.set_default_timeout(30_000)
+                page.on("request", lambda r: requested.append(r.url))
+                page.goto(url("lab", f"{name}.ipynb"), wait_until="commit")
+                opened[name] = page
             yield opened
     local = ("data", "blob")
     outside = [u for u in requested if urlsplit(u).scheme not in local and urlsplit(u).hostname != "127.0.0.1"]
@@ -243,3 +256,29 @@ def test_the_frame_fits_the_notebook_and_a_narrower_window_draws_it_again(pages,
         # numbers in the cells, at a size the theme calls readable, shown at that size
         assert not sizes["pictures"] and sizes["theme"].value_size >= sizes["theme"].min_text
     assert narrow["index"] == 5  # the step shown is kept through the new frames
+
+
+def test_the_photos_26000_steps_are_all_reachable(pages, tmp_path_factory):
+    page = pages["photo"]
+    page.bring_to_front()
+    try:
+        run_all(page, "lab")
+        page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
+    except Exception:
+        shot = tmp_path_factory.mktemp("photo") / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the failure: {shot}")
+        raise
+    player = page.locator(".cv-player")
+    assert player.locator(".cv-step").inner_text().strip() == "step 1/26000"
+    player.focus()
+    for key, step in [("End", 25_999), ("Home", 0), ("PageDown", 200), ("PageDown", 400)] + [("ArrowLeft", 399)]:
+        page.keyboard.press(key)
+        python_step(page, step)
+        # the stretch holding the step arrived and paints it
+        page.locator(f".cv-player[data-ready='1'][data-painted='{step}']:not(.cv-pending)").wait_for()
+        assert player.locator(".cv-step").inner_text().strip() == f"step {step + 1}/26000"
+        player.focus()
+    shot = tmp_path_factory.mktemp("photo") / "photo.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot of the photo: {shot}")
