@@ -104,7 +104,7 @@ def pages(tmp_path_factory):
                 opened[front_end] = page
             for name in ("wide", "photo"):
                 page = browser.new_page(viewport={"width": WINDOWS[0], "height": 1000})
-                page.set_default_timeout(30_000)
+                page.set_default_timeout(90_000)
                 page.on("request", lambda r: requested.append(r.url))
                 page.goto(url("lab", f"{name}.ipynb"), wait_until="commit")
                 opened[name] = page
