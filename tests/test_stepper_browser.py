@@ -106,6 +106,7 @@ def pages(tmp_path_factory):
                 page = browser.new_page(viewport={"width": WINDOWS[0], "height": 1000})
                 page.set_default_timeout(90_000)
                 page.on("request", lambda r: requested.append(r.url))
+                page.on("websocket", lambda s: requested.append(s.url))
                 page.goto(url("lab", f"{name}.ipynb"), wait_until="commit")
                 opened[name] = page
             yield opened

@@ -23,10 +23,17 @@ function sheetUrls(meta, bytes) {
 // marimo cell), whose width does not follow the frame's, less the view's margins and the player's padding.
 // Only once the width rests: a window dragged wider passes through many.
 function followWidth(model, el) {
+  // the nearest box that is laid out: marimo wraps the view in `display: contents`, inside a shadow root
+  function container(node) {
+    const up = (n) => n.parentElement || (n.getRootNode().host ?? null);
+    let box = up(node);
+    while (box && getComputedStyle(box).display === "contents") box = up(box);
+    return box;
+  }
   let timer = 0, watched = null;
   const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(tell, RESIZE_AFTER_MS); });
   function tell() {
-    const box = el.parentElement;
+    const box = container(el);
     if (!box) return;  // a view is drawn before it is put in the page: its size comes when it is
     if (box !== watched) {
       if (watched) observer.unobserve(watched);
