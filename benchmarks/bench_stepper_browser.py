@@ -135,7 +135,8 @@ def photo(browser, url, args) -> None:
     """The photo's Stepper: keys within a stretch, jumps between stretches, stride changes; figures printed."""
     page = browser.new_page(viewport={"width": 1300, "height": 1100})
     page.set_default_timeout(60_000)
-    page.goto(url("lab", "photo.ipynb"))
+    # a workspace of its own: the default one would open the first notebook again beside it
+    page.goto(url("lab/workspaces/photo/tree", "photo.ipynb"))
     run_all(page, "lab")
     page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
     page.evaluate(MEASURE_KEYS)
