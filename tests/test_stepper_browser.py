@@ -5,6 +5,9 @@ runs its own copy of a small notebook (Run All) that shows a Stepper and a Label
 whenever it hears ``stepper.step`` change. Then: a click on an output cell moves Python's step to
 that cell's step; hovering an input cell outlines the outputs it feeds (solved from the geometry in
 tests/cell_geometry.py); space plays, and the picture changes with nothing asked of the kernel.
+A third page (JupyterLab) shows a Stepper whose frames would be wider than the notebook: its frame is
+drawn as wide as the view has room for (shown unscaled), and a narrower window draws it again.
+A fourth (JupyterLab) steps through the lesson's 130×200 photo, 26,000 steps sent a stretch at a time.
 Every request stays on 127.0.0.1.
 """
 
@@ -24,6 +27,7 @@ from notebook_server import IDLE, jupyter_server, notebook, run_all
 
 from visualizer import Convolution
 from visualizer.render.frame import FrameRenderer
+from visualizer.scenes.fit import notebook_size
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +48,32 @@ CONV = Convolution(
     np.arange(42).reshape(6, 7) % 10, np.array([[1, 2], [0, -1], [3, 1]]), stride=(2, 1), dilation=(1, 2), padding=1
 )
 CANVAS = ".cv-player .cv-frame"
+# 9×9, 3×3, padding 1: 996×804 pixels at the theme's size; its cells shrink to fit both windows here
+WIDE = Convolution(np.arange(81).reshape(9, 9) % 10, np.ones((3, 3), int), padding=1)
+SETUP_WIDE = """\
+import ipywidgets as widgets
+import numpy as np
+import visualizer as vz
+
+stepper = vz.Stepper(vz.Convolution(np.arange(81).reshape(9, 9) % 10, np.ones((3, 3), int), padding=1))
+told = widgets.Label("python width 0")
+told.add_class("python-width")
+stepper.observe(lambda change: setattr(told, "value", f"python width {change.new}"), "width")
+display(told)
+stepper"""
+SETUP_PHOTO = """\
+import ipywidgets as widgets
+import visualizer as vz
+from visualizer.images import photo_values
+
+stepper = vz.Stepper(vz.Convolution(photo_values((130, 200)), vz.KERNELS["sharpen"], padding=1))
+heard = widgets.Label("python step 0")
+heard.add_class("python-step")
+stepper.observe(lambda change: setattr(heard, "value", f"python step {change.new}"), "step")
+display(heard)
+stepper"""
+# JupyterLab's notebook at these window widths leaves its output more than the smallest frame (720 px)
+WINDOWS = (1700, 1300)
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +87,7 @@ def pages(tmp_path_factory):
     if subprocess.run([sys.executable, "-c", "import jupyterlab, notebook"], capture_output=True).returncode:
         missing("JupyterLab and Notebook 7 are not installed (pip install convviz[lab])")
     books = {f"{front_end}.ipynb": notebook(SETUP, "heard") for front_end in IDLE}
+    books |= {"wide.ipynb": notebook(SETUP_WIDE), "photo.ipynb": notebook(SETUP_PHOTO)}
     with (
         pytest.MonkeyPatch.context() as patch,
         jupyter_server(tmp_path_factory.mktemp("jupyter"), books) as url,
@@ -71,13 +102,20 @@ def pages(tmp_path_factory):
                 page.on("websocket", lambda s: requested.append(s.url))
                 page.goto(url(front_end, f"{front_end}.ipynb"), wait_until="commit")
                 opened[front_end] = page
+            for name in ("wide", "photo"):
+                page = browser.new_page(viewport={"width": WINDOWS[0], "height": 1000})
+                page.set_default_timeout(90_000)
+                page.on("request", lambda r: requested.append(r.url))
+                page.on("websocket", lambda s: requested.append(s.url))
+                page.goto(url("lab", f"{name}.ipynb"), wait_until="commit")
+                opened[name] = page
             yield opened
     local = ("data", "blob")
     outside = [u for u in requested if urlsplit(u).scheme not in local and urlsplit(u).hostname != "127.0.0.1"]
     assert not outside, f"the pages asked for things outside 127.0.0.1: {outside[:5]}"
 
 
-@pytest.fixture(scope="module", params=list(IDLE))
+@pytest.fixture(scope="module", params=list(IDLE))  # the front ends' own pages, not the wide one
 def shown(request, pages, tmp_path_factory):
     """The notebook run (Run All) in one front end, its Stepper drawn."""
     page = pages[request.param]
@@ -163,3 +201,85 @@ def test_a_parameter_control_sends_new_frames(shown):
     rows, cols = (h + 2 - (m - 1) - 1) // 3 + 1, (w + 2 - 2 * (n - 1) - 1) // 3 + 1  # padding 1, dilation (1, 2)
     step = page.locator(".cv-player:not(.cv-pending) .cv-step", has_text=re.compile(f"/{rows * cols} $"))
     step.wait_for()
+
+
+def fitted_frame(page) -> dict:
+    """Once the frames for the width Python was told have arrived: that width, the frame's and the room's."""
+    page.locator(".python-width", has_text=re.compile(r"^python width [1-9]")).wait_for()
+    told = int(page.locator(".python-width").inner_text().split()[-1])
+    renderer = FrameRenderer(WIDE, max_size=notebook_size(told))
+    width = renderer.size[0]
+    page.wait_for_function(
+        f"""() => {{
+            const player = document.querySelector(".cv-player[data-ready='1']:not(.cv-pending)");
+            return player && player.querySelector(".cv-frame").width === {width};
+        }}"""
+    )
+    sizes = page.evaluate(
+        """() => {
+            const player = document.querySelector(".cv-player"), canvas = player.querySelector(".cv-frame");
+            const style = getComputedStyle(player);
+            return {room: player.parentElement.parentElement.clientWidth, shown: canvas.getBoundingClientRect().width,
+                    natural: canvas.width, index: Number(player.dataset.index),
+                    padding: parseFloat(style.paddingLeft) + parseFloat(style.paddingRight)};
+        }"""
+    )
+    return {"told": told, "theme": renderer.builder.theme, "pictures": renderer.builder.magnifier is not None, **sizes}
+
+
+def test_the_frame_fits_the_notebook_and_a_narrower_window_draws_it_again(pages, tmp_path_factory):
+    page = pages["wide"]
+    page.bring_to_front()
+    shots = tmp_path_factory.mktemp("widths")
+    try:
+        run_all(page, "lab")
+        page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
+        wide = fitted_frame(page)
+    except Exception:
+        page.screenshot(path=str(shots / "failure.png"), full_page=True)
+        print(f"screenshot of the failure: {shots / 'failure.png'}")
+        raise
+    page.locator(".cv-player").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.screenshot(path=str(shots / f"window-{WINDOWS[0]}.png"))
+    page.set_viewport_size({"width": WINDOWS[1], "height": 1000})
+    page.locator(".python-width", has_text=re.compile(f"^python width (?!{wide['told']}$)")).wait_for()
+    narrow = fitted_frame(page)
+    page.screenshot(path=str(shots / f"window-{WINDOWS[1]}.png"))
+    print(f"screenshots of the two widths: {shots}")
+    assert narrow["told"] < wide["told"] and narrow["natural"] < wide["natural"]
+    for sizes in (wide, narrow):
+        # the width told is the room the view has; the frame fits in it and is shown at its own size
+        assert abs(sizes["told"] + sizes["padding"] - sizes["room"]) <= 8, sizes
+        assert sizes["natural"] <= sizes["told"], sizes
+        assert abs(sizes["shown"] - sizes["natural"]) < 1, sizes
+        # numbers in the cells, at a size the theme calls readable, shown at that size
+        assert not sizes["pictures"] and sizes["theme"].value_size >= sizes["theme"].min_text
+    assert narrow["index"] == 5  # the step shown is kept through the new frames
+
+
+def test_the_photos_26000_steps_are_all_reachable(pages, tmp_path_factory):
+    page = pages["photo"]
+    page.bring_to_front()
+    try:
+        run_all(page, "lab")
+        page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
+    except Exception:
+        shot = tmp_path_factory.mktemp("photo") / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the failure: {shot}")
+        raise
+    player = page.locator(".cv-player")
+    assert player.locator(".cv-step").inner_text().strip() == "step 1/26000"
+    player.focus()
+    for key, step in [("End", 25_999), ("Home", 0), ("PageDown", 200), ("PageDown", 400)] + [("ArrowLeft", 399)]:
+        page.keyboard.press(key)
+        python_step(page, step)
+        # the stretch holding the step arrived and paints it
+        page.locator(f".cv-player[data-ready='1'][data-painted='{step}']:not(.cv-pending)").wait_for()
+        assert player.locator(".cv-step").inner_text().strip() == f"step {step + 1}/26000"
+        player.focus()
+    shot = tmp_path_factory.mktemp("photo") / "photo.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot of the photo: {shot}")

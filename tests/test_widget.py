@@ -59,7 +59,9 @@ def test_the_frames_go_over_once_and_are_the_renderers(stepper):
     frames = sent_frames(stepper)
     assert len(frames) == 6 == len(stepper._player["captions"])
     for index, frame in enumerate(frames):
-        np.testing.assert_array_equal(frame, np.asarray(vz.render_frame(stepper.conv, index).convert("RGB")))
+        np.testing.assert_array_equal(
+            frame, np.asarray(vz.render_frame(stepper.conv, index, max_size=stepper.max_size).convert("RGB"))
+        )
     sheets = stepper._sheets
     stepper.step = 3  # a step is the browser's business: nothing is sent again
     assert stepper._sheets is sheets
@@ -76,7 +78,10 @@ def test_a_change_sends_the_step_shown_first_then_every_step(stepper):
     (first, first_buffer), (whole, whole_buffer) = payloads
     padded = vz.Convolution(IMAGE, KERNEL, padding=1)
     assert first["captions"] == whole["captions"] and len(whole["captions"]) == padded.num_steps
-    expected = [np.asarray(vz.render_frame(padded, k).convert("RGB")) for k in range(padded.num_steps)]
+    expected = [
+        np.asarray(vz.render_frame(padded, k, max_size=stepper.max_size).convert("RGB"))
+        for k in range(padded.num_steps)
+    ]
     # until the rest arrive, every step shows the one frame sent: the step shown's
     for frame in decode(first, first_buffer):
         np.testing.assert_array_equal(frame, expected[4])

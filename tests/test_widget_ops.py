@@ -22,6 +22,7 @@ from reference_layer import layer_scipy, layer_torch
 from widget_frames import shown_frame
 
 from visualizer import ConvLayer, Convolution, Pooling, TransposedConvolution, render_frame
+from visualizer.scenes.fit import notebook_size
 from visualizer.widget import Stepper
 from visualizer.widget_ops import OperationControls
 
@@ -34,7 +35,8 @@ def picture(stepper: Stepper) -> np.ndarray:
 
 
 def drawn(op, step: int = 0) -> np.ndarray:
-    return np.asarray(render_frame(op, step).convert("RGB"))
+    """Step ``step`` of ``op`` as a Stepper draws it before its view has measured its width."""
+    return np.asarray(render_frame(op, step, max_size=notebook_size()).convert("RGB"))
 
 
 def test_the_transposed_convolution_both_views():

@@ -553,10 +553,26 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="widget-step-lost-on-rebuild",
         file="visualizer/widget_player.py",
-        old="step = min(self.step, count - 1)",
-        new="step = 0",
+        old="self._send_steps(min(self.step, count - 1))",
+        new="self._send_steps(0)",
         tests=("tests/test_widget.py",),
         description="a parameter change sends the Stepper back to its first step",
+    ),
+    Mutation(
+        id="widget-stretch-not-followed",
+        file="visualizer/widget_player.py",
+        old="if self._stretch is not None and change.new not in self._stretch:",
+        new="if False:",
+        tests=("tests/test_widget_stretch.py",),
+        description="a step outside the stretch of steps sent is never sent: the player waits for it forever",
+    ),
+    Mutation(
+        id="widget-width-ignored",
+        file="visualizer/widget_player.py",
+        old="return notebook_size(self.width)",
+        new="return notebook_size()",
+        tests=("tests/test_widget_width.py",),
+        description="the width the view measured is ignored: frames stay 960 px wide in any notebook",
     ),
     Mutation(
         id="widget-products-transposed",

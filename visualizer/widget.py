@@ -72,6 +72,9 @@ class Stepper(PlayerWidget):
     step : int
         The step shown (0-based), synced with the browser: set it and the player shows it; play or
         click in the player and it follows.
+    width : int
+        The pixels across the view has for a frame, measured by the browser (0 until it has): the frames
+        are drawn at most this wide (at least 720) and 720 high, and drawn again when it changes.
     conv : Convolution
         The convolution the controls describe.
     shown, op
@@ -119,7 +122,9 @@ class Stepper(PlayerWidget):
         self._given = conv.image
         self._kernel = conv.kernel
         shade = "values" if conv.image.dtype == np.uint8 else None  # 8-bit pixels: a photo, shown as one
-        self._renderer = FrameRenderer(op, theme=theme, numbers=numbers, layout=layout, shade=shade)
+        self._renderer = FrameRenderer(
+            op, theme=theme, numbers=numbers, layout=layout, shade=shade, max_size=self.max_size
+        )
         self._syncing = False  # True while the code (not the learner) sets the weight grid
 
         self._build_parameters(conv)
@@ -166,6 +171,7 @@ class Stepper(PlayerWidget):
         )
         self.box.add_class("stepper-box")
         self.observe(self._show, "step")
+        self.observe(self._resize, "width")
         self._redraw()
 
     @property
@@ -338,11 +344,18 @@ class Stepper(PlayerWidget):
     def _render(self, shown: Any) -> FrameRenderer:
         shade = "values" if self.shade.value else None
         style = {"theme": self.theme.value, "numbers": self.numbers.value, "layout": self.layout_choice.value}
-        return FrameRenderer(shown, shade=shade, **style)
+        return FrameRenderer(shown, shade=shade, max_size=self.max_size, **style)
 
     def _restyle(self, change: Any = None) -> None:
         self._renderer = self._render(self.shown)
         self._redraw()
+
+    def _resize(self, change: Any) -> None:
+        # frames that come out the same size are the same frames: a small input fits any view whole
+        renderer = self._render(self.shown)
+        if renderer.size != self._renderer.size:
+            self._renderer = renderer
+            self._redraw()
 
     def _redraw(self) -> None:
         before = self.step

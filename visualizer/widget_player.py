@@ -5,7 +5,10 @@ the same player module as the ``.html`` export and inline display (``player.js``
 with ``stepper.js`` appended), sent the same payload (:func:`~visualizer.render.html.player_payload`):
 the still first frame and each step's changed rectangles, as PNG sprite sheets in one
 binary buffer. The browser plays, steps and hit-tests cells by itself; Python hears
-only the step shown.
+only the step shown, and the width the view has for a frame (``width``), so that frames
+are drawn as wide as the notebook shows them: numbers at the theme's size, not scaled down.
+An operation of many steps (the lesson's 130×200 photo has 26,000) goes a stretch of steps
+at a time, the one holding the step shown, drawn when the player reaches it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ import traitlets
 from .render.cellmap import cell_map
 from .render.frame import FrameRenderer
 from .render.html import player_payload
+from .scenes.fit import notebook_size
+
+# Up to this many steps every frame is drawn and sent at once; more would not fit in memory (a photo's
+# 26,000 frames) or keep the learner waiting, so they go STRETCH steps at a time.
+ALL_AT_ONCE = 400
+STRETCH = 100
 
 
 def _asset(name: str) -> str:
@@ -55,6 +64,8 @@ class PlayerWidget(anywidget.AnyWidget):
     >>> player.send(FrameRenderer(Convolution(np.eye(4), np.ones((3, 3)))))
     >>> player.num_steps, player.step, len(player._player["captions"])
     (4, 0, 4)
+    >>> player.max_size, PlayerWidget(width=1400).max_size
+    ((960, 720), (1400, 720))
     """
 
     _esm = _asset("player.js") + "\n" + _asset("stepper.js")
@@ -62,11 +73,21 @@ class PlayerWidget(anywidget.AnyWidget):
     step = traitlets.Int(0).tag(sync=True)
     _player = traitlets.Dict().tag(sync=True)
     _sheets = traitlets.Bytes().tag(sync=True)
+    # the pixels across that the view has for a frame, as the browser measured them (0: not yet)
+    width = traitlets.Int(0, min=0).tag(sync=True)
+
+    @property
+    def max_size(self) -> tuple[int, int]:
+        """The largest frame the view shows unscaled: its width, and a height a notebook shows whole."""
+        return notebook_size(self.width)
+
+    _stretch: range | None = None  # the steps sent, when not every step was
+    _sent: tuple = ()  # the renderer sent last and what goes with its frames
 
     @property
     def num_steps(self) -> int:
-        """Steps in the frames sent last."""
-        return len(self._player.get("captions", ()))
+        """Steps of the operation sent last."""
+        return self._player.get("steps") or len(self._player.get("captions", ()))
 
     @traitlets.validate("step")
     def _valid_step(self, proposal: Any) -> int:
@@ -80,21 +101,37 @@ class PlayerWidget(anywidget.AnyWidget):
 
         When frames were sent before (a view may be showing them), the step shown goes first, alone:
         the player shows it at once and waits (``pending``) for every step, which takes a frame's
-        drawing time per step.
+        drawing time per step. An operation of more than ``ALL_AT_ONCE`` steps goes a stretch of
+        ``STRETCH`` steps at a time: the one holding ``step``, and another when ``step`` leaves it.
         """
         count = len(renderer)
-        step = min(self.step, count - 1)
-        captions = [renderer.builder.caption(index) for index in range(count)]
         alt = f"{type(renderer.op).__name__}: {renderer.op.describe()}"
-        given = {"fps": fps, "cells": cell_map(renderer), "alt": alt}
-        row = row_length(renderer.op)
-        if self._player and count > 1:
-            sheets, data = player_payload([renderer.frame(step)], captions=captions[step : step + 1], **given)
+        given = {"fps": fps, "cells": cell_map(renderer), "alt": alt, "row": row_length(renderer.op)}
+        self._sent = (renderer, given)
+        self._send_steps(min(self.step, count - 1))
+
+    def _send_steps(self, step: int) -> None:
+        """Send every step of the renderer sent last, or the stretch of them that holds ``step``."""
+        renderer, given = self._sent
+        count = len(renderer)
+        start = step - step % STRETCH
+        self._stretch = range(start, min(count, start + STRETCH)) if count > ALL_AT_ONCE else None
+        steps = self._stretch or range(count)
+        place = {"first": steps.start, "steps": count} if self._stretch else {}
+        captions = [renderer.builder.caption(index) for index in steps]
+        if self._player and len(steps) > 1:
+            sheets, data = player_payload([renderer.frame(step)], captions=[captions[step - steps.start]], **given)
             # the one frame painted at the start stands for every step until the rest arrive
-            patches = [data["patches"][0]] + [[] for _ in range(count - 1)]
-            self._publish(step, sheets, {**data, "captions": captions, "patches": patches, "row": row, "pending": True})
-        frames = [renderer.frame(index) for index in range(count)]
-        self._publish(step, *player_payload(frames, captions=captions, row=row, **given))
+            patches = [data["patches"][0]] + [[] for _ in range(len(steps) - 1)]
+            self._publish(step, sheets, {**data, "captions": captions, "patches": patches, "pending": True, **place})
+        frames = [renderer.frame(index) for index in steps]
+        sheets, data = player_payload(frames, captions=captions, **given)
+        self._publish(step, sheets, {**data, **place})
+
+    @traitlets.observe("step")
+    def _follow(self, change: Any) -> None:
+        if self._stretch is not None and change.new not in self._stretch:
+            self._send_steps(change.new)
 
     def _publish(self, step: int, sheets: list, data: dict) -> None:
         pngs = []

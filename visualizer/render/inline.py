@@ -6,6 +6,10 @@ takes the richest part it can show: JupyterLab, Notebook 7 and a page made by
 all inline: it loads nothing, so it plays offline); a viewer that removes
 scripts still shows the first frame, which the player's box holds until the
 player replaces it; a terminal prints the description.
+
+Output has no kernel to tell how wide the cell is, so the frames fit a notebook's usual
+output column (:func:`~visualizer.scenes.fit.notebook_size`) rather than a full-HD screen:
+a 1920-pixel frame would be shown at half size in a cell, its numbers too small to read.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import base64
 import io
 from typing import Any
 
+from ..scenes.fit import notebook_size
 from .cellmap import cell_map
 from .frame import FrameRenderer
 from .html import player_fragment
@@ -33,7 +38,7 @@ def mimebundle(op: Any, *, fps: float = 2) -> tuple[dict[str, str], dict[str, di
     >>> sorted(data), metadata["image/png"]["alt"].startswith("Convolution, step 1 of 4")
     (['image/png', 'text/html', 'text/plain'], True)
     """
-    renderer = FrameRenderer(op)
+    renderer = FrameRenderer(op, max_size=notebook_size())
     alt = _alt(renderer)
     data = {"image/png": base64.b64encode(_png(renderer.frame(0))).decode("ascii"), "text/plain": op.describe()}
     if len(renderer) <= MAX_STEPS:

@@ -1,13 +1,16 @@
 """Frames that fit: a target size, the themes a scene may shrink to, and when cells become pixels.
 
 A frame is at most ``max_size`` (width, height) pixels, 1920×1080 unless told
-otherwise. A scene first shrinks its cells and type; when even the theme's
+otherwise (in a notebook, as wide as the view: :func:`notebook_size`). A scene
+first shrinks its cells and type; when even the theme's
 smallest readable type (``Theme.min_text``) does not fit, it draws the input
 and output as pictures, one block per value, and a magnifier shows the
 current window large (:mod:`.magnifier`).
 
 >>> check_max_size((800, 600))
 (800, 600)
+>>> notebook_size(1200), notebook_size(500)
+((1200, 720), (720, 720))
 >>> from visualizer.render.style import get_theme
 >>> [t.value_size for t in shrunk_themes(get_theme("default"), True)][-1]
 11
@@ -21,22 +24,33 @@ from numbers import Integral
 
 from ..render.style import Theme
 
-__all__ = ["DEFAULT_MAX_SIZE", "check_max_size", "fits", "hopeless", "shrunk_themes"]
+__all__ = ["DEFAULT_MAX_SIZE", "NOTEBOOK_WIDTH", "check_max_size", "fits", "hopeless", "notebook_size", "shrunk_themes"]
 
 DEFAULT_MAX_SIZE = (1920, 1080)
 """The largest frame, width × height, when none is asked for: a full-HD screen or slide."""
-MIN_SIZE = (800, 600)  # a smaller frame cannot hold a magnifier and its arithmetic
+# A smaller frame cannot hold every operation's magnifier and its arithmetic: at 640 px a colour max
+# pooling's three window panels no longer fit side by side. 720 px still fits a notebook's narrow cells.
+MIN_SIZE = (720, 540)
+NOTEBOOK_WIDTH = 960
+"""A notebook view's width for frames before the view has measured it (or where it cannot: inline output).
+
+A notebook's output column is about this wide on a laptop (JupyterLab with its side bar closed,
+Notebook 7's centred column); a wider view grows the frames when it says so.
+"""
+# The player's controls under the frame (about 110 px) and the browser's and notebook's bars (about
+# 250 px) leave this much of a 1080-line screen to the frame, so frame and controls are seen together.
+NOTEBOOK_HEIGHT = 720
 PLAIN_CELL = 6  # without numbers, cells may shrink to this many pixels before they become pixels
 SHRINK_STEPS = 6
 
 
 def check_max_size(max_size: object) -> tuple[int, int] | None:
-    """``max_size`` as a (width, height) pair of whole numbers of at least 800 × 600, or None (no limit).
+    """``max_size`` as a (width, height) pair of whole numbers of at least 720 × 540, or None (no limit).
 
     >>> check_max_size((100, 100))
     Traceback (most recent call last):
     ...
-    ValueError: max_size must be None or a (width, height) pair of whole numbers, at least (800, 600); got (100, 100)
+    ValueError: max_size must be None or a (width, height) pair of whole numbers, at least (720, 540); got (100, 100)
     """
     if max_size is None:
         return None
@@ -47,6 +61,18 @@ def check_max_size(max_size: object) -> tuple[int, int] | None:
             f"max_size must be None or a (width, height) pair of whole numbers, at least {MIN_SIZE}; got {max_size!r}"
         )
     return (int(max_size[0]), int(max_size[1]))
+
+
+def notebook_size(width: int | None = None) -> tuple[int, int]:
+    """The ``max_size`` for frames in a notebook view ``width`` pixels wide (None: not measured yet).
+
+    A view narrower than the smallest frame (``MIN_SIZE``) gets the smallest frame, which the browser
+    scales down a little, rather than pictures in place of numbers.
+
+    >>> notebook_size(), notebook_size(1500)
+    ((960, 720), (1500, 720))
+    """
+    return (max(MIN_SIZE[0], width or NOTEBOOK_WIDTH), NOTEBOOK_HEIGHT)
 
 
 def fits(size: tuple[int, int], max_size: tuple[int, int] | None) -> bool:

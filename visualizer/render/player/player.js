@@ -56,14 +56,18 @@ function cellAt(g, x, y) {
   return row >= 0 && row < g.rows && col >= 0 && col < g.cols ? [row, col] : null;
 }
 
-// options: page (take the window and its keys), start (the first step shown), onShow(index) (told of
-// every step shown, by play, keys, buttons or a click).
+// options: page (take the window and its keys), start (the first step shown), playing (play from it),
+// onShow(index) (told of every step shown, by play, keys, buttons or a click).
+// `data` may hold only a stretch of the steps (the widget's, for an operation of many): `first` and the
+// captions and patches from there, of `steps` in all; a step outside it waits for `onShow`'s caller to
+// send the stretch that holds it (a new player), the last frame staying on the canvas meanwhile.
 export function mount(root, data, options = {}) {
   const page = Boolean(options.page);
-  const n = data.captions.length, cells = data.cells;
+  const n = data.steps || data.captions.length, cells = data.cells;
+  const first = data.first || 0, held = (index) => index >= first && index < first + data.captions.length;
   // steps in one output row, for PageUp and PageDown (the widget's); without it a focused slider keeps its own
   const row = data.row || 0;
-  const state = { index: 0, painted: -1, playing: false, fps: data.fps, last: 0, pinned: null, hover: null };
+  const state = { index: 0, painted: first - 1, playing: false, fps: data.fps, last: 0, pinned: null, hover: null };
   root.classList.add("cv-player");
   // only the step shown has arrived yet (the widget sends it first): nothing steps until the rest come
   root.classList.toggle("cv-pending", Boolean(data.pending));
@@ -120,7 +124,7 @@ export function mount(root, data, options = {}) {
   let sheets = null;
 
   function patch(index) {
-    for (const [s, sx, sy, w, h, dx, dy] of data.patches[index]) {
+    for (const [s, sx, sy, w, h, dx, dy] of data.patches[index - first]) {
       frameContext.drawImage(sheets[s], sx, sy, w, h, dx, dy, w, h);
     }
   }
@@ -134,8 +138,8 @@ export function mount(root, data, options = {}) {
     context.stroke();
   }
   function paint() {
-    if (!sheets) return;
-    if (state.index < state.painted) state.painted = -1;  // patches go forwards only: start again from the still
+    if (!sheets || !held(state.index)) return;
+    if (state.index < state.painted) state.painted = first - 1;  // patches go forwards only: from the still again
     while (state.painted < state.index) patch(++state.painted);
     context.drawImage(frame, 0, 0);
     const marks = highlight();
@@ -239,7 +243,7 @@ export function mount(root, data, options = {}) {
     root.dataset.index = state.index;
     canvas.setAttribute("aria-label", "step " + (state.index + 1) + " of " + n);
     stepText.textContent = "step " + (state.index + 1) + "/" + n + " ";
-    caption.textContent = data.captions[state.index];
+    caption.textContent = held(state.index) ? data.captions[state.index - first] : "\u2026";
     position.value = state.index;
     counter.textContent = state.index + 1 + " / " + n;
     paint();
@@ -250,7 +254,7 @@ export function mount(root, data, options = {}) {
     // the clock play started on: a frame's own time stamp may lie before the moment play was pressed
     const t = performance.now();
     const period = 1000 / state.fps;
-    if (t - state.last >= period) {
+    if (t - state.last >= period && held(state.index)) {  // a step still on its way holds the beat
       state.last = t - ((t - state.last) % period);  // late frames keep the beat instead of drifting
       show(state.index + 1);
     }
@@ -311,6 +315,7 @@ export function mount(root, data, options = {}) {
   position.addEventListener("input", () => { play(false); show(Number(position.value)); });
   show(Math.min(Math.max(options.start || 0, 0), n - 1));
   speed(0);
+  if (options.playing && !data.pending) play(true);
   const ready = Promise.all(data.sheets.map(loadImage)).then((images) => {
     sheets = images;
     paint();
@@ -322,5 +327,5 @@ export function mount(root, data, options = {}) {
     document.removeEventListener("fullscreenchange", onFullScreen);
     (page ? document : root).removeEventListener("keydown", onKey, true);
   }
-  return { show, play, ready, state, highlight, destroy };
+  return { show, play, ready, state, highlight, destroy, pending: Boolean(data.pending) };
 }
