@@ -49,15 +49,17 @@ from .items import Box, Font, Grid, Item, Text
 from .layer_layout import layout
 from .layer_links import LayerLinks
 from .layer_parts import ActivationChart, indices, ring, shade, small_map
-from .layer_products import products_panel
+from .layer_pictures import LayerPictures
+from .layer_products import every_partial_sum, products_panel
 from .layer_sums import SumBlock
+from .panel_fit import Fitting
 from .shading import Fills
 
 MAX_FULL_INPUTS = 4  # more input channels than this, in groups: only the current group's drawn in full
 MAX_FULL_OUTPUTS = 8  # more filters than this: the current filter's output in full, every filter's as a small map
 
 
-class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
+class LayerScene(SumBlock, LayerLinks, LayerPictures, Fitting, ConvolutionScene):
     """Builds the scene of every step of one :class:`ConvLayer` (see the module's description).
 
     It draws cells as a convolution's scene does (values, padding, weight
@@ -67,14 +69,14 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
     current filter's) and "map:k", and "channel:c" (small maps of the input).
     """
 
+    products = None  # the magnifier, once the cells became pictures (:mod:`.layer_pictures`)
+
     def __init__(self, layer: ConvLayer, **style: Any):
         if not isinstance(layer, ConvLayer):
             raise TypeError(f"layer must be a visualizer.ConvLayer, got {type(layer).__name__}")
         SceneBuilder.__init__(self, layer, **style)
         # the cell drawing borrowed from ConvolutionScene reads padded, is_padding and pad_mode, as a layer has
         self.layer = self.conv = layer
-        t = self.theme
-        self.pad_font = Font(t.value_size, "oblique" if layer.pad_mode != "zeros" else "regular")
         c_in, c_out = layer.in_channels, layer.out_channels
         self.per_group = c_in // layer.groups
         self.split = layer.groups > 1 and c_in > MAX_FULL_INPUTS
@@ -82,25 +84,18 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         self.every_slot_read = self.split or layer.groups == 1
         self.compact = c_out > MAX_FULL_OUTPUTS
         self.names = input_names(c_in)
+        self.channels, self.rgb = c_in, False  # as pictures: a grey picture a channel
         self.pre, self.post = layer.pre_activation(), layer.result()
         self.weight_text = np.array([display_number(w) for w in layer.weights.ravel()]).reshape(layer.weights.shape)
         self.fills = Fills(self.colours, self.shade, layer.padded, self.post, c_in)
-        self.cell = self.fit_cell(np.concatenate([layer.padded.ravel(), self.post.ravel()]), layer.weights)
-        self.kernel_cell = int(max(t.weight_size * 2.4, widest(layer.weights, self.weight_font) + 8))
         self.small_cell = int(np.clip(120 // max(*layer.padded.shape[:2], *layer.output_shape), 4, 12))
-        self.title_height = round(t.title_size * 1.6) if self.numbers else 0
-        self.products_panel = products_panel(self)
-        channel_lines = 0 if self.products_panel else self.per_group  # the panel's rows say what they would
-        self.sum_lines = channel_lines + 1 + (layer.activation is not None) if self.numbers else 0
-        self.slot_grids: list[Grid] = []
-        self.kernel_grids: list[Grid] = []
-        self.panels: list[Grid] = []
-        self.map_grids: list[Grid] = []
-        self.channel_grids: list[Grid] = []
-        self.slot_title_xy, self.kernel_title_xy, self.partial_xy, self.panel_title_xy = [], [], [], []
-        self.map_label_xy, self.channel_label_xy = [], []
-        self.arranged = layout(self)
-        self.arranged.arrange()
+        (prows, pcols), (orows, ocols) = layer.padded.shape[:2], layer.output_shape
+        cells = prows * pcols * self.slots + orows * ocols * (1 if self.compact else c_out)
+        self.legend: list = []
+        self.fit(self._lay_out, cells, self.picture_source)
+        if self.magnifier is not None:
+            self._still = self.picture_still()
+            return
         c = self.colours
         self.chart = None
         if self.chart_box is not None:
@@ -111,6 +106,33 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         self._build_still()
         self._group_panels: dict[int, list[Item]] = {}
         self._revealed = [self._reveal(index) for index in range(layer.num_steps)]
+
+    def use_theme(self, theme) -> None:
+        super().use_theme(theme)
+        self.title_height = round(theme.title_size * 1.6) if self.numbers else 0
+        self.products_panel = None  # made for the theme, by the cells' layout or the magnifier
+
+    def _lay_out(self) -> None:
+        """Numbered cells in the current theme: their sizes, then every panel's place."""
+        t, layer = self.theme, self.layer
+        self.pad_font = Font(t.value_size, "oblique" if layer.pad_mode != "zeros" else "regular")
+        self.cell = self.fit_cell(np.concatenate([layer.padded.ravel(), self.post.ravel()]), layer.weights)
+        self.kernel_cell = int(max(t.weight_size * 2.4, widest(layer.weights, self.weight_font) + 8))
+        self.products_panel = products_panel(self)
+        self.slot_grids: list[Grid] = []
+        self.kernel_grids: list[Grid] = []
+        self.panels: list[Grid] = []
+        self.map_grids: list[Grid] = []
+        self.channel_grids: list[Grid] = []
+        self.slot_title_xy, self.kernel_title_xy, self.partial_xy, self.panel_title_xy = [], [], [], []
+        self.map_label_xy, self.channel_label_xy = [], []
+        self.arranged = layout(self)
+        self.arranged.arrange()
+
+    @cached_property
+    def partial_sums(self) -> np.ndarray:
+        """Every partial sum a step shows (to size the products panel's Σ column)."""
+        return every_partial_sum(self.layer)
 
     # -- sizes and grids -----------------------------------------------------------------
 
@@ -266,6 +288,8 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
     def moving(self, index: int) -> tuple[Item, ...]:
         layer, c = self.layer, self.colours
         step = layer.step(index)
+        if self.magnifier is not None:
+            return tuple(self.magnifier.moving(step))
         i, j, k = step.out_index
         group = step.input_channels
         items: list[Item] = []
@@ -378,7 +402,7 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         return self.layer.output_shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
-        return self._moving_colours
+        return self.magnifier.moving_colours() if self.magnifier is not None else self._moving_colours
 
     @cached_property
     def _moving_colours(self) -> tuple[set, set]:

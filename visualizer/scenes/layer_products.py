@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..im2col import window_view
+from .conv_layout import samples
 from .items import Item
 from .products import ProductsPanel, every_product
 
@@ -63,9 +64,10 @@ class LayerProducts:
         self.names = scene.names
         weights = layer.weights
         kernels = [weights[:, :, p, :] for p in range(weights.shape[2])]  # each row's slice of every filter
-        values = np.unique(layer.padded)
-        products = every_product(values, weights)
-        self.panel = ProductsPanel(scene, kernels, None, values, products, every_partial_sum(layer), list(self.names))
+        values = samples(layer.padded)  # enough of them to size the cells: large inputs have many
+        products = samples(every_product(values, weights))
+        sums = samples(scene.partial_sums)
+        self.panel = ProductsPanel(scene, kernels, None, values, products, sums, list(self.names))
         self._weights: dict[int, list[Item]] = {}
 
     def still(self) -> list[Item]:
