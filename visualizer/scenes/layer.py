@@ -44,6 +44,7 @@ from ..layer_text import (
 )
 from ..text import display_number
 from .base import SceneBuilder, pack, text_width, thin, widest
+from .conv_layout import samples
 from .convolution import ConvolutionScene
 from .items import Box, Font, Grid, Item, Text
 from .layer_layout import layout
@@ -53,6 +54,7 @@ from .layer_pictures import LayerPictures
 from .layer_products import every_partial_sum, products_panel
 from .layer_sums import SumBlock
 from .panel_fit import Fitting
+from .products import every_product
 from .shading import Fills
 
 MAX_FULL_INPUTS = 4  # more input channels than this, in groups: only the current group's drawn in full
@@ -130,9 +132,10 @@ class LayerScene(SumBlock, LayerLinks, LayerPictures, Fitting, ConvolutionScene)
         self.arranged.arrange()
 
     @cached_property
-    def partial_sums(self) -> np.ndarray:
-        """Every partial sum a step shows (to size the products panel's Σ column)."""
-        return every_partial_sum(self.layer)
+    def panel_samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The values, products and partial sums the products panel is sized for (samples of large layers')."""
+        values = samples(self.layer.padded)
+        return values, samples(every_product(values, self.layer.weights)), samples(every_partial_sum(self.layer))
 
     # -- sizes and grids -----------------------------------------------------------------
 

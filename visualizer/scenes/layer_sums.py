@@ -66,6 +66,8 @@ class SumBlock:
         if not self.numbers:
             return 0
         t = self.theme
+        if self.magnifier is not None:  # under pictures, the lines are elided to the frame (or the magnifier's)
+            return round(t.text_size * 40)
         chart = round(t.text_size * 9) + 2 * t.gap if self.layer.activation is not None else 0
         return round(max(t.text_size * 40, 2 * t.margin + self.natural_sum_width() + chart))
 
