@@ -35,33 +35,26 @@ import numpy as np
 from ..geometry import window_taps
 from ..layer import ConvLayer
 from ..layer_text import (
-    group_phrase,
-    header_parts,
     input_names,
-    kind_sentence,
     layer_caption,
-    shape_lines,
 )
 from ..text import display_number
-from .base import SceneBuilder, pack, text_width, thin, widest
-from .conv_layout import samples
+from .base import SceneBuilder, thin
 from .convolution import ConvolutionScene
-from .items import Box, Font, Grid, Item, Text
-from .layer_layout import layout
+from .items import Box, Grid, Item, Text
 from .layer_links import LayerLinks
 from .layer_parts import ActivationChart, indices, ring, shade, small_map
 from .layer_pictures import LayerPictures
-from .layer_products import every_partial_sum, products_panel
+from .layer_sizes import LayerSizes
 from .layer_sums import SumBlock
 from .panel_fit import Fitting
-from .products import every_product
 from .shading import Fills
 
 MAX_FULL_INPUTS = 4  # more input channels than this, in groups: only the current group's drawn in full
 MAX_FULL_OUTPUTS = 8  # more filters than this: the current filter's output in full, every filter's as a small map
 
 
-class LayerScene(SumBlock, LayerLinks, LayerPictures, Fitting, ConvolutionScene):
+class LayerScene(LayerSizes, SumBlock, LayerLinks, LayerPictures, Fitting, ConvolutionScene):
     """Builds the scene of every step of one :class:`ConvLayer` (see the module's description).
 
     It draws cells as a convolution's scene does (values, padding, weight
@@ -108,67 +101,6 @@ class LayerScene(SumBlock, LayerLinks, LayerPictures, Fitting, ConvolutionScene)
         self._build_still()
         self._group_panels: dict[int, list[Item]] = {}
         self._revealed = [self._reveal(index) for index in range(layer.num_steps)]
-
-    def use_theme(self, theme) -> None:
-        super().use_theme(theme)
-        self.title_height = round(theme.title_size * 1.6) if self.numbers else 0
-        self.products_panel = None  # made for the theme, by the cells' layout or the magnifier
-
-    def _lay_out(self) -> None:
-        """Numbered cells in the current theme: their sizes, then every panel's place."""
-        t, layer = self.theme, self.layer
-        self.pad_font = Font(t.value_size, "oblique" if layer.pad_mode != "zeros" else "regular")
-        self.cell = self.fit_cell(np.concatenate([layer.padded.ravel(), self.post.ravel()]), layer.weights)
-        self.kernel_cell = int(max(t.weight_size * 2.4, widest(layer.weights, self.weight_font) + 8))
-        self.products_panel = products_panel(self)
-        self.slot_grids: list[Grid] = []
-        self.kernel_grids: list[Grid] = []
-        self.panels: list[Grid] = []
-        self.map_grids: list[Grid] = []
-        self.channel_grids: list[Grid] = []
-        self.slot_title_xy, self.kernel_title_xy, self.partial_xy, self.panel_title_xy = [], [], [], []
-        self.map_label_xy, self.channel_label_xy = [], []
-        self.arranged = layout(self)
-        self.arranged.arrange()
-
-    @cached_property
-    def panel_samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The values, products and partial sums the products panel is sized for (samples of large layers')."""
-        values = samples(self.layer.padded)
-        return values, samples(every_product(values, self.layer.weights)), samples(every_partial_sum(self.layer))
-
-    # -- sizes and grids -----------------------------------------------------------------
-
-    def small_grid(self, name: str, x: float, y: float, rows: int, cols: int) -> Grid:
-        grid = Grid(name, x, y, rows, cols, self.small_cell, 1, self.colours.empty_grid, tag=("grid", name))
-        self.grids[name] = grid
-        return grid
-
-    def kernel_grid(self, name: str, x: float, y: float) -> Grid:
-        rows, cols = self.layer.kernel_shape
-        lw = self.theme.line_width
-        # lines in the background's colour part the weights' dark cells as chips are parted
-        grid = Grid(name, x, y, rows, cols, self.kernel_cell, lw, self.background, tag=("grid", name))
-        self.grids[name] = grid
-        return grid
-
-    def panel_title(self, k: int) -> str:
-        return f"filter {k}{group_phrase(self.layer, k)}"
-
-    def panel_title_width(self) -> int:
-        """The widest title an output map can have, so neighbouring titles never overlap."""
-        if not self.numbers:
-            return 0
-        return round(max(text_width(self.panel_title(k), self.title_font) for k in range(self.layer.out_channels)))
-
-    def header_top(self, width: int) -> int:
-        t, face, wrap = self.theme, self.text_font, width - 2 * self.theme.margin
-        kind = kind_sentence(self.layer)
-        self.header = []
-        if self.numbers:
-            self.header = pack(header_parts(self.layer), face, wrap, " · ", "") + ([kind] if kind else [])
-            self.header += pack(shape_lines(self.layer), face, wrap, "    ", "")
-        return t.margin + len(self.header) * self.line_height + (t.margin // 2 if self.header else 0)
 
     # -- what never changes --------------------------------------------------------------
 

@@ -20,7 +20,7 @@ the numbered frame shows them.
 (['input:0', 'input:1', 'input:2', 'output:0', 'output:1'], True)
 >>> scene = builder.scene(40_000)
 >>> scene.text_at("total",), scene.text_at("activation",)
-('sum + bias = 0 + 0 + 0 + 0 = 0', 'relu: 0 → 0')
+('sum = 0 + 0 + 0 = 0', 'relu: 0 → 0')
 """
 
 from __future__ import annotations
