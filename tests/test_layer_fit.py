@@ -72,6 +72,21 @@ def test_cells_shrink_before_they_become_pictures():
     assert scene_builder(layer, max_size=None).magnifier is None  # no limit: every cell, however large
 
 
+def test_a_small_layer_in_large_type_keeps_its_cells_and_writes_its_sums_out():
+    layer = vz.ConvLayer(ramp(4, 4, 3) % 10, RNG.integers(-2, 3, (3, 3, 3, 2)), bias=[1, -2], activation="relu")
+    natural = scene_builder(layer, theme="classroom", max_size=None)
+    fitted = scene_builder(layer, theme="classroom", max_size=DEFAULT_MAX_SIZE)
+    assert natural.products_panel is not None and natural.size[1] > DEFAULT_MAX_SIZE[1], "the case needs shrinking"
+    assert fitted.magnifier is None and fitted.products_panel is None
+    assert fitted.size[0] <= DEFAULT_MAX_SIZE[0] and fitted.size[1] <= DEFAULT_MAX_SIZE[1]
+    step, scene = layer.step(5), fitted.scene(5)
+    i, j, k = step.out_index
+    for channel in range(3):  # each channel's products and partial sum, on a line of its own
+        window = (ramp(4, 4, 3) % 10)[i : i + 3, j : j + 3, channel].astype(float)
+        partial = (window * layer.weights[..., channel, k]).sum()
+        assert scene.text_at("arithmetic", channel).endswith(f"= {display_number(partial)}")
+
+
 # -- a large layer as pictures: the footprint, the output, the magnifier -----------------------
 
 PHOTO = sample_photo()[:130]  # the lesson photo's 130×200 part, in colour

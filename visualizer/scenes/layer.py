@@ -27,7 +27,7 @@ output in full, every filter's as a small map.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -87,7 +87,8 @@ class LayerScene(LayerSizes, SumBlock, LayerLinks, LayerPictures, Fitting, Convo
         (prows, pcols), (orows, ocols) = layer.padded.shape[:2], layer.output_shape
         cells = prows * pcols * self.slots + orows * ocols * (1 if self.compact else c_out)
         self.legend: list = []
-        self.fit(self._lay_out, cells, self.picture_source)
+        # cells with the products panel in smaller and smaller type, then without it, then pictures
+        self.fit([self._lay_out, partial(self._lay_out, panel=False)], cells, self.picture_source)
         if self.magnifier is not None:
             self._still = self.picture_still()
             return

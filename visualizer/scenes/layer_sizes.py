@@ -28,13 +28,14 @@ class LayerSizes:
         self.title_height = round(theme.title_size * 1.6) if self.numbers else 0
         self.products_panel = None  # made for the theme, by the cells' layout or the magnifier
 
-    def _lay_out(self) -> None:
-        """Numbered cells in the current theme: their sizes, then every panel's place."""
+    def _lay_out(self, panel: bool = True) -> None:
+        """Numbered cells in the current theme: their sizes, then every panel's place; without the products
+        ``panel``, each channel's sum is written out on a line (shorter frames)."""
         t, layer = self.theme, self.layer
         self.pad_font = Font(t.value_size, "oblique" if layer.pad_mode != "zeros" else "regular")
         self.cell = self.fit_cell(np.concatenate([layer.padded.ravel(), self.post.ravel()]), layer.weights)
         self.kernel_cell = int(max(t.weight_size * 2.4, widest(layer.weights, self.weight_font) + 8))
-        self.products_panel = products_panel(self)
+        self.products_panel = products_panel(self) if panel else None
         self.slot_grids: list[Grid] = []
         self.kernel_grids: list[Grid] = []
         self.panels: list[Grid] = []
