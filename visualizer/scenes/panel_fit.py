@@ -20,7 +20,8 @@ from typing import Any
 
 from .fit import fits, hopeless, shrunk_themes
 from .items import Item
-from .magnifier import Magnified, Magnifier
+from .magnified import Magnified
+from .magnifier import Magnifier
 from .pictures import Source
 
 LayOut = Callable[[], None]
