@@ -7,8 +7,9 @@ Run: ``python benchmarks/bench_bigsize.py [--rounds N] [--skip-export]``
    ``FrameRenderer.frame`` at steps spread over the run (target under 100 ms),
    interleaved with the same call for a 5×5 input (the lesson's numbered cells)
    as the reference; and building the renderer once. The same for the scatter view of a
-   transposed convolution of a 130×200 input (stride 2) and for a 20 000-sample 1-D
-   signal drawn as plots.
+   transposed convolution of a 130×200 input (stride 2), for a 20 000-sample 1-D
+   signal drawn as plots, and for a CNN layer of two 3×3×3 filters over the 130×200
+   colour photo (its reference: a 5×5×3 layer's numbered cells).
 2. ``convviz animate --values photo --kernel sharpen --clip auto`` (the whole
    lesson photo, 234×200, 300 sampled frames, GIF) in a child process: its time
    (target under 20 s) and peak resident memory (target under 500 MB).
@@ -62,6 +63,9 @@ def frames(rounds: int) -> None:
     timed("130×200 scatter", scatter, little, rounds)
     signal = vz.Convolution(rng.normal(size=20_000), np.ones(5) / 5, padding=2)
     timed("20 000-sample", signal, vz.Convolution(np.arange(8.0), np.ones(3)), rounds)
+    layer = vz.ConvLayer(sample_photo()[:130], rng.integers(-2, 3, (3, 3, 3, 2)), bias=[0, 10], activation="relu")
+    little_layer = vz.ConvLayer(np.arange(75).reshape(5, 5, 3) % 10, np.ones((3, 3, 3, 2)))
+    timed("130×200×3 layer, 2 filters", layer, little_layer, rounds)
 
 
 def timed(label: str, big_op, small_op, rounds: int) -> None:

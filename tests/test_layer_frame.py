@@ -67,7 +67,8 @@ def check_frame(case: LayerCase, renderer: FrameRenderer, k: int) -> None:
 @pytest.mark.parametrize("name", list(CASES))
 def test_footprint_sits_where_the_step_says(name: str, layout: str) -> None:
     case = CASES[name]
-    renderer = FrameRenderer(case.layer, layout=layout)
+    # the numbered cells at their own size (frames fitted to a target: test_layer_fit.py)
+    renderer = FrameRenderer(case.layer, layout=layout, max_size=None)
     for k in case.sample_steps(8):
         check_frame(case, renderer, k)
 
@@ -101,7 +102,7 @@ def test_footprint_follows_any_step(
         dilation=dilation,
         padding=((top, bottom), (left, right)),
     )
-    renderer = FrameRenderer(case.layer, numbers=numbers, layout=layout)
+    renderer = FrameRenderer(case.layer, numbers=numbers, layout=layout, max_size=None)
     check_frame(case, renderer, data.draw(st.integers(0, case.steps - 1)))
 
 

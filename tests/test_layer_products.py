@@ -164,7 +164,8 @@ def check_painted_panel(renderer: FrameRenderer, k: int, fills: tuple, glyphs: b
 @pytest.mark.parametrize("name", ["rgb, bias, relu", "depthwise, 2 per channel", "8 channels in 4 groups (compact)"])
 def test_painter_puts_the_panel_where_the_scene_says(name: str, layout: str) -> None:
     case = CASES[name]
-    renderer = FrameRenderer(case.layer, layout=layout)
+    # the cells' own frame, panel and all (a frame fitted to a target may write the sums out instead)
+    renderer = FrameRenderer(case.layer, layout=layout, max_size=None)
     # DESIGN.md's palette: the window in the footprint's shade of the input's blue, products in the output's cyan
     fills = (shaded(BLUE), renderer.builder.colours.chip, CYAN)
     for k in (0, case.steps // 2 + 1, case.steps - 1):
@@ -181,7 +182,7 @@ def test_products_of_8_bit_pixels_and_weights_fit_their_cells() -> None:
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_every_theme_paints_the_panel(theme: str) -> None:
     case = CASES["rgb, bias, relu"]
-    renderer = FrameRenderer(case.layer, theme=theme)
+    renderer = FrameRenderer(case.layer, theme=theme, max_size=None)
     c = renderer.builder.colours
     check_painted_panel(renderer, 9, (c.shaded_input, c.chip, c.output), glyphs=theme == "classroom")
     check_panel(case, renderer.builder, 9)

@@ -33,7 +33,8 @@ from .conv_layout import lay_out, products_on_step, read_outputs
 from .flat import Flat
 from .items import Box, Font, Grid, Item, Polygon, Text
 from .links import Links
-from .magnifier import Magnified, Magnifier
+from .magnified import Magnified
+from .magnifier import Magnifier
 from .products import step_arrays
 from .shading import ACCENT, Fills, display_colours
 

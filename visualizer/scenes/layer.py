@@ -27,7 +27,7 @@ output in full, every filter's as a small map.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -35,29 +35,26 @@ import numpy as np
 from ..geometry import window_taps
 from ..layer import ConvLayer
 from ..layer_text import (
-    group_phrase,
-    header_parts,
     input_names,
-    kind_sentence,
     layer_caption,
-    shape_lines,
 )
 from ..text import display_number
-from .base import SceneBuilder, pack, text_width, thin, widest
+from .base import SceneBuilder, thin
 from .convolution import ConvolutionScene
-from .items import Box, Font, Grid, Item, Text
-from .layer_layout import layout
+from .items import Box, Grid, Item, Text
 from .layer_links import LayerLinks
 from .layer_parts import ActivationChart, indices, ring, shade, small_map
-from .layer_products import products_panel
+from .layer_pictures import LayerPictures
+from .layer_sizes import LayerSizes
 from .layer_sums import SumBlock
+from .panel_fit import Fitting
 from .shading import Fills
 
 MAX_FULL_INPUTS = 4  # more input channels than this, in groups: only the current group's drawn in full
 MAX_FULL_OUTPUTS = 8  # more filters than this: the current filter's output in full, every filter's as a small map
 
 
-class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
+class LayerScene(LayerSizes, SumBlock, LayerLinks, LayerPictures, Fitting, ConvolutionScene):
     """Builds the scene of every step of one :class:`ConvLayer` (see the module's description).
 
     It draws cells as a convolution's scene does (values, padding, weight
@@ -67,14 +64,14 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
     current filter's) and "map:k", and "channel:c" (small maps of the input).
     """
 
+    products = None  # the magnifier, once the cells became pictures (:mod:`.layer_pictures`)
+
     def __init__(self, layer: ConvLayer, **style: Any):
         if not isinstance(layer, ConvLayer):
             raise TypeError(f"layer must be a visualizer.ConvLayer, got {type(layer).__name__}")
         SceneBuilder.__init__(self, layer, **style)
         # the cell drawing borrowed from ConvolutionScene reads padded, is_padding and pad_mode, as a layer has
         self.layer = self.conv = layer
-        t = self.theme
-        self.pad_font = Font(t.value_size, "oblique" if layer.pad_mode != "zeros" else "regular")
         c_in, c_out = layer.in_channels, layer.out_channels
         self.per_group = c_in // layer.groups
         self.split = layer.groups > 1 and c_in > MAX_FULL_INPUTS
@@ -82,25 +79,19 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         self.every_slot_read = self.split or layer.groups == 1
         self.compact = c_out > MAX_FULL_OUTPUTS
         self.names = input_names(c_in)
+        self.channels, self.rgb = c_in, False  # as pictures: a grey picture a channel
         self.pre, self.post = layer.pre_activation(), layer.result()
         self.weight_text = np.array([display_number(w) for w in layer.weights.ravel()]).reshape(layer.weights.shape)
         self.fills = Fills(self.colours, self.shade, layer.padded, self.post, c_in)
-        self.cell = self.fit_cell(np.concatenate([layer.padded.ravel(), self.post.ravel()]), layer.weights)
-        self.kernel_cell = int(max(t.weight_size * 2.4, widest(layer.weights, self.weight_font) + 8))
         self.small_cell = int(np.clip(120 // max(*layer.padded.shape[:2], *layer.output_shape), 4, 12))
-        self.title_height = round(t.title_size * 1.6) if self.numbers else 0
-        self.products_panel = products_panel(self)
-        channel_lines = 0 if self.products_panel else self.per_group  # the panel's rows say what they would
-        self.sum_lines = channel_lines + 1 + (layer.activation is not None) if self.numbers else 0
-        self.slot_grids: list[Grid] = []
-        self.kernel_grids: list[Grid] = []
-        self.panels: list[Grid] = []
-        self.map_grids: list[Grid] = []
-        self.channel_grids: list[Grid] = []
-        self.slot_title_xy, self.kernel_title_xy, self.partial_xy, self.panel_title_xy = [], [], [], []
-        self.map_label_xy, self.channel_label_xy = [], []
-        self.arranged = layout(self)
-        self.arranged.arrange()
+        (prows, pcols), (orows, ocols) = layer.padded.shape[:2], layer.output_shape
+        cells = prows * pcols * self.slots + orows * ocols * (1 if self.compact else c_out)
+        self.legend: list = []
+        # cells with the products panel in smaller and smaller type, then without it, then pictures
+        self.fit([self._lay_out, partial(self._lay_out, panel=False)], cells, self.picture_source)
+        if self.magnifier is not None:
+            self._still = self.picture_still()
+            return
         c = self.colours
         self.chart = None
         if self.chart_box is not None:
@@ -111,39 +102,6 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         self._build_still()
         self._group_panels: dict[int, list[Item]] = {}
         self._revealed = [self._reveal(index) for index in range(layer.num_steps)]
-
-    # -- sizes and grids -----------------------------------------------------------------
-
-    def small_grid(self, name: str, x: float, y: float, rows: int, cols: int) -> Grid:
-        grid = Grid(name, x, y, rows, cols, self.small_cell, 1, self.colours.empty_grid, tag=("grid", name))
-        self.grids[name] = grid
-        return grid
-
-    def kernel_grid(self, name: str, x: float, y: float) -> Grid:
-        rows, cols = self.layer.kernel_shape
-        lw = self.theme.line_width
-        # lines in the background's colour part the weights' dark cells as chips are parted
-        grid = Grid(name, x, y, rows, cols, self.kernel_cell, lw, self.background, tag=("grid", name))
-        self.grids[name] = grid
-        return grid
-
-    def panel_title(self, k: int) -> str:
-        return f"filter {k}{group_phrase(self.layer, k)}"
-
-    def panel_title_width(self) -> int:
-        """The widest title an output map can have, so neighbouring titles never overlap."""
-        if not self.numbers:
-            return 0
-        return round(max(text_width(self.panel_title(k), self.title_font) for k in range(self.layer.out_channels)))
-
-    def header_top(self, width: int) -> int:
-        t, face, wrap = self.theme, self.text_font, width - 2 * self.theme.margin
-        kind = kind_sentence(self.layer)
-        self.header = []
-        if self.numbers:
-            self.header = pack(header_parts(self.layer), face, wrap, " · ", "") + ([kind] if kind else [])
-            self.header += pack(shape_lines(self.layer), face, wrap, "    ", "")
-        return t.margin + len(self.header) * self.line_height + (t.margin // 2 if self.header else 0)
 
     # -- what never changes --------------------------------------------------------------
 
@@ -266,6 +224,8 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
     def moving(self, index: int) -> tuple[Item, ...]:
         layer, c = self.layer, self.colours
         step = layer.step(index)
+        if self.magnifier is not None:
+            return tuple(self.magnifier.moving(step))
         i, j, k = step.out_index
         group = step.input_channels
         items: list[Item] = []
@@ -378,7 +338,7 @@ class LayerScene(SumBlock, LayerLinks, ConvolutionScene):
         return self.layer.output_shape[1]
 
     def moving_colours(self) -> tuple[set, set]:
-        return self._moving_colours
+        return self.magnifier.moving_colours() if self.magnifier is not None else self._moving_colours
 
     @cached_property
     def _moving_colours(self) -> tuple[set, set]:

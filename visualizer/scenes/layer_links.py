@@ -14,9 +14,12 @@ from .links import Links
 
 
 class LayerLinks:
-    """Links and pages for a scene with ``layer``, ``split``, ``compact``, ``slots`` and its grids."""
+    """Links and pages for a scene with ``layer``, ``split``, ``compact``, ``slots`` and its grids (none when its
+    cells became pictures, ``magnifier``)."""
 
-    def links(self, index: int) -> Links:
+    def links(self, index: int) -> Links | None:
+        if self.magnifier is not None:
+            return None  # channels drawn as pictures have no cells to point at
         step = self.layer.step(index)
         i, j, k = step.out_index
         rows, cols = window_taps(step.origin, self.layer.kernel_shape, self.layer.dilation)
@@ -30,6 +33,8 @@ class LayerLinks:
 
     def pages(self, index: int) -> dict[str, int]:
         step, shown = self.layer.step(index), {}
+        if self.magnifier is not None:
+            return shown
         if self.split:  # the slots show the current group's channels
             shown.update({grid.name: step.input_channels.start // self.per_group for grid in self.slot_grids})
         if self.compact:  # the one full output panel shows the current filter

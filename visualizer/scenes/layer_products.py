@@ -26,7 +26,7 @@ import numpy as np
 
 from ..im2col import window_view
 from .items import Item
-from .products import ProductsPanel, every_product
+from .products import ProductsPanel
 
 MAX_PANEL_ROWS = 4  # more channels summed than this: the products written out instead, one line per channel
 
@@ -39,10 +39,11 @@ def every_partial_sum(layer: Any) -> np.ndarray:
     >>> sums.shape, sums[0, 0].tolist()
     ((2, 2, 1, 2), [[16, 20]])
     """
-    windows = window_view(layer.padded, layer.kernel_shape, layer.stride, layer.dilation, layer.output_shape)
-    weights = layer.weights.astype(layer.dtype)  # in the steps' dtype: 8-bit pixels times 8-bit weights overflow
+    # in the steps' dtype: 8-bit pixels times 8-bit weights overflow
+    padded, weights = layer.padded.astype(layer.dtype), layer.weights.astype(layer.dtype)
+    windows = window_view(padded, layer.kernel_shape, layer.stride, layer.dilation, layer.output_shape)
     sums = [
-        np.einsum("ijuvc,uvc->ijc", windows[..., layer.input_channels(k)].astype(layer.dtype), weights[..., k])
+        np.einsum("ijuvc,uvc->ijc", windows[..., layer.input_channels(k)], weights[..., k])
         for k in range(layer.out_channels)
     ]
     return np.stack(sums, axis=-1)
@@ -63,9 +64,8 @@ class LayerProducts:
         self.names = scene.names
         weights = layer.weights
         kernels = [weights[:, :, p, :] for p in range(weights.shape[2])]  # each row's slice of every filter
-        values = np.unique(layer.padded)
-        products = every_product(values, weights)
-        self.panel = ProductsPanel(scene, kernels, None, values, products, every_partial_sum(layer), list(self.names))
+        values, products, sums = scene.panel_samples  # enough of them to size the cells: large layers have many
+        self.panel = ProductsPanel(scene, kernels, None, values, products, sums, list(self.names))
         self._weights: dict[int, list[Item]] = {}
 
     def still(self) -> list[Item]:

@@ -9,7 +9,7 @@ block writes only the sum plus the bias and the activation, under the panel.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -17,18 +17,41 @@ import numpy as np
 from ..layer_text import activation_line, channel_sum, total_line
 from ..text import display_number
 from .base import text_width
+from .conv_layout import samples
 from .items import Item
 
 
 class SumBlock:
-    """Lines of sums for a scene that has ``layer``, ``names``, ``weight_text``, ``pre`` and a ``sum_xy``."""
+    """Lines of sums for a scene that has ``layer``, ``names``, ``weight_text``, ``pre``, ``products_panel``
+    and a ``sum_xy``."""
+
+    @property
+    def sum_lines(self) -> int:
+        """Lines the block writes: each channel's sum (unless the products panel shows them), the total, the
+        activation."""
+        if not self.numbers:
+            return 0
+        channel_lines = 0 if self.products_panel is not None else self.per_group
+        return channel_lines + 1 + (self.layer.activation is not None)
+
+    @cached_property
+    def longest_labels(self) -> tuple[list[str], list[str]]:
+        """The longest labels of the input's values and of the sums (a sample of them for large inputs)."""
+
+        def longest(values: np.ndarray) -> list[str]:
+            labels = {display_number(v) for v in samples(values)}
+            most = max(map(len, labels))
+            return [label for label in labels if len(label) >= most - 1]
+
+        return longest(self.layer.padded), longest(self.pre)
 
     def natural_sum_width(self) -> float:
         """About how wide the longest line of sums can be, so the activation's chart can stand close by."""
         layer, face = self.layer, self.text_font
         weight = max(self.weight_text.ravel(), key=lambda text: text_width(text, face))
-        value = max((display_number(v) for v in np.unique(layer.padded)), key=lambda text: text_width(text, face))
-        total = max((display_number(v) for v in np.unique(self.pre)), key=lambda text: text_width(text, face))
+        values, totals = self.longest_labels
+        value = max(values, key=lambda text: text_width(text, face))
+        total = max(totals, key=lambda text: text_width(text, face))
         name = max(self.names, key=lambda text: text_width(text, face))
         taps = layer.kernel_shape[0] * layer.kernel_shape[1]
         term = f" − {weight.lstrip('−')}×" + (f"({value})" if value.startswith("−") else value)
@@ -43,6 +66,8 @@ class SumBlock:
         if not self.numbers:
             return 0
         t = self.theme
+        if self.magnifier is not None:  # under pictures, the lines are elided to the frame (or the magnifier's)
+            return round(t.text_size * 40)
         chart = round(t.text_size * 9) + 2 * t.gap if self.layer.activation is not None else 0
         return round(max(t.text_size * 40, 2 * t.margin + self.natural_sum_width() + chart))
 

@@ -31,50 +31,13 @@ from typing import Any
 import numpy as np
 
 from ..geometry import window_taps
-from ..text import channel_names, display_number
+from ..text import display_number
 from .base import text_width
 from .items import Box, Item, Line, Pixels, apply
 from .oblique import extent, matrix, visible_part
 from .pictures import Pictures, PixelPanel, Source
 from .plots import PlotPanel, plot_moving, plot_still, sample_mark, value_span
 from .shading import ACCENT, POSITIVE
-
-Box4 = tuple[int, int, int, int]
-
-
-class Magnified:
-    """What a scene that may switch to pictures says about its grids and pictures (``self.magnifier`` or None)."""
-
-    magnifier: Magnifier | None
-    colour_image: bool
-
-    @property
-    def picture_panels(self) -> dict:
-        """Where the pictures lie, by name, when the cells became pictures (else none)."""
-        return self.magnifier.panels if self.magnifier is not None else {}
-
-    def reveals(self) -> bool:
-        return self.magnifier is None  # the pictures' outputs fill in as one moving picture
-
-    def input_name(self, channel: int) -> str:
-        return f"input:{channel}" if self.colour_image else "input"
-
-    def output_name(self, channel: int) -> str:
-        return f"output:{channel}" if self.colour_image else "output"
-
-    def picture_marks(self, step: Any) -> tuple[Box4, Box4 | None]:
-        """The values ``(r0, c0, r1, c1)`` the step reads on the input picture and those it writes on the output
-        (None: all cut off): the kernel's footprint and one output value, unless the scene says otherwise."""
-        source = self.magnifier.source
-        rows, cols = window_taps(lift_index(step.origin), source.window, source.dilation)
-        i, j = lift_index(step.out_index)
-        return (rows[0], cols[0], rows[-1] + 1, cols[-1] + 1), (i, j, i + 1, j + 1)
-
-    def outputs_so_far(self, step: Any) -> tuple[np.ndarray | None, int | np.ndarray]:
-        """The output once ``step`` is done (None: the whole result, the values do not change) and which values
-        are not computed yet: from the ``n``-th on (row-major), or a mask."""
-        i, j = lift_index(step.out_index)
-        return None, i * self.magnifier.source.output_shape[1] + j + 1
 
 
 class Magnifier:
@@ -89,6 +52,7 @@ class Magnifier:
         self.source = source
         self.pictures = Pictures(scene, source)
         self.panels: dict[str, PixelPanel | PlotPanel] = {}
+        self.plan = self._plans()[0]  # the flat pictures' rows
         # a signal (one row of values) reads as a line over a value axis, not a strip of grey
         self.plots = source.padded.ndim == 2 and source.padded.shape[0] == 1 and not scene.rgb
 
@@ -113,6 +77,11 @@ class Magnifier:
             size, px = s.size, px * 0.97
             self._place(top, px, right)
 
+    @property
+    def px(self) -> float:
+        """Pixels a value the pictures are drawn at (plots: as many as they need)."""
+        return min((getattr(panel, "px", math.inf) for panel in self.panels.values()), default=math.inf)
+
     def _fits(self) -> bool:
         limit = self.scene.max_size
         return self.scene.size[0] <= limit[0] and self.scene.size[1] <= limit[1]
@@ -125,7 +94,7 @@ class Magnifier:
     def _tail(self) -> int:
         """Height under the pictures that is not the magnifier: the written-out sums."""
         s, t = self.scene, self.scene.theme
-        lines = s.arithmetic_rows() * s.channels if s.numbers else 0
+        lines = s.written_lines() if s.numbers else 0
         return t.margin + lines * s.line_height + (t.margin if lines else 0)
 
     def _fit(self, top: int) -> tuple[float, bool]:
@@ -133,25 +102,48 @@ class Magnifier:
         s, t = self.scene, self.scene.theme
         width, height = s.max_size
         prows, pcols, orows, ocols = self._sizes()
-        n = len(self.pictures.inputs)
+        n_in, n_out = len(self.pictures.inputs), len(self.pictures.outputs)
         products = s.products
         pw = products.width + t.gap if products else 0
         ph = products.height + t.margin if products else 0
         title = round(t.title_size * 1.6)
         if s.layout == "oblique":
             inside, outside = extent(pcols, prows), extent(ocols, orows)
-            column = max(inside[2] - inside[0], outside[2] - outside[0])
+            column, n = max(inside[2] - inside[0], outside[2] - outside[0]), max(n_in, n_out)
             across = (width - 2 * t.margin - (n - 1) * t.gap - pw) / (n * column)
             tall = outside[3] - outside[1] + inside[3] - inside[1]
             down = (height - top - 2 * title - self._tail() - t.margin) / tall
             return _whole(min(across, down)), True
-        cols, rows = n * (pcols + ocols), max(prows, orows)
-        room = width - 2 * t.margin - (2 * n - 1) * t.gap
-        under = min(room / cols, (height - top - title - ph - self._tail()) / rows)
-        beside = min((room - pw) / cols, (height - top - title - self._tail()) / rows)
-        if products and products.height + title > height - top - self._tail():
-            beside = 0
-        return (_whole(beside), True) if beside > under else (_whole(under), False)
+        room = width - 2 * t.margin
+        tall = height - top - self._tail()
+        best = (-1.0, False)
+        for plan in self._plans():
+            under = self._flat_px(plan, room, tall - ph)
+            beside = self._flat_px(plan, room - pw, tall)
+            if products and products.height + title > tall:
+                beside = 0
+            for px, right in ((beside, True), (under, False)):
+                if px > best[0]:
+                    best, self.plan = (px, right), plan
+        return _whole(best[0]), best[1]
+
+    def _plans(self) -> list[list[list[tuple[str, Any]]]]:
+        """Ways to set the flat pictures out, as rows: all in one row; or the inputs in rows of k, then the outputs
+        in rows of k (many channels and filters: a layer's)."""
+        inputs, outputs = self.pictures.inputs, self.pictures.outputs
+        plans = [[[*inputs, *outputs]]]
+        for k in range(1, max(len(inputs), len(outputs)) + 1):
+            plans.append([part[at : at + k] for part in (inputs, outputs) for at in range(0, len(part), k)])
+        return plans
+
+    def _flat_px(self, plan: list, width: float, height: float) -> float:
+        """The largest pixels a value at which the rows of ``plan`` fit ``width`` × ``height``."""
+        t = self.scene.theme
+        title = round(t.title_size * 1.6)
+        across = min((width - (len(row) - 1) * t.gap) / sum(p.shape[1] for _, p in row) for row in plan)
+        values_down = sum(max(p.shape[0] for _, p in row) for row in plan)
+        down = (height - len(plan) * title - (len(plan) - 1) * t.margin) / values_down
+        return min(across, down)
 
     def _place(self, top: int, px: float, right: bool) -> int:
         """Put the pictures and the magnifier at ``px`` pixels a value; the frame's width."""
@@ -159,32 +151,35 @@ class Magnifier:
         s.grids, s.planes, s.titles, self.panels = {}, s.planes[:1], [], {}
         prows, pcols, orows, ocols = self._sizes()
         title = round(t.title_size * 1.6)
-        names = [*self.pictures.inputs, *self.pictures.outputs]
         if s.layout == "oblique":
             inside, outside = extent(pcols * px, prows * px), extent(ocols * px, orows * px)
             column = max(inside[2] - inside[0], outside[2] - outside[0])
-            n = len(self.pictures.inputs)
+            outputs, inputs = self.pictures.outputs, self.pictures.inputs
+            n = max(len(inputs), len(outputs))
             upper = top + title
             lower = upper + outside[3] - outside[1] + title
-            for k in range(n):
-                centre = t.margin + k * (column + t.gap) + column / 2
-                ox, oy = centre - (outside[0] + outside[2]) / 2, upper - outside[1]
-                ix, iy = centre - (inside[0] + inside[2]) / 2, lower - inside[1]
-                out_name, in_name = self.pictures.outputs[k][0], self.pictures.inputs[k][0]
-                self.panels[out_name] = PixelPanel(out_name, 0, 0, orows, ocols, px, s.add_plane(matrix(ox, oy)))
-                self.panels[in_name] = PixelPanel(in_name, 0, 0, prows, pcols, px, s.add_plane(matrix(ix, iy)))
-                s.titles.append((ox + outside[0], upper - title, self._title(out_name), out_name))
-                s.titles.append((ix + inside[0], lower - title, self._title(in_name), in_name))
+            # the output planes in a row above the input planes', each row centred on the widest
+            rows = ((outputs, upper, (orows, ocols), outside), (inputs, lower, (prows, pcols), inside))
+            for row, y, shape, box in rows:
+                for k, (name, _) in enumerate(row):
+                    centre = t.margin + (k + (n - len(row)) / 2) * (column + t.gap) + column / 2
+                    x, plane_y = centre - (box[0] + box[2]) / 2, y - box[1]
+                    self.panels[name] = PixelPanel(name, 0, 0, *shape, px, s.add_plane(matrix(x, plane_y)))
+                    s.titles.append((x + box[0], y - title, self._title(name, column + t.gap / 2), name))
             x = round(t.margin + n * column + (n - 1) * t.gap + t.gap)
             bottom = round(lower + inside[3] - inside[1])
         else:
-            x = t.margin
-            for name, positions in names:
-                rows, cols = positions.shape
-                self.panels[name] = PixelPanel(name, x, top + title, rows, cols, px)
-                s.titles.append((x, top, self._title(name), name))
-                x += round(cols * px) + t.gap
-            bottom = top + title + round(max(prows, orows) * px)
+            y, right_edge = top, t.margin
+            for row in self.plan:
+                x = t.margin
+                for name, positions in row:
+                    rows, cols = positions.shape
+                    self.panels[name] = PixelPanel(name, x, y + title, rows, cols, px)
+                    s.titles.append((x, y, self._title(name), name))
+                    x += round(cols * px) + t.gap
+                right_edge = max(right_edge, x)
+                y += title + round(max(p.shape[0] for _, p in row) * px) + t.margin
+            x, bottom = right_edge, y - t.margin
         products = s.products
         if products and right:
             products.place(x, top)
@@ -219,21 +214,27 @@ class Magnifier:
             y += title
         s.finish(max(width, s.min_width()), y - t.gap - title + t.margin // 2, place_products=False)
 
-    def _title(self, name: str) -> str:
-        """ "input 234×200, padded to 236×202", "output 232×198", with the channel's name for a channel's own."""
+    def _title(self, name: str, room: float | None = None) -> str:
+        """ "input 234×200, padded to 236×202", "output 232×198", with the channel's name for a channel's own;
+        shorter ("input 234×200", then the channel's name) where it must fit ``room`` pixels."""
         source = self.source
         kind, _, channel = name.partition(":")
-        prefix = f"{channel_names(self.scene.channels)[int(channel)]}: " if channel else ""
-        if kind != "input":
-            if self.plots:
-                return f"output, {source.output_shape[1]} samples"
-            return prefix + "output {}×{}".format(*source.output_shape)
-        (rows, cols), (prows, pcols) = source.image_shape[:2], source.padded.shape[:2]
+        label = self.scene.picture_label(kind, int(channel)) if channel else ""
+        prefix = f"{label}: " if label else ""
         if self.plots:
-            grown = f", {source.grown} to {pcols}" if pcols != cols else ""
-            return f"input, {cols} samples{grown}"
-        padded = f", {source.grown} to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else ""
-        return f"{prefix}input {rows}×{cols}{padded}"
+            if kind != "input":
+                return f"output, {source.output_shape[1]} samples"
+            cols, pcols = source.image_shape[-1], source.padded.shape[1]
+            return f"input, {cols} samples" + (f", {source.grown} to {pcols}" if pcols != cols else "")
+        if kind != "input":
+            titles = [prefix + "output {}×{}".format(*source.output_shape)]
+        else:
+            (rows, cols), (prows, pcols) = source.image_shape[:2], source.padded.shape[:2]
+            padded = f", {source.grown} to {prows}×{pcols}" if (prows, pcols) != (rows, cols) else ""
+            titles = [f"{prefix}input {rows}×{cols}{padded}", f"{prefix}input {rows}×{cols}"]
+        titles.append(label or kind)
+        face = self.scene.title_font
+        return next((t for t in titles if room is None or text_width(t, face) <= room), titles[-1])
 
     # -- items -------------------------------------------------------------------------
 
@@ -273,24 +274,35 @@ class Magnifier:
             if target is not None:
                 items.append(self._ring(out, *target, ("current", out_name, *target[:2])))
                 items.append(sample_mark(out, target[1], result[target[1]], self.ring_width + 2))
-        else:
+        targets = []
+        if not self.plots:
             positions = self.pictures.outputs
             if values is not None:
                 positions = list(zip([n for n, _ in positions], self.pictures.positions_of(values), strict=True))
-            for name, every in positions:
+            count = len(positions)
+            for (name, every), written, unknown in zip(
+                positions, _each(target, count), _each(hidden, count), strict=True
+            ):
                 panel = self.panels[name]
                 box = panel.box(0, 0, panel.rows, panel.cols)
-                shown = self.pictures.shown(every, hidden)
+                shown = self.pictures.shown(every, unknown)
                 items.append(Pixels(box, shown, self.pictures.output_table, panel.plane, ("pixels", name)))
-                if target is not None:
-                    items.append(self._ring(panel, *target, ("current", name, *target[:2])))
+                if written is not None:
+                    items.append(self._ring(panel, *written, ("current", name, *written[:2])))
+                    targets.append((panel, written))
         footprints = []
-        for name, _ in self.pictures.inputs:
-            panel = self.panels[name]
-            footprints.append((panel, *footprint))
-            items.append(self._ring(panel, *footprint, ("footprint", name)))
-        if s.layout == "oblique" and not self.plots and target is not None:
-            items += self._connectors(footprints, target)
+        for (name, _), read in zip(self.pictures.inputs, _each(footprint, len(self.pictures.inputs)), strict=True):
+            if read is not None:
+                panel = self.panels[name]
+                footprints.append((panel, *read))
+                items.append(self._ring(panel, *read, ("footprint", name)))
+        if s.layout == "oblique" and not self.plots:
+            # each channel to its own output (a convolution's), or every window read to each value written
+            if len(footprints) == len(targets):
+                pairs = list(zip(footprints, targets, strict=True))
+            else:
+                pairs = [(read, written) for read in footprints for written in targets]
+            items += self._connectors(pairs)
         if s.products is not None:
             items += self._magnifier_line(*footprints[0])
             items += s.magnifier_moving(step)
@@ -308,19 +320,20 @@ class Magnifier:
     def ring_width(self) -> int:
         return max(2, self.scene.theme.line_width)
 
-    def _connectors(self, footprints: list, target: Box4) -> list[Item]:
-        """conv_arithmetic's lines from the footprint's corners to the output value's, cut behind the output."""
+    def _connectors(self, pairs: list) -> list[Item]:
+        """conv_arithmetic's lines from a footprint's corners to the output value's, cut behind the output, for
+        each ((input panel, *footprint), (output panel, target)) of ``pairs``."""
         s = self.scene
         items: list[Item] = []
-        for (source, *window), (name, _) in zip(footprints, self.pictures.outputs, strict=True):
-            panel = self.panels[name]
+        for (source, *window), (panel, target) in pairs:
+            name = panel.name
             low = [apply(s.planes[source.plane], p) for p in source.corners(*window)]
             high = [apply(s.planes[panel.plane], p) for p in panel.corners(*target)]
             cover = [apply(s.planes[panel.plane], p) for p in panel.corners(0, 0, panel.rows, panel.cols)]
             for k, (a, b) in enumerate(zip(low, high, strict=True)):
                 part = visible_part(a, b, cover)
                 if part is not None:
-                    items.append(Line(part, s.colours.grid, 1, tag=("connector", name, k)))
+                    items.append(Line(part, s.colours.grid, 1, tag=("connector", name, k, source.name)))
         return items
 
     def _magnifier_line(self, panel: PixelPanel, r0: int, c0: int, r1: int, c1: int) -> list[Item]:
@@ -347,13 +360,13 @@ class Magnifier:
         return fills, pairs
 
 
-def lift_index(index: tuple[int, ...]) -> tuple[int, int]:
-    """A signal's ``(j,)`` as ``(0, j)``; ``(i, j)`` as it is.
+def _each(value: Any, count: int) -> list:
+    """``value`` for each of ``count`` pictures: a list as it is (one a picture), anything else repeated.
 
-    >>> lift_index((7,)), lift_index((2, 3))
-    ((0, 7), (2, 3))
+    >>> _each((0, 0, 1, 1), 2), _each([None, 3], 2)
+    ([(0, 0, 1, 1), (0, 0, 1, 1)], [None, 3])
     """
-    return (0, index[0]) if len(index) == 1 else (index[0], index[1])
+    return value if isinstance(value, list) else [value] * count
 
 
 def _whole(px: float) -> float:

@@ -20,8 +20,11 @@ from typing import Any
 
 from .fit import fits, hopeless, shrunk_themes
 from .items import Item
-from .magnifier import Magnified, Magnifier
+from .magnified import Magnified
+from .magnifier import Magnifier
 from .pictures import Source
+
+LayOut = Callable[[], None]
 
 
 class Fitting(Magnified):
@@ -39,34 +42,47 @@ class Fitting(Magnified):
             still = self.products.still() if self.products is not None else []
             self._still = [*self.frame_items(), *self.magnifier.still(), *still]
 
-    def fit(self, lay_out: Callable[[], None], cells: int, pictures: Callable[[], Source] | None = None) -> None:
+    def fit(self, lay_out: LayOut | list[LayOut], cells: int, pictures: Callable[[], Source] | None = None) -> None:
         """Run ``lay_out`` (cell sizes, panels, frame size) in the style's theme, then in smaller ones, until the
-        frame fits ``max_size``. When none fits (``cells`` cells at the smallest readable size), the input and
-        output become pictures of ``pictures()`` with a magnifier (:meth:`window_panel`); without ``pictures``,
-        the style's own theme is kept.
+        frame fits ``max_size`` (several ways to lay out: each in every theme before the next). When none fits
+        (``cells`` cells at the smallest readable size), the input and output become pictures of ``pictures()``
+        with a magnifier (:meth:`window_panel`); without ``pictures``, the first way in the style's own theme.
         """
         natural, numbers = self.theme, self.numbers
+        ways = lay_out if isinstance(lay_out, list) else [lay_out]
         if not hopeless(natural, numbers, cells, self.max_size):
-            for theme in shrunk_themes(natural, numbers):
-                self._lay_out_in(theme, lay_out)
-                if fits(self.size, self.max_size):
-                    return
+            for way in ways:
+                for theme in shrunk_themes(natural, numbers):
+                    self._lay_out_in(theme, way)
+                    if fits(self.size, self.max_size):
+                        return
         if pictures is None:
-            self._lay_out_in(natural, lay_out)
+            self._lay_out_in(natural, ways[0])
             return
         # words only: the cells' looks are not the pictures'; the ring is the footprint's, the clamping the sum's;
         # pictures draw no cut-off border (the scatter view's)
         self.legend = [("note", text) for kind, text in self.legend if kind not in ("input", "ring", "clamped", "cut")]
-        for theme in shrunk_themes(natural, numbers):  # the magnifier's type shrinks only if it must
-            self._lay_out_in(theme, lambda: None)
-            self.products = self.window_panel() if numbers else None
-            self.magnifier = self.magnifier or Magnifier(self, pictures())
-            self.magnifier.arrange()
+        # the magnifier's type shrinks only if it must: for the frame to fit, or for the pictures to have a
+        # pixel a value when a smaller magnifier leaves them that (else the largest that fits)
+        fitting = None
+        for theme in shrunk_themes(natural, numbers):
+            self._with_magnifier(theme, pictures)
             if fits(self.size, self.max_size):
-                return
+                if self.magnifier.px >= 1:
+                    return
+                fitting = fitting or theme
+        if fitting is not None:
+            self._with_magnifier(fitting, pictures)
+            return
         # a magnifier larger than the frame: the arithmetic written out under the pictures carries the numbers
         self._lay_out_in(natural, lambda: None)
         self.products = None
+        self.magnifier.arrange()
+
+    def _with_magnifier(self, theme, pictures: Callable[[], Source]) -> None:
+        self._lay_out_in(theme, lambda: None)
+        self.products = self.window_panel() if self.numbers else None
+        self.magnifier = self.magnifier or Magnifier(self, pictures())
         self.magnifier.arrange()
 
     def window_panel(self) -> Any:

@@ -174,9 +174,11 @@ class Pictures:
 
     def __init__(self, scene: Any, source: Source):
         c, padded = scene.colours, source.padded
-        self.channels, self.rgb = scene.channels, scene.rgb
+        self.rgb = scene.rgb
+        # a picture a channel of the input, and one a channel of the output (a layer's: one a filter)
+        planes_in, self.channels = (1 if a.ndim == 2 else a.shape[2] for a in (padded, source.result))
         self.empty: RGB = blend(c.empty_grid, c.background, 0.35)
-        names = [scene.output_name(k) for k in range(scene.channels)]
+        names = [scene.output_name(k) for k in range(self.channels)]
         if scene.rgb:
             colours = [display_colours(padded), display_colours(source.result)]
             table, (inputs, _), self._nearest = shared_colours(colours)
@@ -186,8 +188,8 @@ class Pictures:
         else:
             low, high = picture_range(padded)
             self.input_table = grey_table()
-            planes_of = [padded] if padded.ndim == 2 else [padded[..., k] for k in range(scene.channels)]
-            self.inputs = [(scene.input_name(k), grey_index(planes_of[k], low, high)) for k in range(scene.channels)]
+            planes_of = [padded] if padded.ndim == 2 else [padded[..., k] for k in range(planes_in)]
+            self.inputs = [(scene.input_name(k), grey_index(planes_of[k], low, high)) for k in range(planes_in)]
             result = source.result
             self._reach = float(np.max(np.abs(result))) if float(np.min(result)) < 0 < float(np.max(result)) else None
             self._range = picture_range(result)

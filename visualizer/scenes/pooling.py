@@ -30,7 +30,7 @@ from .base import elisions, widest
 from .conv_layout import samples
 from .items import Item, Line
 from .links import Links
-from .magnifier import lift_index
+from .magnified import lift_index
 from .panels import Panel, PanelScene, index_text
 from .pictures import Source
 from .pool_window import WindowPanel

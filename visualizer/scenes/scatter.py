@@ -33,7 +33,7 @@ from .base import pack, text_width, widest
 from .conv_layout import samples
 from .items import Box, Item
 from .links import Block, Links, within
-from .magnifier import lift_index
+from .magnified import lift_index
 from .panels import Look, Panel, PanelScene, index_text
 from .pictures import Source
 from .products import ProductsPanel, every_product
