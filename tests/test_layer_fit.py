@@ -145,6 +145,11 @@ def test_the_feature_maps_fill_in_filter_by_filter():
     assert frame.getpixel(centre(first, rows - 1, cols - 1)) != empty, "filter 0 is done"
     assert frame.getpixel(centre(second, i - 1, j)) != empty, "filter 1 so far"
     assert frame.getpixel(centre(second, i + 2, j)) == empty, "filter 1 later"
+    frame = renderer.frame_rgb(5_000)  # filter 0 partway: filter 1's map not begun
+    empty = frame.getpixel(centre(first, i + 2, j))
+    assert frame.getpixel(centre(first, i - 1, j)) != empty, "filter 0 so far"
+    for r, c in [(0, 0), (i - 1, j), (rows // 2, cols // 2), (rows - 1, cols - 1)]:
+        assert frame.getpixel(centre(second, r, c)) == empty, ("filter 1 not begun", r, c)
 
 
 @pytest.mark.parametrize("layout", ["flat", "oblique"])

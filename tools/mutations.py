@@ -945,4 +945,20 @@ MUTATIONS: tuple[Mutation, ...] = (
         tests=("tests/test_scatter_fit.py",),
         description="the scatter view's output picture and 'outputs now' leave out the step being shown",
     ),
+    Mutation(
+        id="layer-picture-footprint-on-every-channel",
+        file="visualizer/scenes/layer_pictures.py",
+        old="footprints = [box if channel in read else None for channel in range(layer.in_channels)]",
+        new="footprints = [box for channel in range(layer.in_channels)]",
+        tests=("tests/test_layer_fit.py",),
+        description="a grouped layer's pictures outline the footprint on channels its filter does not read",
+    ),
+    Mutation(
+        id="layer-picture-later-filters-filled",
+        file="visualizer/scenes/layer_pictures.py",
+        old="rows * cols if f < k else i * cols + j + 1 if f == k else 0 for f in",
+        new="rows * cols if f != k else i * cols + j + 1 for f in",
+        tests=("tests/test_layer_fit.py",),
+        description="the feature maps of filters not yet reached are drawn complete",
+    ),
 )
