@@ -176,3 +176,17 @@ def test_without_any_ffmpeg_the_error_names_both_ways_and_nothing_is_written(tmp
         save_animation(Convolution(np.ones((4, 4)), np.ones((3, 3))), tmp_path / "movie.mp4", progress=False)
     assert "apt-get install ffmpeg" in str(error.value) and 'pip install "convviz[video]"' in str(error.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_streamed_apng_reads_back_the_same_through_ffmpeg(tmp_path):
+    """Another decoder than Pillow's: ffmpeg composes each frame from its changed part and finds every step."""
+    conv = Convolution(np.arange(30).reshape(5, 6) % 10, np.ones((3, 3), int), padding=1)
+    path = save_animation(conv, tmp_path / "steps.apng", fps=4, hold=0, progress=False)
+    renderer = FrameRenderer(conv)
+    width, height = renderer.size
+    command = [ffmpeg_or_skip(), "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    raw = subprocess.run(command, capture_output=True, check=True, timeout=120).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+    assert len(frames) == conv.num_steps == 30
+    for k, frame in enumerate(frames):
+        np.testing.assert_array_equal(frame, np.asarray(renderer.frame(k).convert("RGB")), err_msg=f"frame {k}")

@@ -961,4 +961,20 @@ MUTATIONS: tuple[Mutation, ...] = (
         tests=("tests/test_layer_fit.py",),
         description="the feature maps of filters not yet reached are drawn complete",
     ),
+    Mutation(
+        id="apng-changed-part-at-the-corner",
+        file="visualizer/render/apng_stream.py",
+        old="pending, shown = [frame.crop(box), (left, top), duration], pixels",
+        new="pending, shown = [frame.crop(box), (0, 0), duration], pixels",
+        tests=("tests/test_export_formats.py::test_a_streamed_apng_reads_back_the_same_through_ffmpeg",),
+        description="an APNG frame's changed part is put at the top-left corner instead of where it changed",
+    ),
+    Mutation(
+        id="apng-repeat-loses-its-time",
+        file="visualizer/render/apng_stream.py",
+        old="                pending[2] += duration\n",
+        new="                pass\n",
+        tests=("visualizer/render/apng_stream.py",),
+        description="an APNG frame shown twice in a row keeps only its first delay (the end's hold is lost)",
+    ),
 )

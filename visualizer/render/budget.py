@@ -18,9 +18,6 @@ MAX_FRAMES = 300
 FRAME_LIMIT = 100_000
 """More frames than this are refused, whatever the format."""
 
-HELD_LIMIT = 1_000_000_000
-"""Bytes of frames an APNG export may hold at once (Pillow's APNG writer keeps every frame until it writes)."""
-
 SIZE_LIMIT = 1_000_000_000
 """Estimated file sizes above this (bytes) are refused."""
 
@@ -100,10 +97,6 @@ def check_request(num_frames: int, frame_size: tuple[int, int], kind: str) -> No
     Traceback (most recent call last):
     ...
     ValueError: 300 frames of 4388×2234 px would make about 8.8 GB (more than 1 GB); pass a smaller ...
-    >>> check_request(2304, (1920, 1080), ".apng")
-    Traceback (most recent call last):
-    ...
-    ValueError: an APNG is written from every frame held in memory (Pillow's writer compares each with the last ...
     >>> check_request(200_000, (100, 100), ".gif")
     Traceback (most recent call last):
     ...
@@ -115,14 +108,6 @@ def check_request(num_frames: int, frame_size: tuple[int, int], kind: str) -> No
             "pass max_frames (--max-frames) to draw fewer, or crop the input"
         )
     width, height = frame_size
-    held = num_frames * width * height  # a palette frame's byte per pixel
-    if kind == ".apng" and held > HELD_LIMIT:
-        raise ValueError(
-            f"an APNG is written from every frame held in memory (Pillow's writer compares each with the last "
-            f"before it writes): {_grouped(num_frames)} frames of {width}×{height} px would hold about "
-            f"{held / 1e9:.1f} GB (more than {HELD_LIMIT / 1e9:g} GB); write .webp (lossless too, and streamed) "
-            "or pass a smaller max_frames (--max-frames)"
-        )
     estimate = num_frames * width * height * BYTES_PER_PIXEL[kind]
     if estimate > SIZE_LIMIT:
         raise ValueError(

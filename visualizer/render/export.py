@@ -20,7 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from tqdm import tqdm
 from ..files import atomic_write
 from ..scenes import LAYOUTS, scene_builder
 from ..scenes.fit import DEFAULT_MAX_SIZE, MIN_SIZE
+from .apng_stream import PaletteChanged, write_apng
 from .budget import MAX_FRAMES, check_max_frames, check_request, sample_steps, sampling_note
 from .frame import FrameRenderer
 from .gif_stream import write_gif
@@ -56,13 +57,11 @@ MAX_FPS = 50
 # The contact sheet mirrors the output grid (step (i, j) at row i, column j) up to this many columns.
 _SHEET_MAX_COLUMNS = 8
 
-# Pillow's options for the lossless formats. APNG: disposal none and blend source, so only the part of
-# each frame that changed is stored. WebP: method 1 makes files 14 times smaller than Pillow's default 0
-# (373 kB against 5.2 MB for 49 frames of 1736×1074 px); higher methods gain nothing on frames like these.
-_LOSSLESS = {
-    ".apng": {"format": "PNG", "disposal": 0, "blend": 0},
-    ".webp": {"format": "WEBP", "lossless": True, "method": 1},
-}
+# The lossless formats (APNG stores the part of each frame that changed, see apng_stream). WebP: method 1
+# makes files 14 times smaller than Pillow's default 0 (373 kB against 5.2 MB for 49 frames of
+# 1736×1074 px); higher methods gain nothing on frames like these.
+_LOSSLESS = (".apng", ".webp")
+_WEBP_METHOD = 1
 
 _FRAME_NAME = re.compile(r"frame_\d+\.png")
 
@@ -124,8 +123,7 @@ def save_animation(
     ------
     ValueError
         Before anything is drawn, when the export would still be huge: more
-        than 100 000 frames, a file estimated over 1 GB, or an APNG whose frames
-        (held until written) would take over 1 GB
+        than 100 000 frames, or a file estimated over 1 GB
         (:func:`~visualizer.render.budget.check_request`).
 
     Returns
@@ -172,13 +170,15 @@ def save_animation(
     renderer = FrameRenderer(op, **style)
     show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
     note = NoteStrip(renderer.palette, renderer.builder.background, _note_size(theme)) if noted else None
-    frames = _frames(renderer, steps, note, show, target.name or str(target))
+    label = target.name or str(target)
+    frames = _frames(renderer, steps, note, show, label)
     count = len(steps)
     with atomic_write(target, folder=kind == "folder") as temp:
         if kind == ".gif":
             write_gif(temp, frames, _durations(count, fps, int(hold)))
         elif kind in _LOSSLESS:
-            _write_lossless(temp, kind, frames, count, fps, int(hold))
+            again = lambda: _frames(renderer, steps, note, show, label)  # noqa: E731 - drawn again if need be
+            _write_lossless(temp, kind, frames, count, fps, int(hold), again)
         elif kind == ".mp4":
             _write_mp4(temp, frames, fps, int(hold), ffmpeg)
         elif kind == ".html":
@@ -275,19 +275,26 @@ def _durations(count: int, fps: float, hold: int) -> list[float]:
     return [delay] * (count - 1) + [delay * (1 + hold)]
 
 
-def _write_lossless(temp: Path, kind: str, frames: Iterator[Image.Image], count: int, fps: float, hold: int) -> None:
-    # Every colour is kept as drawn, with no conversion here: Pillow writes palette frames that share
-    # one palette as one (APNG's single PLTE: a third smaller and faster than RGB), frames with
-    # different palettes or in true colour as RGB(A), and WebP codes each frame in RGB(A).
+def _write_lossless(
+    temp: Path,
+    kind: str,
+    frames: Iterator[Image.Image],
+    count: int,
+    fps: float,
+    hold: int,
+    again: Callable[[], Iterator[Image.Image]],
+) -> None:
+    # Every colour is kept as drawn, with no conversion here: an APNG of palette frames keeps their one
+    # palette (5 times faster and half the size of true colour), and WebP codes each frame in RGB(A). Both
+    # are streamed: only encoded frames are kept.
     durations = [round(d) for d in _durations(count, fps, hold)]  # both formats count whole milliseconds
-    if kind == ".webp":  # streamed: only encoded frames are kept
-        write_webp(temp, frames, durations, method=_LOSSLESS[kind]["method"])
+    if kind == ".webp":
+        write_webp(temp, frames, durations, method=_WEBP_METHOD)
         return
-    # Pillow reads the APNG frames twice (their modes first, then each against the last to crop and merge
-    # them) and writes the frame count before the first frame, so they are collected, not streamed; the
-    # frame budget (max_frames) bounds them, and check_request refuses more than 1 GB of them.
-    first, *rest = frames
-    first.save(temp, save_all=True, append_images=rest, duration=durations, loop=0, **_LOSSLESS[kind])
+    try:
+        write_apng(temp, frames, durations)
+    except PaletteChanged:  # frames on palettes of their own (an APNG has one): drawn again, in true colour
+        write_apng(temp, (frame.convert("RGBA") for frame in again()), durations)
 
 
 def _write_mp4(temp: Path, frames: Iterator[Image.Image], fps: float, hold: int, ffmpeg: str) -> None:
