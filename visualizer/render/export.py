@@ -13,6 +13,7 @@ leaves no partial file and never damages what was already at the target.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
 import os
@@ -170,15 +171,14 @@ def save_animation(
     renderer = FrameRenderer(op, **style)
     show = bool(sys.stderr and sys.stderr.isatty()) if progress is None else progress
     note = NoteStrip(renderer.palette, renderer.builder.background, _note_size(theme)) if noted else None
-    label = target.name or str(target)
-    frames = _frames(renderer, steps, note, show, label)
+    draw = functools.partial(_frames, renderer, steps, note, show, target.name or str(target))
+    frames = draw()  # the APNG writer may ask for them again (draw), when they change palette
     count = len(steps)
     with atomic_write(target, folder=kind == "folder") as temp:
         if kind == ".gif":
             write_gif(temp, frames, _durations(count, fps, int(hold)))
         elif kind in _LOSSLESS:
-            again = lambda: _frames(renderer, steps, note, show, label)  # noqa: E731 - drawn again if need be
-            _write_lossless(temp, kind, frames, count, fps, int(hold), again)
+            _write_lossless(temp, kind, frames, count, fps, int(hold), draw)
         elif kind == ".mp4":
             _write_mp4(temp, frames, fps, int(hold), ffmpeg)
         elif kind == ".html":
