@@ -62,6 +62,7 @@ stepper.observe(lambda change: setattr(told, "value", f"python width {change.new
 display(told)
 stepper"""
 SETUP_PHOTO = """\
+import time
 import ipywidgets as widgets
 import visualizer as vz
 from visualizer.images import photo_values
@@ -73,7 +74,20 @@ stepper.observe(lambda change: setattr(heard, "value", f"python step {change.new
 told = widgets.Label("python width 0")
 told.add_class("python-width")
 stepper.observe(lambda change: setattr(told, "value", f"python width {change.new}"), "width")
-display(heard, told)
+# a slow machine: Python says when it starts on the frames for the view's width, and takes its time over
+# them and over the last stretch of steps, so that the test's keys certainly land while they are drawn
+drawing = widgets.Label("python idle")
+drawing.add_class("python-drawing")
+draw = stepper._render
+def slowly(op):
+    drawing.value = "python drawing"
+    time.sleep(1)
+    renderer = draw(op)
+    frame = renderer.frame
+    renderer.frame = lambda index: index >= 25_900 and time.sleep(0.02) or frame(index)
+    return renderer
+stepper._render = slowly
+display(heard, told, drawing)
 stepper"""
 # JupyterLab's notebook at these window widths leaves its output more than the smallest frame (720 px)
 WINDOWS = (1700, 1300)
@@ -273,14 +287,22 @@ def test_the_photos_26000_steps_are_all_reachable(pages, tmp_path_factory):
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot of the failure: {shot}")
         raise
-    # the view tells its width once it is laid out, and Python draws the frames again for it; a key pressed
-    # while they are drawn can be undone when they arrive, carrying the step Python had then
-    page.locator(".python-width", has_text=re.compile(r"^python width [1-9]")).wait_for()
-    page.locator(".cv-player[data-ready='1']:not(.cv-pending)").wait_for()
     player = page.locator(".cv-player")
     assert player.locator(".cv-step").inner_text().strip() == "step 1/26000"
+    # the view tells its width once it is laid out, and Python draws the frames again for it: a key pressed
+    # meanwhile is kept when they arrive
+    page.locator(".python-drawing", has_text="python drawing").wait_for()
     player.focus()
-    for key, step in [("End", 25_999), ("Home", 0), ("PageDown", 200), ("PageDown", 400)] + [("ArrowLeft", 399)]:
+    page.keyboard.press("End")
+    # the stretch holding the last step: its one frame comes first, alone; a key pressed before the rest
+    # come is heard too, and its step painted once they have
+    page.locator(".cv-player.cv-pending[data-painted='25999']").wait_for()
+    page.keyboard.press("ArrowLeft")
+    python_step(page, 25_998)
+    page.locator(".cv-player[data-ready='1'][data-painted='25998']:not(.cv-pending)").wait_for()
+    assert player.locator(".cv-step").inner_text().strip() == "step 25999/26000"
+    player.focus()
+    for key, step in [("Home", 0), ("PageDown", 200), ("PageDown", 400), ("ArrowLeft", 399)]:
         page.keyboard.press(key)
         python_step(page, step)
         # the stretch holding the step arrived and paints it

@@ -82,9 +82,9 @@ def test_a_change_sends_the_step_shown_first_then_every_step(stepper):
         np.asarray(vz.render_frame(padded, k, max_size=stepper.max_size).convert("RGB"))
         for k in range(padded.num_steps)
     ]
-    # until the rest arrive, every step shows the one frame sent: the step shown's
-    for frame in decode(first, first_buffer):
-        np.testing.assert_array_equal(frame, expected[4])
+    # until the rest arrive, the player holds the step shown alone: its frame sits in its place
+    assert [bool(patches) for patches in first["patches"]] == [k == 4 for k in range(padded.num_steps)]
+    np.testing.assert_array_equal(decode(first, first_buffer)[4], expected[4])
     for frame, drawn in zip(decode(whole, whole_buffer), expected, strict=True):
         np.testing.assert_array_equal(frame, drawn)
     assert stepper.step == 4

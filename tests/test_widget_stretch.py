@@ -54,6 +54,7 @@ def test_a_step_beyond_the_stretch_sends_its_own_shown_first(stepper):
     assert [data.get("pending", False) for data, _ in payloads] == [True, False]
     (first, first_sheets), (whole, whole_sheets) = payloads
     assert first["first"] == whole["first"] == 5 * STRETCH and stepper.step == target
+    assert [k for k, patches in enumerate(first["patches"]) if patches] == [37]
     np.testing.assert_array_equal(decode(first, first_sheets)[37], drawn(stepper, target))
     frames = decode(whole, whole_sheets)
     for k in (0, 37, STRETCH - 1):

@@ -121,8 +121,9 @@ class PlayerWidget(anywidget.AnyWidget):
         captions = [renderer.builder.caption(index) for index in steps]
         if self._player and len(steps) > 1:
             sheets, data = player_payload([renderer.frame(step)], captions=[captions[step - steps.start]], **given)
-            # the one frame painted at the start stands for every step until the rest arrive
-            patches = [data["patches"][0]] + [[] for _ in range(len(steps) - 1)]
+            # the one frame, in its step's place: the player holds that step and waits for the others
+            patches = [[] for _ in steps]
+            patches[step - steps.start] = data["patches"][0]
             self._publish(step, sheets, {**data, "captions": captions, "patches": patches, "pending": True, **place})
         frames = [renderer.frame(index) for index in steps]
         sheets, data = player_payload(frames, captions=captions, **given)

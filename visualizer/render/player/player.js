@@ -64,12 +64,16 @@ function cellAt(g, x, y) {
 export function mount(root, data, options = {}) {
   const page = Boolean(options.page);
   const n = data.steps || data.captions.length, cells = data.cells;
-  const first = data.first || 0, held = (index) => index >= first && index < first + data.captions.length;
+  const first = data.first || 0;
+  // a step is held once its frame has arrived: while pending, the one step that has a patch
+  const held = (index) => index >= first && index < first + data.captions.length
+    && !(data.pending && data.patches[index - first].length === 0);
   // steps in one output row, for PageUp and PageDown (the widget's); without it a focused slider keeps its own
   const row = data.row || 0;
   const state = { index: 0, painted: first - 1, playing: false, fps: data.fps, last: 0, pinned: null, hover: null };
   root.classList.add("cv-player");
-  // only the step shown has arrived yet (the widget sends it first): nothing steps until the rest come
+  // only the step shown has arrived yet (the widget sends it first): keys, buttons and clicks still step, and
+  // the kernel hears them, but other steps' frames wait for the rest
   root.classList.toggle("cv-pending", Boolean(data.pending));
   for (const still of root.querySelectorAll(".cv-still")) still.remove();  // shown only where scripts do not run
   if (!page) root.tabIndex = 0;
@@ -218,7 +222,7 @@ export function mount(root, data, options = {}) {
     return null;
   }
   function same(a, b) { return a === b || (a && b && a[0] === b[0] && a[1] === b[1] && a[2] === b[2]); }
-  if (cells && !data.pending) {
+  if (cells) {
     canvas.addEventListener("pointermove", (event) => {
       const cell = pointed(event);
       if (!same(cell, state.hover)) { state.hover = cell; paint(); }
@@ -296,7 +300,7 @@ export function mount(root, data, options = {}) {
   // a page listens everywhere; inline output only while the player has the focus, so the notebook keeps its keys.
   // Capture phase, so a focused button or slider never also acts on the same key.
   const onKey = (event) => {
-    if (event.ctrlKey || event.altKey || event.metaKey || data.pending) return;
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
     if (event.key === "Escape" && help.classList.contains("cv-shown")) { toggleHelp(); return; }
     const action = actions[event.key];
     if (action) { event.preventDefault(); event.stopPropagation(); action(); }
@@ -315,7 +319,7 @@ export function mount(root, data, options = {}) {
   position.addEventListener("input", () => { play(false); show(Number(position.value)); });
   show(Math.min(Math.max(options.start || 0, 0), n - 1));
   speed(0);
-  if (options.playing && !data.pending) play(true);
+  if (options.playing) play(true);
   const ready = Promise.all(data.sheets.map(loadImage)).then((images) => {
     sheets = images;
     paint();
@@ -327,5 +331,5 @@ export function mount(root, data, options = {}) {
     document.removeEventListener("fullscreenchange", onFullScreen);
     (page ? document : root).removeEventListener("keydown", onKey, true);
   }
-  return { show, play, ready, state, highlight, destroy, pending: Boolean(data.pending) };
+  return { show, play, ready, state, highlight, destroy };
 }

@@ -64,7 +64,7 @@ function render({ model, el }) {
     if (!meta || !meta.patches) return;
     const focused = el.contains(document.activeElement);
     if (player) {
-      if (!player.pending) playing = player.state.playing;  // plays on into the next stretch of steps
+      playing = player.state.playing;  // plays on into the next stretch of steps, or the rest of them
       player.destroy();
     }
     urls.forEach((url) => URL.revokeObjectURL(url));
