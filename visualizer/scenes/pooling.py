@@ -27,6 +27,7 @@ from ..operands import lift, pair_text, shape_text
 from ..pooling import Pooling
 from ..text import channel_names, display_number
 from .base import elisions, widest
+from .cell_kinds import CellKinds
 from .conv_layout import samples
 from .items import Item, Line
 from .links import Links
@@ -59,17 +60,18 @@ class PoolingScene(PanelScene):
 
     # -- set-up ----------------------------------------------------------------------------
 
-    def _kinds(self, rows: int, cols: int) -> np.ndarray:
+    def _kinds(self, rows: int, cols: int) -> CellKinds:
         """Each padded cell's kind: a cell is past the padding, or padding, when its row or its column is."""
-        op, rank = self.op, {"input": 0, "padding": 1, "outside": 2}
+        op, names = self.op, ("input", "padding", "outside")
+        rank = {name: code for code, name in enumerate(names)}
         if self.signal:
-            along = np.array([rank[op.cell_kind(c)] for c in range(cols)])[None, :]
+            along = np.array([rank[op.cell_kind(c)] for c in range(cols)], np.uint8)[None, :]
         else:
             top, left = op.pads[0], op.pads[2]  # a row and a column of the image itself
-            down = np.array([rank[op.cell_kind(r, left)] for r in range(rows)])
-            across = np.array([rank[op.cell_kind(top, c)] for c in range(cols)])
+            down = np.array([rank[op.cell_kind(r, left)] for r in range(rows)], np.uint8)
+            across = np.array([rank[op.cell_kind(top, c)] for c in range(cols)], np.uint8)
             along = np.maximum.outer(down, across)
-        return np.array(list(rank))[along]
+        return CellKinds(names, along)
 
     def _source(self) -> Source:
         """What the pictures show: the padded input with padding drawn as the image's least value."""
@@ -134,13 +136,13 @@ class PoolingScene(PanelScene):
 
     def _legend(self) -> None:
         op = self.op
-        if (self.kinds == "padding").any():
+        if self.kinds.has("padding"):
             if self.max:
                 self.legend.append(("padding", "padding: −∞, never the max"))
             else:
                 counted = "counted" if op.count_include_pad else "not counted (crossed out under the window)"
                 self.legend.append(("padding", f"padding: 0, {counted}"))
-        if (self.kinds == "outside").any():
+        if self.kinds.has("outside"):
             self.legend.append(("outside", "past the padding (ceil_mode): never counted"))
         if self.max:
             self.legend.append(("ring", "the largest value: the max"))
@@ -160,7 +162,7 @@ class PoolingScene(PanelScene):
     def _arrange(self) -> None:
         op = self.op
         top, left = op.pads[0], op.pads[2]
-        inputs = self.kinds == "input"
+        inputs = self.kinds.mask("input")
         rows = tuple((int(r), str(r - top)) for r in np.flatnonzero(inputs.any(axis=1)))
         cols = tuple((int(c), str(c - left)) for c in np.flatnonzero(inputs.any(axis=0)))
         dashed = frozenset((int(r), int(c)) for r, c in zip(*np.nonzero(~inputs), strict=True))

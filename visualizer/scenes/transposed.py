@@ -28,6 +28,7 @@ from ..operands import lift, pair_text, shape_text
 from ..text import arithmetic, channel_names, display_number
 from ..transposed import TransposedConvolution
 from .base import SceneBuilder, elisions, widest
+from .cell_kinds import CellKinds
 from .conv_layout import products_on_step, samples
 from .items import Item, Polygon, Text
 from .links import Links
@@ -101,7 +102,9 @@ class DirectScene(PanelScene):
         super().__init__(op, **style)
         self.stretched = lift(op.stretched)
         inputs, padding = lift(op.input_mask), lift(op.padding_mask)
-        self.kinds = np.where(inputs, "input", np.where(padding, "padding", "zero"))
+        codes = inputs.astype(np.uint8)
+        codes[padding & ~inputs] = 2
+        self.kinds = CellKinds(("zero", "input", "padding"), codes)
         raw = lift(op.raw_result())
         self.result = lift(op.result())
         self.clipped = (
@@ -160,9 +163,9 @@ class DirectScene(PanelScene):
         spread = axes_text((self.stride[0] - 1, self.stride[1] - 1), self.signal)
         lead = (op.pads[0], op.pads[2])
         self.legend = [("input", "input")]
-        if (kinds == "zero").any():
+        if kinds.has("zero"):
             self.legend.append(("zero", f"inserted zero: S − 1 = {spread} between inputs"))
-        if (kinds == "padding").any():
+        if kinds.has("padding"):
             text = f"padding: D(M − 1) − P = {axes_text(lead, self.signal)}"
             extra = pair_of(op.output_padding, 0)
             if any(extra):
@@ -196,12 +199,12 @@ class DirectScene(PanelScene):
 
     def _arrange(self) -> None:
         op = self.op
-        inputs = self.kinds == "input"
+        inputs = self.kinds.mask("input")
         (top, _, left, _), (sr, sc) = op.pads, self.stride
         rows = tuple((int(r), str((r - top) // sr)) for r in np.flatnonzero(inputs.any(axis=1)))
         cols = tuple((int(c), str((c - left) // sc)) for c in np.flatnonzero(inputs.any(axis=0)))
         out_rows, out_cols = self.result.shape[:2]
-        dashed = frozenset(zip(*np.nonzero(self.kinds == "padding"), strict=True))
+        dashed = frozenset(zip(*np.nonzero(self.kinds.mask("padding")), strict=True))
         dashed = frozenset((int(r), int(c)) for r, c in dashed)
         flat_rows, columns, side = [], [], []
         for channel in range(self.channels):
