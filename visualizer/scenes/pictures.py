@@ -153,9 +153,12 @@ def shared_colours(
     used = int(np.asarray(quantised).max()) + 1
     table = np.array(quantised.getpalette()[: 3 * used], np.uint8).reshape(used, 3)
     # each 5-bit colour box's centre, and the table's colour nearest to it
+    # the squared distance is a sum over the channels, and the centres a grid: three (32, colours) tables of
+    # one channel's squares, added across, in place of a 32 768 × colours × 3 array of differences
     levels = np.arange(4, 256, 8)
-    centres = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 1, 3)
-    nearest = np.argmin(((centres - table[None].astype(np.int32)) ** 2).sum(axis=2), axis=1).astype(np.uint16)
+    red, green, blue = ((levels[:, None] - table[None, :, k].astype(np.int32)) ** 2 for k in range(3))
+    distances = red[:, None, None] + green[None, :, None] + blue[None, None, :]
+    nearest = np.argmin(distances.reshape(-1, len(table)), axis=1).astype(np.uint16)
     return table, [lookup(nearest, picture) for picture in pictures], nearest
 
 
