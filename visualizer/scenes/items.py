@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -213,9 +214,20 @@ class Scene:
         yield from self.revealed
         yield from self.moving
 
+    @cached_property
+    def _texts_by_tag(self) -> dict[tuple, list[Text]]:
+        # every prefix of every text's tag → those texts in drawing order: a frame's cells are read back one
+        # by one, and a scan of every item for each would grow with the square of the cells
+        index: dict[tuple, list[Text]] = {}
+        for item in self.items():
+            if isinstance(item, Text):
+                for end in range(len(item.tag) + 1):
+                    index.setdefault(item.tag[:end], []).append(item)
+        return index
+
     def texts(self, *tag: object) -> list[Text]:
         """The text items whose tag starts with ``tag`` (all text when no tag is given)."""
-        return [item for item in self.items() if isinstance(item, Text) and item.tag[: len(tag)] == tag]
+        return list(self._texts_by_tag.get(tag, ()))
 
     def find(self, *tag: object) -> list[Item]:
         """Every item whose tag starts with ``tag``."""
@@ -223,7 +235,7 @@ class Scene:
 
     def text_at(self, *tag: object) -> str:
         """The text of the one text item tagged exactly ``tag`` (the last drawn wins, as on the picture)."""
-        found = [item.text for item in self.items() if isinstance(item, Text) and item.tag == tag]
+        found = [item.text for item in self._texts_by_tag.get(tag, ()) if item.tag == tag]
         if not found:
             raise KeyError(f"no text tagged {tag!r}")
         return found[-1]
