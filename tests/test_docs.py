@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import chromium
 
 import visualizer as vz
 from visualizer.gallery import GALLERY
@@ -96,12 +95,11 @@ PAGES = {
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("page", "pictures"), PAGES.items(), ids=list(PAGES))
-def test_page_shows_its_pictures_offline(site, page, pictures, tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
+def test_page_shows_its_pictures_offline(site, browser, page, pictures):
     path = site / f"{page}.html"
     requests, failed = [], []
-    with chromium() as browser:
-        tab = browser.new_page(viewport={"width": 1200, "height": 800})
+    tab = browser.new_page(viewport={"width": 1200, "height": 800})
+    try:
         tab.on("request", lambda request: requests.append(request.url))
         tab.on("requestfailed", lambda request: failed.append(request.url))
         tab.goto(path.as_uri(), wait_until="load")
@@ -109,6 +107,8 @@ def test_page_shows_its_pictures_offline(site, page, pictures, tmp_path, monkeyp
             "[...document.images].map(image => [image.getAttribute('src'), image.complete && image.naturalWidth > 0])"
         )
         title = tab.title()
+    finally:
+        tab.close()
     assert (len(shown) == pictures if pictures is not None else shown) and all(ok for _, ok in shown), shown
     assert "visualizer" in title
     assert not failed, failed
@@ -140,11 +140,10 @@ def _steps(player) -> None:
 
 
 @pytest.mark.browser
-def test_lesson_notebook_and_gallery_players_step_offline(site, tmp_path, monkeypatch):
-    monkeypatch.setenv("HOME", str(tmp_path))
+def test_lesson_notebook_and_gallery_players_step_offline(site, browser):
     requests, errors = [], []
-    with chromium() as browser:
-        tab = browser.new_page(viewport={"width": 1200, "height": 900})
+    tab = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
         tab.set_default_timeout(45_000)
         tab.on("request", lambda request: requests.append(request.url))
         tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -160,6 +159,8 @@ def test_lesson_notebook_and_gallery_players_step_offline(site, tmp_path, monkey
         assert frames.count() == len(GALLERY)
         frames.nth(len(GALLERY) - 1).scroll_into_view_if_needed()  # a player loads when it comes near the view
         _steps(tab.frame_locator("iframe.convviz-player-page").nth(len(GALLERY) - 1).locator("#player"))
+    finally:
+        tab.close()
     assert not errors, errors
     outside = [url for url in requests if not url.startswith(("file:", "data:"))]
     assert requests and not outside, outside
