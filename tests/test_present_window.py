@@ -55,6 +55,11 @@ def screen(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         number = os.read(read, 64).decode().strip() if ready else ""
         if not number:
             pytest.fail("Xvfb did not start within 60 s")
+        # Xvfb names its display before a client can always open it; a program started then finds no
+        # display and calls the machine headless, so a first client has to get in before the presenter
+        env = {**os.environ, "DISPLAY": f":{number}"}
+        probe = ["xdotool", "getdisplaygeometry"]
+        _wait(lambda: subprocess.run(probe, env=env, capture_output=True, timeout=60).returncode == 0, "Xvfb", 60)
         yield f":{number}", folder / "Xvfb_screen0"
     finally:
         os.close(read)
@@ -103,7 +108,10 @@ class Presenter:
 
     def open(self, first_title: str) -> np.ndarray:
         """Wait for the window titled ``first_title…`` and its settled first frame; give it the keyboard."""
-        self.window = _wait(lambda: (self.xdotool("search", "--name", first_title).split() or [None])[0], "the window")
+        self.window = _wait(
+            lambda: self.running() and (self.xdotool("search", "--name", first_title).split() or [None])[0],
+            "the window",
+        )
         # Once shown, the window lays itself out again (matplotlib fits the figure to Tk's scaling:
         # a new size, two more draws): only a picture that holds still is the settled first frame,
         # and only a new picture that holds still is the next step drawn.
@@ -113,6 +121,12 @@ class Presenter:
         self.xdotool("mousemove", "--window", self.window, "20", "20")
         self.xdotool("windowfocus", "--sync", self.window)
         return first
+
+    def running(self) -> bool:
+        """True while the program runs; once it has ended, the test fails at once with its output."""
+        if self.process.poll() is not None:
+            pytest.fail(f"convviz present ended ({self.process.returncode}) with no window: {self.close()}")
+        return True
 
     def title(self) -> str:
         return self.xdotool("getwindowname", self.window)
