@@ -136,8 +136,10 @@ class ScreenPicture(Artist):
 
     def set_data(self, pixels: np.ndarray) -> None:
         self._pixels = pixels
-        opaque = np.full(pixels.shape[:2] + (1,), 255, np.uint8)
-        self._rows_up = np.ascontiguousarray(np.concatenate([pixels, opaque], axis=2)[::-1])  # Agg counts rows up
+        rows_up = np.empty(pixels.shape[:2] + (4,), np.uint8)  # RGBA, bottom row first: Agg counts rows up
+        rows_up[..., :3] = pixels[::-1]
+        rows_up[..., 3] = 255
+        self._rows_up = rows_up
         self.stale = True
 
     def get_array(self) -> np.ndarray:
