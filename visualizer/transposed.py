@@ -301,11 +301,11 @@ class TransposedConvolution(InlineDisplay):
 
     def result(self) -> np.ndarray:
         """The whole output at once (clamped as ``clip`` says); a fresh array."""
-        return self._cache[1].copy() if self._cache else self.clamp(self._raw())
+        return self._computed()[1].copy()
 
     def raw_result(self) -> np.ndarray:
         """The whole output before clamping; a fresh array."""
-        return self._cache[0].copy() if self._cache else self._raw()
+        return self._computed()[0].copy()
 
     def clamp(self, sums: np.ndarray) -> np.ndarray:
         """Apply ``clip`` to ``sums`` (returned as is when ``clip`` is None)."""
@@ -340,13 +340,17 @@ class TransposedConvolution(InlineDisplay):
         raw, clipped = self._sums()
         return DirectStep(self, index, at, raw[at], clipped[at])
 
-    def _sums(self) -> tuple[np.ndarray, np.ndarray]:
-        """Raw and clamped outputs (lifted to 2-D), computed once, read-only, for the steps."""
+    def _computed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Raw and clamped outputs, computed once, read-only: for the steps, and copied for ``result``."""
         if self._cache is None:
             raw = self._raw()
             clipped = self.clamp(raw)
             self._cache = (read_only(raw), clipped if clipped is raw else read_only(clipped))
-        raw, clipped = self._cache
+        return self._cache
+
+    def _sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Raw and clamped outputs lifted to 2-D, for the steps."""
+        raw, clipped = self._computed()
         return lift(raw), lift(clipped)
 
     def _raw(self) -> np.ndarray:

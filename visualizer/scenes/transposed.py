@@ -19,6 +19,7 @@ scatter view's (:mod:`.scatter`).
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -148,15 +149,19 @@ class DirectScene(PanelScene):
         lines = (self.text_lines(self._sum_lines(step, c), c * ARITHMETIC_LINES) for c in range(self.channels))
         return [item for channel_lines in lines for item in channel_lines]
 
+    @cached_property
+    def _panel_samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # the values, products and sums that size the panel: the same at every size the scene tries
+        values = samples(self.stretched)
+        sums = np.concatenate([samples(lift(self.op.raw_result())), samples(self.result)])
+        return values, every_product(values, lift(self.op.rotated_kernel)), sums
+
     def window_panel(self) -> ProductsPanel:
         """The step's window ⊙ the rotated kernel = the products, Σ: as the convolution shows it."""
         rotated = lift(self.op.rotated_kernel)  # a signal's as a row
         kernels = [rotated[..., c] if rotated.ndim == 3 else rotated for c in range(self.channels)]
-        values = samples(self.stretched)
-        products = every_product(values, rotated)
-        sums = np.concatenate([samples(lift(self.op.raw_result())), samples(self.result)])
         names = list(channel_names(self.channels)) if self.colour_image else [""]
-        return ProductsPanel(self, kernels, None, values, products, sums, names, "kernel, rotated 180°")
+        return ProductsPanel(self, kernels, None, *self._panel_samples, names, "kernel, rotated 180°")
 
     def _legend(self) -> None:
         op, kinds = self.op, self.kinds
