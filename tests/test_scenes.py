@@ -19,7 +19,7 @@ from reference import clamp, correlate_scipy, pad_image, reference_output_shape,
 import visualizer as vz
 from visualizer.render.frame import FrameRenderer
 from visualizer.scenes import scene_builder
-from visualizer.scenes.items import Box, Line, Polygon, Text, apply
+from visualizer.scenes.items import Box, Font, Line, Polygon, Scene, Text, apply
 
 
 def number(value) -> str:
@@ -508,3 +508,25 @@ def test_a_signal_is_drawn_as_one_row(layout: str) -> None:
         assert [scene.text_at("chip", "input", 0, j + v) for v in range(3)] == [number(w) for w in kernel]
         assert [scene.text_at("value", "input", 0, j + v) for v in range(3)] == [number(x) for x in padded[j : j + 3]]
         assert renderer.frame(j).size == renderer.size
+
+
+def test_a_scenes_text_is_found_by_its_tag_the_last_drawn_on_top():
+    def text(word: str, *tag: object) -> Text:
+        return Text((0, 0), word, Font(12), (0, 0, 0), (255, 255, 255), tag=tag)
+
+    scene = Scene(
+        0,
+        (10, 10),
+        (255, 255, 255),
+        (),
+        still=(text("1", "value", "input", 0, 0), text("2", "value", "input", 0, 1)),
+        revealed=(Line(((0, 0), (1, 1)), (0, 0, 0), tag=("value", "input", 0, 0)),),
+        moving=(text("9", "value", "input", 0, 0), text("Σ", "sum")),
+    )
+    # drawn later, on top: the moving 9 covers the still 1 in the picture, and in the read-back
+    assert scene.text_at("value", "input", 0, 0) == "9"
+    assert [t.text for t in scene.texts("value", "input")] == ["1", "2", "9"]
+    assert [t.text for t in scene.texts()] == ["1", "2", "9", "Σ"]
+    assert scene.texts("value", "output") == [] and len(scene.find("value", "input", 0, 0)) == 3
+    with pytest.raises(KeyError, match="no text tagged"):
+        scene.text_at("value", "input")  # a prefix is not a tag
