@@ -892,8 +892,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         id="presenter-picture-upside-down",
         file=PRESENTER_WINDOW,
-        old="rows_up[..., :3] = pixels[::-1]",
-        new="rows_up[..., :3] = pixels",
+        old="self._rows_up[..., :3] = pixels[::-1]",
+        new="self._rows_up[..., :3] = pixels",
         tests=("tests/test_present.py::test_the_window_draws_the_scaled_frame_pixel_for_pixel",),
         description="the presenter draws the frame upside down (Agg counts rows up)",
     ),

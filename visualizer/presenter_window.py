@@ -136,10 +136,11 @@ class ScreenPicture(Artist):
 
     def set_data(self, pixels: np.ndarray) -> None:
         self._pixels = pixels
-        rows_up = np.empty(pixels.shape[:2] + (4,), np.uint8)  # RGBA, bottom row first: Agg counts rows up
-        rows_up[..., :3] = pixels[::-1]
-        rows_up[..., 3] = 255
-        self._rows_up = rows_up
+        if self._rows_up.shape[:2] != pixels.shape[:2]:
+            # RGBA, bottom row first (Agg counts rows up); kept from frame to frame, as a fresh screenful
+            # of memory costs more to touch than the copy into it
+            self._rows_up = np.full(pixels.shape[:2] + (4,), 255, np.uint8)
+        self._rows_up[..., :3] = pixels[::-1]
         self.stale = True
 
     def get_array(self) -> np.ndarray:
