@@ -337,7 +337,7 @@ class TransposedConvolution(InlineDisplay):
             at = divmod(index, lift(self.image).shape[1])
             return ScatterStep(self, index, at, lift(self.image)[at].astype(self.dtype))
         at = divmod(index, self._shape[1])
-        raw, clipped = self._sums()
+        raw, clipped = (lift(sums) for sums in self._computed())
         return DirectStep(self, index, at, raw[at], clipped[at])
 
     def _computed(self) -> tuple[np.ndarray, np.ndarray]:
@@ -347,11 +347,6 @@ class TransposedConvolution(InlineDisplay):
             clipped = self.clamp(raw)
             self._cache = (read_only(raw), clipped if clipped is raw else read_only(clipped))
         return self._cache
-
-    def _sums(self) -> tuple[np.ndarray, np.ndarray]:
-        """Raw and clamped outputs lifted to 2-D, for the steps."""
-        raw, clipped = self._computed()
-        return lift(raw), lift(clipped)
 
     def _raw(self) -> np.ndarray:
         return self._unlift(
