@@ -20,8 +20,8 @@ from visualizer.render.inline import mimebundle
 from visualizer.scenes.fit import MIN_SIZE, NOTEBOOK_WIDTH, notebook_size
 from visualizer.widget import Stepper
 
-# 12×12 with a 3×3 kernel, padding 1: 1260 pixels wide at the theme's own size, so it shrinks in a notebook
-WIDE = vz.Convolution(np.arange(144).reshape(12, 12) % 10, np.ones((3, 3), int), padding=1)
+# 10×10 with a 3×3 kernel, padding 1: 1084×848 pixels at the theme's own size, so it shrinks in a notebook
+WIDE = vz.Convolution(np.arange(100).reshape(10, 10) % 10, np.ones((3, 3), int), padding=1)
 
 
 def sheet_widths(widget) -> list[int]:
@@ -51,7 +51,7 @@ def test_before_the_view_measures_frames_fit_a_notebook_column(stepper):
 def test_a_width_draws_the_frames_again_within_it_keeping_the_step(stepper, width):
     stepper.step = 37
     stepper.width = width
-    assert stepper.step == 37 and stepper.status.value.startswith("step 38/144")
+    assert stepper.step == 37 and stepper.status.value.startswith("step 38/100")
     assert stepper._player["width"] <= width and stepper._player["height"] <= 720
     assert max(sheet_widths(stepper)) <= width
     np.testing.assert_array_equal(sent_frames(stepper)[37], expected(WIDE, width, 37))
@@ -85,8 +85,8 @@ def test_a_width_that_changes_nothing_sends_nothing():
 
 def test_later_changes_keep_the_measured_width(stepper):
     stepper.width = 780
-    stepper.padding.value = 2  # 14×14 outputs: more cells into the same width
-    assert stepper.num_steps == 196 and stepper._player["width"] <= 780
+    stepper.padding.value = 2  # 12×12 outputs: more cells into the same width
+    assert stepper.num_steps == 144 and stepper._player["width"] <= 780
     stepper.ops.operation.value = "max pooling"
     assert stepper._player["width"] <= 780
 
