@@ -18,9 +18,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 from processes import stop
+
+if TYPE_CHECKING:
+    import nbformat
 
 SETTINGS = {
     # JupyterLab asks the internet for news unless told not to; the tests must see no outside request
@@ -37,6 +40,8 @@ IDLE = {
 
 def notebook(*cells: str) -> nbformat.NotebookNode:
     """A notebook of these code cells for the Python 3 kernel (no kernel dialog on opening)."""
+    import nbformat  # here, not at the top: it takes a second to import, and most test files never need it
+
     book = nbformat.v4.new_notebook()
     book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     book.cells = [nbformat.v4.new_code_cell(cell) for cell in cells]
@@ -53,6 +58,8 @@ def jupyter_server(folder: Path, books: dict[str, nbformat.NotebookNode], timeou
     for path in (root, settings, home):
         path.mkdir(parents=True)
     (settings / "overrides.json").write_text(json.dumps(SETTINGS))
+    import nbformat
+
     for name, book in books.items():
         nbformat.write(book, root / name)
     token = secrets.token_hex(16)

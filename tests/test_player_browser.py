@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 from cell_geometry import fed_by, outlined, screen_point, window
@@ -215,6 +214,8 @@ def static_page(tmp_path_factory) -> Path:
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "convviz", "language": "python"}))
+    import nbformat  # here, not at the top: a second to import, which every test process would pay at collection
+
     book = nbformat.v4.new_notebook()
     book.cells = [nbformat.v4.new_code_cell("import numpy as np\n" + code) for code, _, _ in BARE.values()]
     nbformat.write(book, folder / "op.ipynb")
