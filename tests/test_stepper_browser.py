@@ -147,6 +147,7 @@ def shown(request, pages, tmp_path_factory):
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot of the failure: {shot}")
         raise
+    page.close()  # a front end left open keeps working in the background while the other pages are tested
 
 
 def python_step(page, step: int) -> None:
@@ -274,6 +275,7 @@ def test_the_frame_fits_the_notebook_and_a_narrower_window_draws_it_again(pages,
         # numbers in the cells, at a size the theme calls readable, shown at that size
         assert not sizes["pictures"] and sizes["theme"].value_size >= sizes["theme"].min_text
     assert narrow["index"] == 5  # the step shown is kept through the new frames
+    page.close()
 
 
 def test_the_photos_26000_steps_are_all_reachable(pages, tmp_path_factory):
