@@ -301,11 +301,11 @@ class TransposedConvolution(InlineDisplay):
 
     def result(self) -> np.ndarray:
         """The whole output at once (clamped as ``clip`` says); a fresh array."""
-        return self._computed()[1].copy()
+        return self._cache[1].copy() if self._cache else self.clamp(self._raw())
 
     def raw_result(self) -> np.ndarray:
         """The whole output before clamping; a fresh array."""
-        return self._computed()[0].copy()
+        return self._cache[0].copy() if self._cache else self._raw()
 
     def clamp(self, sums: np.ndarray) -> np.ndarray:
         """Apply ``clip`` to ``sums`` (returned as is when ``clip`` is None)."""
@@ -337,16 +337,17 @@ class TransposedConvolution(InlineDisplay):
             at = divmod(index, lift(self.image).shape[1])
             return ScatterStep(self, index, at, lift(self.image)[at].astype(self.dtype))
         at = divmod(index, self._shape[1])
-        raw, clipped = (lift(sums) for sums in self._computed())
+        raw, clipped = self._sums()
         return DirectStep(self, index, at, raw[at], clipped[at])
 
-    def _computed(self) -> tuple[np.ndarray, np.ndarray]:
-        """Raw and clamped outputs, computed once, read-only: for the steps, and copied for ``result``."""
+    def _sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Raw and clamped outputs (lifted to 2-D), computed once, read-only, for the steps."""
         if self._cache is None:
             raw = self._raw()
             clipped = self.clamp(raw)
             self._cache = (read_only(raw), clipped if clipped is raw else read_only(clipped))
-        return self._cache
+        raw, clipped = self._cache
+        return lift(raw), lift(clipped)
 
     def _raw(self) -> np.ndarray:
         return self._unlift(

@@ -106,8 +106,9 @@ class DirectScene(PanelScene):
         codes = inputs.astype(np.uint8)
         codes[padding & ~inputs] = 2
         self.kinds = CellKinds(("zero", "input", "padding"), codes)
-        raw = lift(op.raw_result())
-        self.result = lift(op.result())
+        # one computation serves the outputs, the clamped marks and the panel's sums, as the convolution's scene does
+        self.raw = raw = lift(op.raw_result())
+        self.result = op.clamp(raw)
         self.clipped = (
             np.zeros(raw.shape, bool) if op.clip_range is None else (raw < op.clip_range[0]) | (raw > op.clip_range[1])
         )
@@ -153,7 +154,7 @@ class DirectScene(PanelScene):
     def _panel_samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # the values, products and sums that size the panel: the same at every size the scene tries
         values = samples(self.stretched)
-        sums = np.concatenate([samples(lift(self.op.raw_result())), samples(self.result)])
+        sums = np.concatenate([samples(self.raw), samples(self.result)])
         return values, every_product(values, lift(self.op.rotated_kernel)), sums
 
     def window_panel(self) -> ProductsPanel:
