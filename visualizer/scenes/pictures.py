@@ -152,9 +152,9 @@ def shared_colours(
     quantised = Image.fromarray(sample[None], "RGB").quantize(count, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     used = int(np.asarray(quantised).max()) + 1
     table = np.array(quantised.getpalette()[: 3 * used], np.uint8).reshape(used, 3)
-    # each 5-bit colour box's centre, and the table's colour nearest to it
-    # the squared distance is a sum over the channels, and the centres a grid: three (32, colours) tables of
-    # one channel's squares, added across, in place of a 32 768 × colours × 3 array of differences
+    # the table's colour nearest to each 5-bit colour box's centre: the squared distance is a sum over the
+    # channels and the centres a grid, so three (32, colours) tables of one channel's squares, added across,
+    # take the place of a 32 768 × colours × 3 array of differences
     levels = np.arange(4, 256, 8)
     red, green, blue = ((levels[:, None] - table[None, :, k].astype(np.int32)) ** 2 for k in range(3))
     distances = red[:, None, None] + green[None, :, None] + blue[None, None, :]
