@@ -33,7 +33,8 @@ from .products import ProductsPanel, every_product, step_arrays
 def read_outputs(scene: Any) -> None:
     """The scene's output values per channel, and where clamping (not mere rounding) changed them."""
     conv = scene.conv
-    raw = conv.raw_result()  # one computation serves the cell sizes, the outputs and the combined colours
+    # one computation serves the cell sizes, the outputs, the combined colours and the products panel's sums
+    scene.raw = raw = conv.raw_result()
     scene.result = result = conv.clamp(raw)
     if conv.clip_range is None:
         clipped = np.zeros(result.shape, bool)
@@ -101,7 +102,7 @@ def products_panel(scene: Any) -> ProductsPanel:
         given = [conv.kernel[..., c] if conv.kernel.ndim == 3 else conv.kernel for c in range(scene.channels)]
     values = samples(conv.padded)
     products = every_product(values, conv.kernel)
-    sums = np.concatenate([samples(conv.raw_result()), samples(scene.result)])
+    sums = np.concatenate([samples(scene.raw), samples(scene.result)])
     names = list(channel_names(scene.channels)) if scene.colour_image else [""]
     return ProductsPanel(scene, scene.planes_of_kernel, given, values, products, sums, names)
 
