@@ -175,8 +175,11 @@ class Magnifier:
                 for name, positions in row:
                     rows, cols = positions.shape
                     self.panels[name] = PixelPanel(name, x, y + title, rows, cols, px)
-                    s.titles.append((x, y, self._title(name), name))
-                    x += round(cols * px) + t.gap
+                    # the longest title that ends before the next picture; a picture narrower than its
+                    # shortest title makes room for it, so that titles never run into what follows
+                    label = self._title(name, round(cols * px) + t.gap - 4)
+                    s.titles.append((x, y, label, name))
+                    x += max(round(cols * px), round(text_width(label, s.title_font)) - t.gap + 4) + t.gap
                 right_edge = max(right_edge, x)
                 y += title + round(max(p.shape[0] for _, p in row) * px) + t.margin
             x, bottom = right_edge, y - t.margin

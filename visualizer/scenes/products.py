@@ -83,10 +83,16 @@ class ProductsPanel:
         self.sum_w = round(text_width("Σ =  → ", self.face) + 2 * widest_sum) + 8
         self.label_w = round(max(text_width(n, self.label_face) for n in names)) + 12 if any(names) else 0
         if scatter:
-            self.width = self.label_w + self.first_w + 3 * (self.grid_w + self.gap)
+            self.titles = ("value", self.kernel_title, "contributions", "outputs now")
+            spans = [self.first_w, self.grid_w, self.grid_w, self.grid_w]
         else:
-            grids = 3 + (1 if given is not None else 0)
-            self.width = self.label_w + grids * self.grid_w + 3 * self.gap + self.sum_w + (self.gap if given else 0)
+            self.titles = ("window", self.kernel_title, "products", *(("your kernel",) if given is not None else ()))
+            spans = [self.grid_w, self.grid_w, self.grid_w + self.gap + self.sum_w, self.grid_w][: len(self.titles)]
+        # a title wider than its grid widens its slot, so that "kernel, rotated 180°" does not run into "products"
+        titles_w = [round(text_width(title, self.label_face)) + 8 for title in self.titles]
+        spans = [max(span, title_w) for span, title_w in zip(spans, titles_w, strict=True)]
+        self.slot_x = [sum(spans[:slot]) + slot * self.gap for slot in range(len(spans))]
+        self.width = self.label_w + self.slot_x[-1] + spans[-1]
         self.row_h = self.title_h + self.grid_h + t.margin // 2
         limit = builder.max_size[0] - 2 * t.margin if builder.max_size is not None else None
         self.stacked = self.rows == 1 and limit is not None and self.width > limit and given is None and not scatter
@@ -105,7 +111,7 @@ class ProductsPanel:
 
     def _grid(self, row: int, slot: int) -> Grid:
         t, c = self.b.theme, self.b.colours
-        x = self.x + self.label_w + (self.first_w + (slot - 1) * self.grid_w if slot else 0) + slot * self.gap
+        x = self.x + self.label_w + self.slot_x[slot]
         rows, cols = self.first if slot == 0 else (self.rows, self.cols)
         y = self.y + row * self.row_h + self.title_h + (self.rows - rows) * self.cell // 2
         if self.stacked:  # the symbols go left of the grids, each grid under the one before
@@ -120,10 +126,8 @@ class ProductsPanel:
         """
         b, c = self.b, self.b.colours
         items: list[Item] = []
-        if self.scatter:
-            titles, symbols = ("value", self.kernel_title, "contributions", "outputs now"), ("×", "=", "→")
-        else:
-            titles, symbols = ("window", self.kernel_title, "products"), ("⊙", "=")
+        symbols = ("×", "=", "→") if self.scatter else ("⊙", "=")
+        titles = self.titles[: len(symbols) + 1]
         fills = ((c.shaded_input, "window"), (c.chip, "kernel"), (c.output, "cell"), (c.shaded_output, "output"))
         for row in range(len(self.kernels)):
             top = self.y + row * self.row_h
@@ -136,14 +140,12 @@ class ProductsPanel:
             for slot, symbol in enumerate(symbols):
                 if self.stacked:
                     xy = (grids[slot + 1].x - self.gap / 2, grids[slot + 1].y + self.grid_h / 2)
-                else:
-                    xy = (grids[slot].x + grids[slot].size[0] + self.gap / 2, grids[1].y + self.grid_h / 2)
+                else:  # halfway between the grids either side
+                    xy = ((grids[slot].x + grids[slot].size[0] + grids[slot + 1].x) / 2, grids[1].y + self.grid_h / 2)
                 items.append(b.label(xy, symbol, self.face, ("products", row, "symbol", slot), anchor="mm"))
             if self.given is not None:
                 extra = self._grid(row, 3)
-                extra = Grid(extra.name, extra.x + self.sum_w, extra.y, extra.rows, extra.cols, extra.cell, extra.line,
-                             extra.colour, tag=extra.tag)  # fmt: skip
-                items.append(b.label((extra.x, top), "your kernel", self.label_face, ("products", row, "title", 3)))
+                items.append(b.label((extra.x, top), self.titles[3], self.label_face, ("products", row, "title", 3)))
                 items += self._fills(extra, c.chip, ("products", row, "fill", "given"))
                 items += self._numbers(extra, self.given[row], c.chip_ink, c.chip, ("products", row, "given"))
                 items.append(extra)

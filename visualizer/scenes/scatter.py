@@ -66,7 +66,7 @@ class ScatterScene(PanelScene):
         if not hasattr(self, "patches"):  # every step's patch, for cells only: pictures work a step at a time
             self._run()
         self.cell = self._cell_size()
-        self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(self.op.kernel), self.value_font)) + 14)
+        self.small_cell = self.kernel.cell_size()
         self._arrange()
 
     # -- the sums ----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from ..geometry import window_taps
 from ..operands import lift, pair_text, shape_text
 from ..text import arithmetic, channel_names, display_number
 from ..transposed import TransposedConvolution
-from .base import SceneBuilder, elisions, widest
+from .base import SceneBuilder, elisions
 from .cell_kinds import CellKinds
 from .conv_layout import products_on_step, samples
 from .items import Item, Polygon, Text
@@ -126,7 +126,7 @@ class DirectScene(PanelScene):
     def _lay_out(self) -> None:
         op = self.op
         self.cell = self.fit_cell(np.concatenate([self.stretched.ravel(), self.result.ravel()]), op.kernel)
-        self.small_cell = max(round(self.theme.cell * 0.8), round(widest(lift(op.kernel), self.value_font)) + 14)
+        self.small_cell = self.kernel.cell_size()
         if self.numbers and not self.signal:
             self.products = self.window_panel()
         self._arrange()

@@ -15,9 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from ..render.style import font
 from ..text import channel_names, display_number
+from .base import widest
 from .items import Item, Text
 from .panels import Panel
+
+LETTER_AT = (3, 1)  # a tap's letter, from the cell's top-left corner inside its lines
 
 
 def letter_of(tap: int, taps: int) -> str:
@@ -41,7 +45,25 @@ class KernelPanels:
         self.shape = kernel.shape[:2]
         self.taps = self.shape[0] * self.shape[1]
         self.views = views
+        self.kernel = kernel
         self.weights = weight_texts(kernel)
+
+    def cell_size(self) -> int:
+        """The side of a panel's cell: the widest weight, centred, clear of its tap's letter in the corner.
+
+        The number clears the letter sideways or below it, whichever takes the smaller cell.
+        """
+        s = self.scene
+        number_w = widest(self.kernel, s.value_font)
+        side = max(round(s.theme.cell * 0.8), round(number_w) + 14)
+        letters = "".join(letter_of(tap, self.taps) for tap in range(self.taps))
+        if not letters:
+            return side
+        _, _, letter_right, letter_bottom = font(s.weight_font.size, s.weight_font.variant).getbbox(letters)
+        _, number_top, _, number_bottom = font(s.value_font.size, s.value_font.variant).getbbox("0123456789−")
+        sideways = number_w + 2 * (LETTER_AT[0] + letter_right + 2)
+        below = number_bottom - number_top + 2 * (LETTER_AT[1] + letter_bottom + 2)
+        return max(side, int(np.ceil(min(sideways, below))))
 
     def panels(self, channel: int) -> list[Panel]:
         """The panels shown with ``channel``: all with the first channel for a shared kernel; none without numbers."""
@@ -70,9 +92,7 @@ class KernelPanels:
                     letter = letter_of(u * cols + v, rows * cols)
                     if letter:
                         x0, y0, _, _ = grid.interior(r, col)
-                        tag = ("letter", grid.name, r, col)
-                        items.append(
-                            Text((x0 + 3, y0 + 1), letter, s.weight_font, c.muted, c.chip, "la", grid.plane, tag)
-                        )
+                        xy, tag = (x0 + LETTER_AT[0], y0 + LETTER_AT[1]), ("letter", grid.name, r, col)
+                        items.append(Text(xy, letter, s.weight_font, c.muted, c.chip, "la", grid.plane, tag))
                 items.append(grid)
         return items
