@@ -6,7 +6,7 @@ not share a pixel. A text drawn again under the same tag (a shaded cell's
 number over the still one) is the same text and is not compared with itself.
 Scenes: every gallery entry in both layouts, and operations the gallery does
 not draw (a flipped colour kernel, a pooled colour image, a wide transposed
-kernel, a layer), at sizes down to 800×600 where the cells become pictures.
+kernel, a one-column image, a layer), at sizes down to the smallest frame, where the cells become pictures.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import visualizer as vz
 from visualizer.gallery import GALLERY
 from visualizer.render.style import font
 from visualizer.scenes import scene_builder
+from visualizer.scenes.fit import MIN_SIZE
 from visualizer.scenes.items import Text
 
 MOST_CELLS = 400  # the lesson's photo writes tens of thousands of numbers in cells of one grid: its own tests read them
@@ -36,6 +37,7 @@ OTHERS = {
     "transposed, wide numbers": vz.TransposedConvolution(
         RNG.integers(-99, 100, (3, 3)), RNG.integers(-99, 100, (5, 5)), stride=2
     ),
+    "one column": vz.Convolution(RNG.integers(0, 10, (90, 1)), np.array([[1], [2], [0], [-1], [1]])),
     "layer": vz.ConvLayer(RNG.integers(0, 10, (5, 5, 3)), RNG.integers(-2, 3, (3, 3, 3, 2)), bias=[1, -2]),
 }
 # conv_arithmetic's plain look of a convolution writes no text at all
@@ -73,7 +75,7 @@ def test_gallery_frames_keep_their_texts_apart(entry):
         assert not clashes(builder.scene(index)), index
 
 
-@pytest.mark.parametrize("size", [None, (1280, 720), (800, 600)], ids=["natural", "1280x720", "800x600"])
+@pytest.mark.parametrize("size", [None, (1280, 720), (800, 600), MIN_SIZE], ids=str)
 @pytest.mark.parametrize("layout", ["flat", "oblique"])
 @pytest.mark.parametrize("name", list(OTHERS))
 def test_other_frames_keep_their_texts_apart(name, layout, size):

@@ -1017,4 +1017,28 @@ MUTATIONS: tuple[Mutation, ...] = (
         tests=("tests/test_scenes.py", "tests/test_layer_scene.py", "tests/test_arithmetic_line.py"),
         description="Scene.text_at reads the first text drawn under a tag, not the last (the one on top)",
     ),
+    Mutation(
+        id="products-title-runs-into-the-next",
+        file=PRODUCTS,
+        old="spans = [max(span, title_w) for span, title_w in zip(spans, titles_w, strict=True)]",
+        new="spans = [span for span, title_w in zip(spans, titles_w, strict=True)]",
+        tests=("tests/test_text_apart.py",),
+        description='the products panel spaces grids by their width alone: "kernel, rotated 180°" runs into "products"',
+    ),
+    Mutation(
+        id="kernel-cell-ignores-its-letter",
+        file="visualizer/scenes/weights.py",
+        old="return max(side, int(np.ceil(min(sideways, below))))",
+        new="return side",
+        tests=("tests/test_text_apart.py",),
+        description="a kernel panel's cell is sized for its number alone: a two-digit weight covers the tap's letter",
+    ),
+    Mutation(
+        id="picture-title-runs-into-the-next",
+        file="visualizer/scenes/magnifier.py",
+        old="x += max(round(cols * px), round(text_width(label, s.title_font)) - t.gap + 4) + t.gap",
+        new="x += round(cols * px) + t.gap",
+        tests=("tests/test_text_apart.py",),
+        description="a picture narrower than its title leaves no room for it: the title runs into the products panel",
+    ),
 )
