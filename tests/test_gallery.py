@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageSequence
 from reference_layer import layer_scipy
 
 from visualizer import ConvLayer, TransposedConvolution
@@ -166,6 +166,22 @@ def test_convviz_gallery_renders_every_entry(tmp_path, capsys, monkeypatch):
     assert f"wrote {len(GALLERY)} animations" in capsys.readouterr().out
     assert sorted(p.name for p in folder.iterdir()) == sorted([f"{e.name}.gif" for e in GALLERY] + ["README.md"])
     check_folder(folder)
+    # the committed gallery is what the command draws today, frame by frame
+    stale = [e.name for e in GALLERY if not same_frames(folder / f"{e.name}.gif", ANIMATIONS / f"{e.name}.gif")]
+    assert not stale, f"animations/ is out of date ({', '.join(stale)}): run `convviz gallery animations/`"
+    assert (folder / "README.md").read_text(encoding="utf-8") == (ANIMATIONS / "README.md").read_text(encoding="utf-8")
+
+
+def same_frames(drawn: Path, committed: Path) -> bool:
+    """The same file, or (when the bytes differ) the same frames as RGB pixels, each of the same size."""
+    if not committed.is_file():
+        return False
+    if drawn.read_bytes() == committed.read_bytes():
+        return True
+    with Image.open(drawn) as a, Image.open(committed) as b:
+        pairs = zip(ImageSequence.Iterator(a), ImageSequence.Iterator(b), strict=False)
+        same = all(x.size == y.size and x.convert("RGB").tobytes() == y.convert("RGB").tobytes() for x, y in pairs)
+        return same and a.n_frames == b.n_frames
 
 
 def test_committed_animations_match_the_list_and_stay_small():
