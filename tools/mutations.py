@@ -1041,4 +1041,20 @@ MUTATIONS: tuple[Mutation, ...] = (
         tests=("tests/test_text_apart.py",),
         description="a picture narrower than its title leaves no room for it: the title runs into the products panel",
     ),
+    Mutation(
+        id="magnifier-line-always-straight",
+        file="visualizer/scenes/magnifier_line.py",
+        old="    if not crosses((start, target), obstacles):\n",
+        new="    if True:\n",
+        tests=("tests/test_magnifier_line.py",),
+        description="the magnifier's line runs straight over the output picture in its way",
+    ),
+    Mutation(
+        id="magnifier-line-first-channel-only",
+        file="visualizer/scenes/magnifier_line.py",
+        old="    return next((points for points in clear if len(points) == 2), clear[0] if clear else routes[0][0])",
+        new="    return routes[0][0]",
+        tests=("tests/test_magnifier_line.py",),
+        description="a layer's magnifier line starts from the red input and crosses the green and blue ones",
+    ),
 )

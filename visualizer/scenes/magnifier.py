@@ -34,6 +34,7 @@ from ..geometry import window_taps
 from ..text import display_number
 from .base import text_width
 from .items import Box, Item, Line, Pixels, apply
+from .magnifier_line import choose, route
 from .oblique import extent, matrix, visible_part
 from .pictures import Pictures, PixelPanel, Source
 from .plots import PlotPanel, plot_moving, plot_still, sample_mark, value_span
@@ -307,7 +308,7 @@ class Magnifier:
                 pairs = [(read, written) for read in footprints for written in targets]
             items += self._connectors(pairs)
         if s.products is not None:
-            items += self._magnifier_line(*footprints[0])
+            items += self._magnifier_line(footprints)
             items += s.magnifier_moving(step)
         if s.numbers:
             items += s.arithmetic_lines(step)
@@ -339,18 +340,25 @@ class Magnifier:
                     items.append(Line(part, s.colours.grid, 1, tag=("connector", name, k, source.name)))
         return items
 
-    def _magnifier_line(self, panel: PixelPanel, r0: int, c0: int, r1: int, c1: int) -> list[Item]:
-        """A line from the footprint's outline to the magnifier's window."""
-        s = self.scene
-        grid = s.products.window_grid(0)
-        x0, y0, x1, y1 = panel.box(r0, c0, r1, c1)
-        width = self.ring_width
-        ring = ((x0 - width, y0 - width), (x1 + width, y0 - width), (x1 + width, y1 + width), (x0 - width, y1 + width))
-        corners = [apply(s.planes[panel.plane], p) for p in ring]
-        beside = grid.x > max(p[0] for p in corners)
-        target = (grid.x, grid.y + grid.size[1] / 2) if beside else (grid.x + grid.size[0] / 2, grid.y)
-        start = min(corners, key=lambda p: math.dist(p, target))
-        return [Line((start, target), ACCENT, max(1, width // 2 + 1), tag=("magnifier-line",))]
+    def _magnifier_line(self, footprints: list[tuple]) -> list[Item]:
+        """A line from a footprint's outline to the magnifier's window (see :func:`.magnifier_line.choose`)."""
+        s, t, w = self.scene, self.scene.theme, self.ring_width
+        products, grid = s.products, s.products.window_grid(0)
+        boxes = {name: p.box(0, 0, p.rows, p.cols) for name, p in self.panels.items()}
+        pictures_bottom = max(box[3] for box in boxes.values()) + w
+        routes = []
+        for panel, r0, c0, r1, c1 in footprints:
+            x0, y0, x1, y1 = panel.box(r0, c0, r1, c1)
+            ring = ((x0 - w, y0 - w), (x1 + w, y0 - w), (x1 + w, y1 + w), (x0 - w, y1 + w))
+            corners = [apply(s.planes[panel.plane], p) for p in ring]
+            beside = grid.x > max(p[0] for p in corners)
+            lane = pictures_bottom + t.margin / 2 if beside else (pictures_bottom + products.y) / 2
+            # oblique planes keep conv_arithmetic's straight lines
+            others = [box for name, box in boxes.items() if name != panel.name] if s.layout == "flat" else []
+            rise, names = products.x - t.gap / 2, grid.x > products.x
+            points = route(corners, (grid.x, grid.y, *grid.size), others, lane, rise, names, grid.cell)
+            routes.append((points, others))
+        return [Line(choose(routes), ACCENT, max(1, w // 2 + 1), tag=("magnifier-line",))]
 
     def moving_colours(self) -> tuple[set, set]:
         s, c = self.scene, self.scene.colours
