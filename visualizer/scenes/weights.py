@@ -59,7 +59,8 @@ class KernelPanels:
         letters = "".join(letter_of(tap, self.taps) for tap in range(self.taps))
         if not letters:
             return side
-        _, _, letter_right, letter_bottom = font(s.weight_font.size, s.weight_font.variant).getbbox(letters)
+        letter_face = font(s.weight_font.size, s.weight_font.variant)
+        letter_right, letter_bottom = np.max([letter_face.getbbox(letter)[2:] for letter in letters], axis=0)
         _, number_top, _, number_bottom = font(s.value_font.size, s.value_font.variant).getbbox("0123456789−")
         sideways = number_w + 2 * (LETTER_AT[0] + letter_right + 2)
         below = number_bottom - number_top + 2 * (LETTER_AT[1] + letter_bottom + 2)
