@@ -345,18 +345,18 @@ class Magnifier:
         s, t, w = self.scene, self.scene.theme, self.ring_width
         products, grid = s.products, s.products.window_grid(0)
         boxes = {name: p.box(0, 0, p.rows, p.cols) for name, p in self.panels.items()}
-        pictures_bottom = max(box[3] for box in boxes.values()) + w
+        bottom = max(box[3] for box in boxes.values()) + w
+        # under the pictures when the panel is beside them, else halfway down to the panel under them
+        lanes = (bottom + t.margin / 2, (bottom + products.y) / 2)
+        rise, names = products.x - t.gap / 2, grid.x > products.x
         routes = []
         for panel, r0, c0, r1, c1 in footprints:
             x0, y0, x1, y1 = panel.box(r0, c0, r1, c1)
             ring = ((x0 - w, y0 - w), (x1 + w, y0 - w), (x1 + w, y1 + w), (x0 - w, y1 + w))
             corners = [apply(s.planes[panel.plane], p) for p in ring]
-            beside = grid.x > max(p[0] for p in corners)
-            lane = pictures_bottom + t.margin / 2 if beside else (pictures_bottom + products.y) / 2
             # oblique planes keep conv_arithmetic's straight lines
             others = [box for name, box in boxes.items() if name != panel.name] if s.layout == "flat" else []
-            rise, names = products.x - t.gap / 2, grid.x > products.x
-            points = route(corners, (grid.x, grid.y, *grid.size), others, lane, rise, names, grid.cell)
+            points = route(corners, (grid.x, grid.y, *grid.size), others, lanes, rise, names, grid.cell)
             routes.append((points, others))
         return [Line(choose(routes), ACCENT, max(1, w // 2 + 1), tag=("magnifier-line",))]
 

@@ -5,10 +5,10 @@ picture (the output between the input and the magnifier), it drops below the
 pictures, runs along under them and rises to the window.
 
 >>> window = (300, 0, 90, 90)  # x, y, width, height
->>> route(((10, 10), (20, 10), (20, 20), (10, 20)), window, [], lane=120, rise=285, names=False, cell=30)
+>>> route(((10, 10), (20, 10), (20, 20), (10, 20)), window, [], (120, 110), rise=285, names=False, cell=30)
 ((20, 20), (300, 45.0))
->>> route(((10, 10), (20, 10), (20, 20), (10, 20)), window, [(100, 0, 200, 100)], lane=120, rise=285, names=False,
-...       cell=30)
+>>> route(((10, 10), (20, 10), (20, 20), (10, 20)), window, [(100, 0, 200, 100)], (120, 110), rise=285,
+...       names=False, cell=30)
 ((20, 20), (20, 120), (285, 120), (285, 45.0), (300, 45.0))
 """
 
@@ -25,7 +25,13 @@ Box = tuple[float, float, float, float]
 
 
 def route(
-    corners: Sequence[Point], window: Box, obstacles: Sequence[Box], lane: float, rise: float, names: bool, cell: float
+    corners: Sequence[Point],
+    window: Box,
+    obstacles: Sequence[Box],
+    lanes: tuple[float, float],
+    rise: float,
+    names: bool,
+    cell: float,
 ) -> tuple[Point, ...]:
     """The line's points, from the footprint's nearest corner to the window.
 
@@ -34,7 +40,7 @@ def route(
     corners : the footprint's outline, clockwise from top-left.
     window : the window grid as (x, y, width, height).
     obstacles : the other pictures' boxes (x0, y0, x1, y1) the line must not cross.
-    lane : the height of a free strip under the pictures (beside) or between them and the panel (under).
+    lanes : the heights of a free strip under the pictures, for a window beside them and for one under them.
     rise : where the line rises to a window beside the pictures (in the gap before the products panel).
     names : the panel's rows have names left of the window (a line meets the window under them).
     cell : the panel's cell, so that the line meets the window's bottom row when names are in the way.
@@ -50,9 +56,9 @@ def route(
         return (start, target)
     low = min(corners[2:], key=lambda p: math.dist(p, target))  # the bottom corner nearer the window
     if beside:
-        path = (low, (low[0], lane), (rise, lane), (rise, target[1]), target)
+        path = (low, (low[0], lanes[0]), (rise, lanes[0]), (rise, target[1]), target)
     else:
-        path = (low, (low[0], lane), (target[0], lane), target)
+        path = (low, (low[0], lanes[1]), (target[0], lanes[1]), target)
     return (start, target) if crosses(path, obstacles) else path
 
 
