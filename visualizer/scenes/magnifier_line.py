@@ -18,16 +18,16 @@ import math
 from collections.abc import Sequence
 from itertools import pairwise
 
-import numpy as np
+from .items import Point
+from .oblique import visible_part
 
-Point = tuple[float, float]
-Box = tuple[float, float, float, float]
+Bounds = tuple[float, float, float, float]  # a picture's or a grid's box
 
 
 def route(
     corners: Sequence[Point],
-    window: Box,
-    obstacles: Sequence[Box],
+    window: Bounds,
+    obstacles: Sequence[Bounds],
     lanes: tuple[float, float],
     rise: float,
     names: bool,
@@ -62,7 +62,7 @@ def route(
     return (start, target) if crosses(path, obstacles) else path
 
 
-def choose(routes: Sequence[tuple[tuple[Point, ...], Sequence[Box]]]) -> tuple[Point, ...]:
+def choose(routes: Sequence[tuple[tuple[Point, ...], Sequence[Bounds]]]) -> tuple[Point, ...]:
     """Of each channel's route and the pictures in its way, the first straight one that crosses none (a layer's
     red line would cross the green and blue inputs, the blue one crosses nothing), else the first that crosses
     none, else the first channel's.
@@ -75,12 +75,16 @@ def choose(routes: Sequence[tuple[tuple[Point, ...], Sequence[Box]]]) -> tuple[P
     return next((points for points in clear if len(points) == 2), clear[0] if clear else routes[0][0])
 
 
-def crosses(points: Sequence[Point], boxes: Sequence[Box]) -> bool:
-    """True when the polyline through ``points`` passes over any of ``boxes`` (one point a pixel)."""
-    for (x0, y0), (x1, y1) in pairwise(points):
-        n = max(2, math.ceil(math.dist((x0, y0), (x1, y1))))
-        xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+def crosses(points: Sequence[Point], boxes: Sequence[Bounds]) -> bool:
+    """True when the polyline through ``points`` enters any of ``boxes`` (inclusive pixel corners).
+
+    >>> crosses(((0, 5), (20, 5)), [(8, 0, 9, 9)]), crosses(((0, 5), (20, 5)), [(8, 6, 9, 9)])
+    (True, False)
+    """
+    for start, end in pairwise(points):
+        whole = ((float(start[0]), float(start[1])), (float(end[0]), float(end[1])))
         for left, top, right, bottom in boxes:
-            if ((xs >= left) & (xs <= right + 1) & (ys >= top) & (ys <= bottom + 1)).any():
+            square = [(left, top), (right + 1, top), (right + 1, bottom + 1), (left, bottom + 1)]
+            if visible_part(start, end, square) != whole:
                 return True
     return False
